@@ -1,0 +1,56 @@
+# CareAtlas: the doors in. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PROVIDERS ?= 2000
+
+.PHONY: run test lint format bench serve install clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+install: $(STAMP) node_modules/.installed
+
+run: install
+	CAREATLAS_ENV=development $(BIN)/python manage.py migrate --noinput
+	CAREATLAS_ENV=development $(BIN)/python manage.py load_content
+	CAREATLAS_ENV=development $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	CAREATLAS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/pages.py
+
+# Production-style server: gunicorn with whitenoise serving collected static files.
+serve: install
+	CAREATLAS_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
+	CAREATLAS_ENV=production $(BIN)/gunicorn careatlas.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+messages: install
+	CAREATLAS_ENV=development $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""CareAtlas: sourced procedure guides and verified providers."""

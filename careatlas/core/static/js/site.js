@@ -1,0 +1,15 @@
+/* Small enhancements that the pages do not depend on. */
+(function () {
+  "use strict";
+  // WCAG 1.4.13: a stat's source note shown on hover/focus can be dismissed with Escape.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".stat-card").forEach(function (card) {
+      card.classList.add("note-dismissed");
+    });
+  });
+  document.addEventListener("focusin", function (event) {
+    var card = event.target.closest && event.target.closest(".stat-card");
+    if (card) card.classList.remove("note-dismissed");
+  });
+})();

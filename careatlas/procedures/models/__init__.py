@@ -1,0 +1,32 @@
+"""Content models for procedure guides."""
+
+from careatlas.procedures.models.guides import (
+    FAQItem,
+    Guide,
+    GuideQuestion,
+    GuideRevision,
+    GuideSource,
+    GuideStatus,
+    StatKind,
+    StatRange,
+    StatUnit,
+)
+from careatlas.procedures.models.sources import Source
+from careatlas.procedures.models.taxonomy import Condition, Procedure, ProcedureCode, Specialty
+
+__all__ = [
+    "Condition",
+    "FAQItem",
+    "Guide",
+    "GuideQuestion",
+    "GuideRevision",
+    "GuideSource",
+    "GuideStatus",
+    "Procedure",
+    "ProcedureCode",
+    "Source",
+    "Specialty",
+    "StatKind",
+    "StatRange",
+    "StatUnit",
+]

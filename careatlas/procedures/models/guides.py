@@ -1,0 +1,217 @@
+"""A procedure guide in one language, with its stats, questions, FAQ, sources and revisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.procedures.models.sources import Source
+from careatlas.procedures.models.taxonomy import Procedure
+from careatlas.procedures.querysets import GuideQuerySet
+
+
+class GuideStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    UNPUBLISHED = "unpublished", _("Unpublished")
+
+
+class StatKind(models.TextChoices):
+    # The order here is the order of the stat cards on the page.
+    SUCCESS_RATE = "success_rate", _("Success rate")
+    COST = "cost", _("Average cost (US)")
+    RECOVERY = "recovery", _("Recovery")
+    VOLUME = "volume", _("US volume per year")
+
+
+class StatUnit(models.TextChoices):
+    PERCENT = "percent", _("percent")
+    USD = "usd", _("US dollars")
+    DAYS = "days", _("days")
+    WEEKS = "weeks", _("weeks")
+    MONTHS = "months", _("months")
+    PER_YEAR = "per_year", _("procedures per year")
+
+
+class Guide(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="guides")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+    title = models.CharField(_("title"), max_length=160)
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    summary = models.TextField(_("summary"))
+    illustration_alt = models.CharField(_("illustration alt text"), max_length=250, blank=True)
+    who_it_helps = models.TextField(_("who it helps"), blank=True)
+    what_to_expect = models.TextField(_("what to expect"), blank=True)
+    recovery = models.TextField(_("recovery"), blank=True)
+    cost = models.TextField(_("cost"), blank=True)
+    risks = models.TextField(_("risks"), blank=True)
+    deep_dive_title = models.CharField(_("deep-dive title"), max_length=200, blank=True)
+    deep_dive = models.TextField(_("deep-dive article (Markdown)"), blank=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=GuideStatus.choices,
+                              default=GuideStatus.DRAFT, db_index=True)
+    sample_content = models.BooleanField(
+        _("sample content"), default=False,
+        help_text=_("Shows a notice that this guide is sample content awaiting medical review."),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+", verbose_name=_("published by"))
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    reviewer_name = models.CharField(_("medical reviewer"), max_length=160, blank=True)
+    reviewer_credentials = models.CharField(_("reviewer credentials"), max_length=80, blank=True)
+    reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("guide")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "language"], name="one_guide_per_language"),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True) | Q(reviewed_on__isnull=True)
+                | Q(next_review_due__gte=F("reviewed_on")),
+                name="review_due_after_review",
+            ),
+        ]
+        permissions = [("publish_guide", "Can publish and unpublish guides")]
+
+    def __str__(self) -> str:
+        return f"{self.title} [{self.language}]"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procedures:guide", args=[self.procedure.slug])
+
+    def get_preview_url(self) -> str:
+        return reverse("procedures:guide_preview", args=[self.procedure.slug, self.language])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == GuideStatus.PUBLISHED
+
+    @property
+    def is_reviewed(self) -> bool:
+        return bool(self.reviewer_name and self.reviewed_on)
+
+    def review_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.next_review_due is not None and self.next_review_due < today
+
+    def publishing_problems(self) -> list[str]:
+        """What stops this guide from going public; empty when it may be published."""
+        problems = []
+        if not self.summary.strip():
+            problems.append(str(_("The summary is empty.")))
+        for stat in self.stats.all():
+            if stat.source_id is None:
+                problems.append(str(_("The %(stat)s figure has no source.") % {"stat": stat.get_kind_display()}))
+        listed = {gs.source_id for gs in self.guide_sources.all()}
+        for stat in self.stats.all():
+            if stat.source_id and stat.source_id not in listed:
+                problems.append(str(_("The source of the %(stat)s figure is not in the sources list.")
+                                    % {"stat": stat.get_kind_display()}))
+        return problems
+
+
+class StatRange(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="stats")
+    kind = models.CharField(_("figure"), max_length=20, choices=StatKind.choices)
+    low = models.DecimalField(_("low"), max_digits=14, decimal_places=2)
+    high = models.DecimalField(_("high"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=10, choices=StatUnit.choices)
+    qualifier = models.CharField(_("qualifier"), max_length=200, blank=True,
+                                 help_text=_("What the range describes, e.g. 'Medicare payment per session'."))
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="stats", verbose_name=_("source"),
+                               help_text=_("Required before the guide can be published."))
+    year = models.PositiveSmallIntegerField(_("year the figure refers to"))
+    method = models.CharField(_("method note"), max_length=300,
+                              help_text=_("One line: how the figure was obtained."))
+
+    class Meta:
+        verbose_name = _("stat range")
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "kind"], name="one_stat_per_kind"),
+            models.CheckConstraint(condition=Q(low__lte=F("high")), name="stat_low_not_above_high"),
+            models.CheckConstraint(condition=Q(low__gte=0), name="stat_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.low}-{self.high} {self.unit}"
+
+
+class GuideQuestion(models.Model):
+    """A question to ask your doctor."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question to ask")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FAQItem(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="faq")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ")
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class GuideSource(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="guide_sources")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("cited source")
+        constraints = [models.UniqueConstraint(fields=["guide", "source"], name="cite_source_once")]
+
+    def __str__(self) -> str:
+        return str(self.source)
+
+
+class GuideRevision(models.Model):
+    """A full snapshot of a guide in content-pack form, taken at every save.
+
+    Using the content-pack file format means a revision can be diffed as text and
+    restored with the same loader that reads the pack.
+    """
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    comment = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=12, choices=GuideStatus.choices)
+    snapshot = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("revision")
+
+    def __str__(self) -> str:
+        return f"{self.guide} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,239 @@
+"""A guide as text: front matter fields, validation, and canonical serialisation."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import yaml
+
+from careatlas.procedures.models import Guide, GuideStatus, StatKind, StatUnit
+from careatlas.procedures.models.taxonomy import procedure_code_validator
+from careatlas.procedures.pack.errors import ContentError
+from careatlas.procedures.pack.yamlio import dump_yaml, load_yaml
+
+PROSE_FIELDS = ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]
+# Fields that describe the procedure itself rather than one language's guide.
+PROCEDURE_FIELDS = ["specialty", "synonyms", "alternatives", "conditions", "codes"]
+FIELD_ORDER = [
+    "slug", "language", "title", "abbreviation", "specialty", "status", "sample_content", "synonyms",
+    "summary", "illustration_alt", "deep_dive_title", "stats", *PROSE_FIELDS, "questions", "faq",
+    "alternatives", "conditions", "codes", "sources", "review",
+]
+REQUIRED = {"slug", "language", "title", "status", "summary"}
+STAT_KEYS = {"kind", "low", "high", "unit", "qualifier", "year", "method", "source"}
+REVIEW_KEYS = {"reviewer", "credentials", "reviewed_on", "next_review_due"}
+
+
+@dataclass
+class GuideDoc:
+    """A parsed, validated guide file, independent of the database."""
+
+    file: str
+    fields: dict
+    body: str
+    stats: list[dict] = field(default_factory=list)
+    illustration: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.fields["slug"]
+
+    @property
+    def language(self) -> str:
+        return self.fields["language"]
+
+
+def _fail(file: str, name: str, reason: str):
+    raise ContentError(file, name, reason)
+
+
+def _str_list(file: str, name: str, value) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        _fail(file, name, "must be a list of strings")
+    return [str(v) for v in value]
+
+
+def _decimal(file: str, name: str, value) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        _fail(file, name, f"must be a number, not {value!r}")
+    if not number.is_finite() or number < 0:
+        _fail(file, name, f"must be a number of zero or more, not {value!r}")
+    return number
+
+
+def _date(file: str, name: str, value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        _fail(file, name, f"must be a date like 2026-01-31, not {value!r}")
+
+
+def _parse_stats(file: str, raw) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        _fail(file, "stats", "must be a list")
+    stats, seen = [], set()
+    for i, item in enumerate(raw):
+        where = f"stats[{i}]"
+        if not isinstance(item, dict):
+            _fail(file, where, "must be a mapping")
+        unknown = set(item) - STAT_KEYS
+        if unknown:
+            _fail(file, where, f"unknown key(s): {', '.join(sorted(unknown))}")
+        for key in ("kind", "low", "high", "unit", "year", "method", "source"):
+            if item.get(key) in (None, ""):
+                _fail(file, f"{where}.{key}", "is required")
+        if item["kind"] not in StatKind.values:
+            _fail(file, f"{where}.kind", f"must be one of {', '.join(StatKind.values)}")
+        if item["kind"] in seen:
+            _fail(file, f"{where}.kind", f"{item['kind']} appears twice")
+        seen.add(item["kind"])
+        if item["unit"] not in StatUnit.values:
+            _fail(file, f"{where}.unit", f"must be one of {', '.join(StatUnit.values)}")
+        low, high = _decimal(file, f"{where}.low", item["low"]), _decimal(file, f"{where}.high", item["high"])
+        if low > high:
+            _fail(file, f"{where}.low", "is above high")
+        if not isinstance(item["year"], int) or not 1900 <= item["year"] <= 2100:
+            _fail(file, f"{where}.year", "must be a year such as 2022")
+        stats.append({**item, "low": low, "high": high, "qualifier": item.get("qualifier") or "",
+                      "source": str(item["source"])})
+    return stats
+
+
+def _parse_faq(file: str, raw) -> list[dict]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        _fail(file, "faq", "must be a list")
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != {"question", "answer"}:
+            _fail(file, f"faq[{i}]", "must have exactly a question and an answer")
+        if not str(item["question"]).strip() or not str(item["answer"]).strip():
+            _fail(file, f"faq[{i}]", "question and answer must not be empty")
+    return [{"question": str(i["question"]).strip(), "answer": str(i["answer"]).strip()} for i in raw]
+
+
+def _parse_review(file: str, raw) -> dict | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        _fail(file, "review", "must be a mapping or null")
+    unknown = set(raw) - REVIEW_KEYS
+    if unknown:
+        _fail(file, "review", f"unknown key(s): {', '.join(sorted(unknown))}")
+    review = {
+        "reviewer": str(raw.get("reviewer") or ""),
+        "credentials": str(raw.get("credentials") or ""),
+        "reviewed_on": _date(file, "review.reviewed_on", raw.get("reviewed_on")),
+        "next_review_due": _date(file, "review.next_review_due", raw.get("next_review_due")),
+    }
+    if review["reviewed_on"] and not review["reviewer"]:
+        _fail(file, "review.reviewer", "is required when reviewed_on is set")
+    if review["reviewed_on"] and review["next_review_due"] and review["next_review_due"] < review["reviewed_on"]:
+        _fail(file, "review.next_review_due", "is before reviewed_on")
+    return review
+
+
+def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
+    """Parse and validate one guide file's text; raise ContentError naming file and field."""
+    if not text.startswith("---\n"):
+        _fail(file, "", "must start with a '---' front matter line")
+    try:
+        _, front, body = text.split("---\n", 2)
+    except ValueError:
+        _fail(file, "", "front matter is not closed with a '---' line")
+    try:
+        fields = load_yaml(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}" if mark else "front matter"
+        _fail(file, where, f"is not valid YAML ({getattr(exc, 'problem', exc)})")
+    if not isinstance(fields, dict):
+        _fail(file, "", "front matter must be a mapping")
+    unknown = set(fields) - set(FIELD_ORDER)
+    if unknown:
+        _fail(file, ", ".join(sorted(unknown)), "unknown field")
+    for name in sorted(REQUIRED):
+        if not str(fields.get(name) or "").strip():
+            _fail(file, name, "is required")
+    if fields["status"] not in GuideStatus.values:
+        _fail(file, "status", f"must be one of {', '.join(GuideStatus.values)}")
+    for name in ("title", "summary", "abbreviation", "illustration_alt", "deep_dive_title", *PROSE_FIELDS):
+        if fields.get(name) is not None and not isinstance(fields[name], str):
+            _fail(file, name, "must be text")
+    fields["sample_content"] = bool(fields.get("sample_content", False))
+    for name in ("synonyms", "alternatives", "conditions", "codes", "sources", "questions"):
+        fields[name] = _str_list(file, name, fields.get(name))
+    for i, code in enumerate(fields["codes"]):
+        try:
+            procedure_code_validator(code)
+        except Exception:
+            _fail(file, f"codes[{i}]", f"{code!r} is not a five-character HCPCS/CPT number")
+    fields["faq"] = _parse_faq(file, fields.get("faq"))
+    fields["review"] = _parse_review(file, fields.get("review"))
+    stats = _parse_stats(file, fields.pop("stats", None))
+    listed = set(fields["sources"])
+    for i, stat in enumerate(stats):
+        if stat["source"] not in listed:
+            _fail(file, f"stats[{i}].source", f"{stat['source']!r} is not in this guide's sources list")
+    return GuideDoc(file=file, fields=fields, body=body.strip("\n"), stats=stats)
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def guide_to_dict(guide: Guide) -> dict:
+    procedure = guide.procedure
+    review = None
+    if guide.reviewer_name or guide.reviewed_on or guide.next_review_due:
+        review = {
+            "reviewer": guide.reviewer_name or None,
+            "credentials": guide.reviewer_credentials or None,
+            "reviewed_on": guide.reviewed_on.isoformat() if guide.reviewed_on else None,
+            "next_review_due": guide.next_review_due.isoformat() if guide.next_review_due else None,
+        }
+    stats = []
+    for stat in sorted(guide.stats.all(), key=lambda s: StatKind.values.index(s.kind)):
+        item = {"kind": stat.kind, "low": _number(stat.low), "high": _number(stat.high), "unit": stat.unit}
+        if stat.qualifier:
+            item["qualifier"] = stat.qualifier
+        item.update(year=stat.year, method=stat.method, source=stat.source.key if stat.source else None)
+        stats.append(item)
+    data = {
+        "slug": procedure.slug,
+        "language": guide.language,
+        "title": guide.title,
+        "abbreviation": guide.abbreviation or None,
+        "specialty": procedure.specialty.slug,
+        "status": guide.status,
+        "sample_content": guide.sample_content,
+        "synonyms": list(procedure.synonyms),
+        "summary": guide.summary,
+        "illustration_alt": guide.illustration_alt or None,
+        "deep_dive_title": guide.deep_dive_title or None,
+        "stats": stats,
+        **{name: getattr(guide, name) or None for name in PROSE_FIELDS},
+        "questions": [q.text for q in guide.questions.all()],
+        "faq": [{"question": f.question, "answer": f.answer} for f in guide.faq.all()],
+        "alternatives": sorted(p.slug for p in procedure.alternatives.all()),
+        "conditions": sorted(c.slug for c in procedure.conditions.all()),
+        "codes": [c.code for c in procedure.codes.all()],
+        "sources": [gs.source.key for gs in guide.guide_sources.all()],
+        "review": review,
+    }
+    return data
+
+
+def guide_to_text(guide: Guide) -> str:
+    """The canonical file text of a guide: loading it and exporting again gives the same text."""
+    return f"---\n{dump_yaml(guide_to_dict(guide))}---\n{guide.deep_dive.strip()}\n"

@@ -1,0 +1,116 @@
+"""Formatting of guide facts for display: ranges, units, review lines, stat cards."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from careatlas.procedures.models import Guide, Source, StatKind, StatRange, StatUnit
+
+EN_DASH = "\u2013"
+
+
+def _plain_number(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+
+
+def _scaled(low: Decimal, high: Decimal) -> tuple[str, str, str]:
+    """Big counts read better as '5-10 million' than '5,000,000-10,000,000'."""
+    for factor, word in ((Decimal(1_000_000_000), _("billion")), (Decimal(1_000_000), _("million"))):
+        if low >= factor or (low == 0 and high >= factor):
+            return _plain_number(low / factor), _plain_number(high / factor), word
+    return _plain_number(low), _plain_number(high), ""
+
+
+def _span(low: str, high: str) -> str:
+    return low if low == high else f"{low}{EN_DASH}{high}"
+
+
+def stat_range(stat: StatRange) -> str:
+    """A stat's range with its unit, e.g. '70–85%', '$32.18–$86.50', '0–2 days', '5–10 million'."""
+    low, high = Decimal(stat.low), Decimal(stat.high)
+    if stat.unit == StatUnit.PERCENT:
+        return f"{_span(_plain_number(low), _plain_number(high))}%"
+    if stat.unit == StatUnit.USD:
+        a, b = f"${_plain_number(low)}", f"${_plain_number(high)}"
+        return _span(a, b)
+    if stat.unit == StatUnit.PER_YEAR:
+        a, b, word = _scaled(low, high)
+        return f"{_span(a, b)} {word}".strip()
+    count = int(high) if high == high.to_integral_value() else 2
+    unit_words = {
+        StatUnit.DAYS: ngettext("day", "days", count),
+        StatUnit.WEEKS: ngettext("week", "weeks", count),
+        StatUnit.MONTHS: ngettext("month", "months", count),
+    }
+    return f"{_span(_plain_number(low), _plain_number(high))} {unit_words[stat.unit]}"
+
+
+def citation(source: Source) -> str:
+    """A one-line reference: authors. Title. Publisher; year."""
+    parts = [source.authors.rstrip(".") + "." if source.authors else "", source.title.rstrip(".") + ".",
+             f"{source.publisher}; {source.year}."]
+    return " ".join(p for p in parts if p)
+
+
+def source_identifiers(source: Source) -> list[tuple[str, str]]:
+    """(label, link) pairs for every identifier a source has."""
+    ids = []
+    if source.pmid:
+        ids.append((f"PMID {source.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/"))
+    if source.pmcid:
+        ids.append((source.pmcid, f"https://pmc.ncbi.nlm.nih.gov/articles/{source.pmcid}/"))
+    if source.doi:
+        ids.append((f"doi:{source.doi}", f"https://doi.org/{source.doi}"))
+    if source.url and not ids:
+        ids.append((_("Link"), source.url))
+    return ids
+
+
+@dataclass
+class StatCard:
+    kind: str
+    label: str
+    value: str | None
+    qualifier: str = ""
+    year: int | None = None
+    method: str = ""
+    footnote: int | None = None
+    source: Source | None = None
+
+
+def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
+    """The four cards in page order; a figure without a trustworthy source is shown as missing."""
+    by_kind = {s.kind: s for s in guide.stats.all()}
+    cards = []
+    for kind in StatKind:
+        stat = by_kind.get(kind.value)
+        if stat is None or stat.source is None:
+            cards.append(StatCard(kind=kind.value, label=str(kind.label), value=None))
+            continue
+        cards.append(StatCard(kind=kind.value, label=str(kind.label), value=stat_range(stat),
+                              qualifier=stat.qualifier, year=stat.year, method=stat.method,
+                              footnote=footnotes.get(stat.source_id), source=stat.source))
+    return cards
+
+
+def review_line(guide: Guide) -> str:
+    if guide.is_reviewed:
+        who = guide.reviewer_name
+        if guide.reviewer_credentials:
+            who = f"{who}, {guide.reviewer_credentials}"
+        return _("Medically reviewed by %(who)s on %(date)s") % {
+            "who": who, "date": formats.date_format(guide.reviewed_on, "DATE_FORMAT")}
+    return _("Not yet medically reviewed")
+
+
+def months_since(day: datetime.date | None, today: datetime.date | None = None) -> int | None:
+    if day is None:
+        return None
+    today = today or timezone.localdate()
+    return max(0, (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day))

@@ -1,0 +1,92 @@
+"""Writes with side effects: workflow transitions, revisions, cache and index invalidation."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from careatlas.core.models import SiteVersion
+from careatlas.procedures.models import Guide, GuideRevision, GuideStatus
+from careatlas.procedures.signals import content_changed
+
+
+class WorkflowError(Exception):
+    """A transition that is not allowed; the message says why, for the editor."""
+
+
+def notify_content_changed() -> None:
+    """Invalidate page caches everywhere and re-index search once the transaction commits."""
+    SiteVersion.bump()
+    transaction.on_commit(lambda: content_changed.send(sender=Guide))
+
+
+def record_revision(guide: Guide, user=None, comment: str = "") -> GuideRevision | None:
+    """Snapshot the guide unless it is identical to its latest snapshot."""
+    from careatlas.procedures.pack import guide_to_text
+
+    guide = Guide.objects.for_page().get(pk=guide.pk)
+    text = guide_to_text(guide)
+    latest = guide.revisions.order_by("-created_at", "-id").first()
+    if latest and latest.snapshot == text:
+        return None
+    return GuideRevision.objects.create(guide=guide, created_by=user, comment=comment[:200],
+                                        status=guide.status, snapshot=text)
+
+
+def guide_edited(guide: Guide, user=None) -> None:
+    """After an editor saved a guide and its parts: keep a revision; refresh public copies."""
+    record_revision(guide, user, _("Edited"))
+    if guide.status == GuideStatus.PUBLISHED:
+        notify_content_changed()
+
+
+@transaction.atomic
+def submit_for_review(guide: Guide, user=None) -> None:
+    if guide.status not in (GuideStatus.DRAFT, GuideStatus.UNPUBLISHED):
+        raise WorkflowError(_("Only a draft or unpublished guide can be sent for review."))
+    guide.status = GuideStatus.IN_REVIEW
+    guide.save(update_fields=["status", "updated_at"])
+    record_revision(guide, user, _("Sent for review"))
+
+
+@transaction.atomic
+def publish(guide: Guide, user=None) -> None:
+    if guide.status == GuideStatus.PUBLISHED:
+        raise WorkflowError(_("This guide is already published."))
+    problems = Guide.objects.for_page().get(pk=guide.pk).publishing_problems()
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    now = timezone.now()
+    guide.status = GuideStatus.PUBLISHED
+    guide.published_at = now
+    guide.published_by = user
+    guide.first_published_at = guide.first_published_at or now
+    guide.save(update_fields=["status", "published_at", "published_by", "first_published_at", "updated_at"])
+    record_revision(guide, user, _("Published"))
+    notify_content_changed()
+
+
+@transaction.atomic
+def unpublish(guide: Guide, user=None) -> None:
+    if guide.status != GuideStatus.PUBLISHED:
+        raise WorkflowError(_("Only a published guide can be unpublished."))
+    guide.status = GuideStatus.UNPUBLISHED
+    guide.save(update_fields=["status", "updated_at"])
+    record_revision(guide, user, _("Unpublished"))
+    notify_content_changed()
+
+
+@transaction.atomic
+def restore_revision(revision: GuideRevision, user=None) -> Guide:
+    """Put a guide's content back as it was in `revision`; its workflow status is kept."""
+    from careatlas.procedures.pack.loader import apply_guide_doc, sources_by_key
+    from careatlas.procedures.pack.text import parse_guide_text
+
+    guide = revision.guide
+    doc = parse_guide_text(revision.snapshot, file=f"revision {revision.pk}")
+    doc.fields["status"] = guide.status
+    apply_guide_doc(doc, guide, sources_by_key(doc))
+    record_revision(guide, user, _("Restored revision from %(when)s")
+                    % {"when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")})
+    if guide.status == GuideStatus.PUBLISHED:
+        notify_content_changed()
+    return guide

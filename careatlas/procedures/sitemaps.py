@@ -1,0 +1,45 @@
+"""sitemap.xml entries for every public page."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from careatlas.procedures.models import Condition, Guide, Specialty
+
+
+class GuideSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Guide.objects.published().filter(language="en").select_related("procedure").order_by("pk")
+
+    def lastmod(self, guide: Guide):
+        return guide.updated_at
+
+
+class SpecialtySitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Specialty.objects.with_published_guides().order_by("pk")
+
+
+class ConditionSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Condition.objects.with_published_guides().order_by("pk")
+
+
+class StaticSitemap(Sitemap):
+    priority = 1.0
+
+    def items(self):
+        return ["procedures:home", "procedures:guides", "procedures:specialties", "procedures:conditions"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+SITEMAPS = {"static": StaticSitemap, "guides": GuideSitemap, "specialties": SpecialtySitemap,
+            "conditions": ConditionSitemap}

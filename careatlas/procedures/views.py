@@ -1,0 +1,156 @@
+"""Public pages for guides, specialties and conditions, plus editors' previews."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from careatlas.core.caching import public_page
+from careatlas.procedures.compare import comparison
+from careatlas.procedures.models import Condition, Guide, Procedure, Specialty
+from careatlas.procedures.presenters import months_since, review_line, stat_cards
+from careatlas.procedures.structured_data import breadcrumb_list, guide_graph
+
+MAX_COMPARE = 4
+
+
+def _published_guides():
+    return Guide.objects.published().pick_language(get_language()).select_related("procedure__specialty")
+
+
+@require_safe
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    guides = list(_published_guides().order_by("title"))
+    specialties = Specialty.objects.with_published_guides().order_by("name")
+    return render(request, "procedures/home.html", {"guides": guides, "specialties": specialties})
+
+
+@require_safe
+@public_page
+def guide_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/guide_list.html",
+                  {"guides": _published_guides().order_by("procedure__specialty__name", "title")})
+
+
+def _guide_context(guide: Guide) -> dict:
+    specialty = guide.procedure.specialty
+    crumbs = [(_("Home"), reverse("procedures:home")), (specialty.name, specialty.get_absolute_url()),
+              (guide.title, guide.get_absolute_url())]
+    guide_sources = list(guide.guide_sources.all())
+    footnotes = {gs.source_id: i for i, gs in enumerate(guide_sources, start=1)}
+    alternatives = _published_guides().filter(procedure__in=guide.procedure.alternatives.all()).order_by("title")
+    conditions = guide.procedure.conditions.all().order_by("name")
+    compare_slugs = [guide.procedure.slug, *[a.procedure.slug for a in alternatives][: MAX_COMPARE - 1]]
+    return {
+        "guide": guide,
+        "specialty": specialty,
+        "crumbs": crumbs,
+        "cards": stat_cards(guide, footnotes),
+        "guide_sources": guide_sources,
+        "alternatives": alternatives,
+        "conditions": conditions,
+        "review_line": review_line(guide),
+        "review_age_months": months_since(guide.reviewed_on),
+        "structured_data": guide_graph(guide, crumbs),
+        "compare_query": "&".join(f"p={slug}" for slug in compare_slugs),
+        "find_url": reverse("providers:find") + f"?procedure={guide.procedure.slug}",
+        "find_certified_url": reverse("providers:find")
+        + f"?procedure={guide.procedure.slug}&board_certified=1",
+    }
+
+
+@require_safe
+@public_page
+def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    guide = _published_guides().for_page().filter(procedure__slug=slug).first()
+    if guide is None:
+        raise Http404(_("No published guide for this procedure."))
+    return render(request, "procedures/guide.html", _guide_context(guide))
+
+
+@require_safe
+@staff_member_required
+def guide_preview(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """Editors see any guide, in any state, exactly as the public page would show it."""
+    guide = get_object_or_404(Guide.objects.for_page(), procedure__slug=slug, language=language)
+    context = _guide_context(guide) | {"preview": True}
+    response = render(request, "procedures/guide.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@public_page
+def illustration(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = get_object_or_404(Procedure, slug=slug, guides__status="published")
+    if not procedure.illustration_svg:
+        raise Http404
+    response = HttpResponse(procedure.illustration_svg, content_type="image/svg+xml")
+    # An SVG opened on its own must not be able to run anything.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@require_safe
+@public_page
+def specialty_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/specialty_list.html",
+                  {"specialties": Specialty.objects.with_published_guides().order_by("name")})
+
+
+@require_safe
+@public_page
+def specialty_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    specialty = get_object_or_404(Specialty, slug=slug)
+    guides = _published_guides().filter(procedure__specialty=specialty).order_by("title")
+    crumbs = [(_("Home"), reverse("procedures:home")), (specialty.name, specialty.get_absolute_url())]
+    return render(request, "procedures/specialty.html", {
+        "specialty": specialty, "guides": guides, "crumbs": crumbs,
+        "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
+        "find_url": reverse("providers:find") + f"?specialty={specialty.slug}",
+    })
+
+
+@require_safe
+@public_page
+def condition_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/condition_list.html",
+                  {"conditions": Condition.objects.with_published_guides().order_by("name")})
+
+
+@require_safe
+@public_page
+def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    condition = get_object_or_404(Condition.objects.select_related("specialty"), slug=slug)
+    guides = _published_guides().filter(procedure__conditions=condition).order_by("title")
+    crumbs = [(_("Home"), reverse("procedures:home")), (_("Conditions"), reverse("procedures:conditions")),
+              (condition.name, condition.get_absolute_url())]
+    return render(request, "procedures/condition.html", {
+        "condition": condition, "guides": guides, "crumbs": crumbs,
+        "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
+    })
+
+
+@require_safe
+@public_page
+def compare(request: HttpRequest) -> HttpResponse:
+    slugs = list(dict.fromkeys(request.GET.getlist("p")))
+    choices = _published_guides().order_by("title")
+    error = ""
+    rows = None
+    if len(slugs) > MAX_COMPARE:
+        error = _("Choose at most %(max)d procedures to compare.") % {"max": MAX_COMPARE}
+    elif slugs:
+        guides = list(_published_guides().for_page().filter(procedure__slug__in=slugs))
+        guides.sort(key=lambda g: slugs.index(g.procedure.slug))
+        if len(guides) < 2:
+            error = _("Choose at least two procedures to compare.")
+        else:
+            rows = comparison(guides)
+    return render(request, "procedures/compare.html",
+                  {"choices": choices, "selected": slugs, "comparison": rows, "error": error,
+                   "max_compare": MAX_COMPARE})

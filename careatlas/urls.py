@@ -1,0 +1,26 @@
+"""Root URLs: operational endpoints, admin, and the translated public site."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.core import views as core_views
+from careatlas.procedures.sitemaps import SITEMAPS
+
+admin.site.site_header = _("CareAtlas editors")
+admin.site.site_title = _("CareAtlas back office")
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("search/", include("careatlas.search.urls")),
+    path("providers/", include("careatlas.providers.urls")),
+    path("", include("careatlas.procedures.urls")),
+    prefix_default_language=False,
+)

@@ -82,6 +82,7 @@ class StatCard:
     method: str = ""
     footnote: int | None = None
     source: Source | None = None
+    is_range: bool = False
 
 
 def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
@@ -95,7 +96,8 @@ def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
             continue
         cards.append(StatCard(kind=kind.value, label=str(kind.label), value=stat_range(stat),
                               qualifier=stat.qualifier, year=stat.year, method=stat.method,
-                              footnote=footnotes.get(stat.source_id), source=stat.source))
+                              footnote=footnotes.get(stat.source_id), source=stat.source,
+                              is_range=stat.low != stat.high))
     return cards
 
 

@@ -197,10 +197,14 @@ def load_pack(content_dir: Path) -> LoadReport:
     _upsert_rows(Source, sources, "key", report, "sources")
     _check_references(docs)
     default_docs = {d.slug: d for d in docs if d.fields.get("specialty")}
+    existing = set(Procedure.objects.filter(slug__in=default_docs).values_list("slug", flat=True))
+    # Create every new procedure first so that alternatives can point at any of them.
     for slug, doc in default_docs.items():
-        procedure = Procedure.objects.filter(slug=slug).first()
-        if procedure is None:
-            procedure = Procedure(slug=slug)
+        if slug not in existing:
+            Procedure.objects.create(slug=slug, specialty=Specialty.objects.get(slug=doc.fields["specialty"]))
+    for slug, doc in default_docs.items():
+        procedure = Procedure.objects.get(slug=slug)
+        if slug not in existing:
             report.count("created", "procedures")
         elif _procedure_state(procedure) == _desired_state(doc, procedure):
             report.count("unchanged", "procedures")

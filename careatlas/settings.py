@@ -15,7 +15,9 @@ from careatlas.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENVIRONMENT = env_str("CAREATLAS_ENV", "production")
 if ENVIRONMENT not in {"production", "development", "test"}:
-    raise ImproperlyConfigured(f"CAREATLAS_ENV must be production, development or test, not {ENVIRONMENT!r}")
+    raise ImproperlyConfigured(
+        f"CAREATLAS_ENV must be production, development or test, not {ENVIRONMENT!r}"
+    )
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", ENVIRONMENT == "development")
@@ -142,8 +144,10 @@ BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

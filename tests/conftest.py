@@ -43,19 +43,36 @@ def patient() -> Client:
 
 
 def _staff(username: str, *perms: str) -> User:
-    user = User.objects.create_user(username, f"{username}@example.org", "correct-horse-battery", is_staff=True)
+    user = User.objects.create_user(
+        username, f"{username}@example.org", "correct-horse-battery", is_staff=True
+    )
     for codename in perms:
         app_label, code = codename.split(".")
-        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=code))
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=code)
+        )
     return user
 
 
-EDITOR_PERMS = ["procedures.view_guide", "procedures.change_guide", "procedures.add_guide",
-                "procedures.view_source", "procedures.add_statrange", "procedures.change_statrange",
-                "procedures.delete_statrange", "procedures.add_guidesource", "procedures.change_guidesource",
-                "procedures.delete_guidesource", "procedures.add_faqitem", "procedures.change_faqitem",
-                "procedures.delete_faqitem", "procedures.add_guidequestion", "procedures.change_guidequestion",
-                "procedures.delete_guidequestion", "procedures.view_procedure"]
+EDITOR_PERMS = [
+    "procedures.view_guide",
+    "procedures.change_guide",
+    "procedures.add_guide",
+    "procedures.view_source",
+    "procedures.add_statrange",
+    "procedures.change_statrange",
+    "procedures.delete_statrange",
+    "procedures.add_guidesource",
+    "procedures.change_guidesource",
+    "procedures.delete_guidesource",
+    "procedures.add_faqitem",
+    "procedures.change_faqitem",
+    "procedures.delete_faqitem",
+    "procedures.add_guidequestion",
+    "procedures.change_guidequestion",
+    "procedures.delete_guidequestion",
+    "procedures.view_procedure",
+]
 
 
 @pytest.fixture

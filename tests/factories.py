@@ -3,7 +3,14 @@
 import factory
 
 from careatlas.procedures.models import (
-    FAQItem, Guide, GuideQuestion, GuideSource, Procedure, Source, Specialty, StatRange,
+    FAQItem,
+    Guide,
+    GuideQuestion,
+    GuideSource,
+    Procedure,
+    Source,
+    Specialty,
+    StatRange,
 )
 
 
@@ -53,18 +60,28 @@ class GuideFactory(factory.django.DjangoModelFactory):
     status = "draft"
 
 
-def add_stat(guide: Guide, kind: str = "success_rate", source: Source | None = None, **fields) -> StatRange:
+def add_stat(
+    guide: Guide, kind: str = "success_rate", source: Source | None = None, **fields
+) -> StatRange:
     source = source or SourceFactory()
-    GuideSource.objects.get_or_create(guide=guide, source=source,
-                                      defaults={"position": guide.guide_sources.count()})
-    values = {"low": 70, "high": 85, "unit": "percent", "year": 2020, "method": "Pooled trial results."}
+    GuideSource.objects.get_or_create(
+        guide=guide, source=source, defaults={"position": guide.guide_sources.count()}
+    )
+    values = {
+        "low": 70,
+        "high": 85,
+        "unit": "percent",
+        "year": 2020,
+        "method": "Pooled trial results.",
+    }
     values.update(fields)
     return StatRange.objects.create(guide=guide, kind=kind, source=source, **values)
 
 
 def add_faq(guide: Guide, question: str, answer: str) -> FAQItem:
-    return FAQItem.objects.create(guide=guide, question=question, answer=answer,
-                                  position=guide.faq.count())
+    return FAQItem.objects.create(
+        guide=guide, question=question, answer=answer, position=guide.faq.count()
+    )
 
 
 def add_question(guide: Guide, text: str) -> GuideQuestion:

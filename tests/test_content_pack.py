@@ -29,16 +29,24 @@ def _load(path: Path) -> str:
 
 
 def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): p.read_text(encoding="utf-8")
-            for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in {".md", ".yaml", ".svg"}}
+    return {
+        str(p.relative_to(path)): p.read_text(encoding="utf-8")
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.suffix in {".md", ".yaml", ".svg"}
+    }
 
 
 def test_the_shipped_pack_meets_the_brief(content_pack):
     guides = Guide.objects.published()
     assert guides.count() >= 12
     assert guides.values("procedure__specialty").distinct().count() >= 5
-    for slug in ["osteopathic-manual-treatment", "chiropractic-manipulation", "physical-therapy",
-                 "massage-therapy", "acupuncture"]:
+    for slug in [
+        "osteopathic-manual-treatment",
+        "chiropractic-manipulation",
+        "physical-therapy",
+        "massage-therapy",
+        "acupuncture",
+    ]:
         assert Procedure.objects.filter(slug=slug).exists(), slug
     for guide in Guide.objects.for_page():
         assert guide.sample_content, f"{guide} must say it is sample content awaiting review"
@@ -90,21 +98,38 @@ def test_an_edited_file_updates_only_that_guide(content_pack, pack_copy):
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
-        ("guides/en/acupuncture.md", "status: published", "status: finished",
-         "acupuncture.md: status: must be one of"),
+        (
+            "guides/en/acupuncture.md",
+            "status: published",
+            "status: finished",
+            "acupuncture.md: status: must be one of",
+        ),
         ("guides/en/acupuncture.md", "kind: ", "kind: magic_", "stats[0].kind: must be one of"),
-        ("guides/en/acupuncture.md", "slug: acupuncture", "slug: acupuncture\ncolour: red",
-         "acupuncture.md: colour: unknown field"),
-        ("guides/en/acupuncture.md", "language: en", "language: en\n  bad: [indent",
-         "acupuncture.md: line"),
+        (
+            "guides/en/acupuncture.md",
+            "slug: acupuncture",
+            "slug: acupuncture\ncolour: red",
+            "acupuncture.md: colour: unknown field",
+        ),
+        (
+            "guides/en/acupuncture.md",
+            "language: en",
+            "language: en\n  bad: [indent",
+            "acupuncture.md: line",
+        ),
         ("sources.yaml", "- key: ", "- key: ", None),  # placeholder replaced below
     ],
 )
-def test_a_bad_file_names_file_field_and_reason_and_loads_nothing(db, pack_copy, file, old, new, message):
+def test_a_bad_file_names_file_field_and_reason_and_loads_nothing(
+    db, pack_copy, file, old, new, message
+):
     path = pack_copy / file
     text = path.read_text()
     if message is None:  # a source with no identifier at all
-        text = "- key: no-identifier\n  title: Nothing to check\n  publisher: Nobody\n  year: 2020\n" + text
+        text = (
+            "- key: no-identifier\n  title: Nothing to check\n  publisher: Nobody\n  year: 2020\n"
+            + text
+        )
         message = "sources.yaml: [0]: needs at least one of pmid, pmcid, doi or url"
     else:
         assert old in text
@@ -130,12 +155,17 @@ def test_a_stat_source_must_be_cited_by_the_guide(db, pack_copy):
     path = pack_copy / "guides" / "en" / "osteopathic-manual-treatment.md"
     text = path.read_text()
     path.write_text(text.replace("  source: ", "  source: not-listed-", 1))
-    with pytest.raises(CommandError, match=r"stats\[0\]\.source: 'not-listed-.*' is not in this guide's sources"):
+    with pytest.raises(
+        CommandError, match=r"stats\[0\]\.source: 'not-listed-.*' is not in this guide's sources"
+    ):
         _load(pack_copy)
 
 
 def test_an_illustration_with_script_is_refused(db, pack_copy):
     (pack_copy / "illustrations" / "acupuncture.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>')
-    with pytest.raises(CommandError, match="illustrations/acupuncture.svg: illustration: must not contain"):
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+    )
+    with pytest.raises(
+        CommandError, match="illustrations/acupuncture.svg: illustration: must not contain"
+    ):
         _load(pack_copy)

@@ -16,7 +16,9 @@ def _workflow(client, guide, action):
     return client.post(reverse("admin:procedures_guide_workflow", args=[guide.pk, action]))
 
 
-def test_reviewer_moves_a_guide_from_draft_to_published(editor_client, reviewer_client, reviewer, patient):
+def test_reviewer_moves_a_guide_from_draft_to_published(
+    editor_client, reviewer_client, reviewer, patient
+):
     guide = GuideFactory(status="draft")
     add_stat(guide)
     assert patient.get(guide.get_absolute_url()).status_code == 404
@@ -46,8 +48,16 @@ def test_an_editor_without_publish_permission_cannot_publish(editor_client):
 
 def test_a_stat_without_a_source_blocks_publishing(reviewer_client):
     guide = GuideFactory(status="in_review")
-    StatRange.objects.create(guide=guide, kind="cost", low=10, high=20, unit="usd", year=2024,
-                             method="Guess", source=None)
+    StatRange.objects.create(
+        guide=guide,
+        kind="cost",
+        low=10,
+        high=20,
+        unit="usd",
+        year=2024,
+        method="Guess",
+        source=None,
+    )
     response = _workflow(reviewer_client, guide, "publish")
     guide.refresh_from_db()
     assert guide.status == "in_review"
@@ -57,8 +67,16 @@ def test_a_stat_without_a_source_blocks_publishing(reviewer_client):
 
 def test_a_stat_source_must_be_listed_under_sources(reviewer_client):
     guide = GuideFactory(status="in_review")
-    StatRange.objects.create(guide=guide, kind="cost", low=10, high=20, unit="usd", year=2024,
-                             method="Fee schedule", source=SourceFactory())
+    StatRange.objects.create(
+        guide=guide,
+        kind="cost",
+        low=10,
+        high=20,
+        unit="usd",
+        year=2024,
+        method="Fee schedule",
+        source=SourceFactory(),
+    )
     _workflow(reviewer_client, guide, "publish")
     guide.refresh_from_db()
     assert guide.status == "in_review"
@@ -66,16 +84,33 @@ def test_a_stat_source_must_be_listed_under_sources(reviewer_client):
 
 def _admin_form_data(guide: Guide, **changes) -> dict:
     data = {
-        "procedure": guide.procedure_id, "language": guide.language, "title": guide.title,
-        "abbreviation": guide.abbreviation, "summary": guide.summary, "illustration_alt": "",
-        "who_it_helps": guide.who_it_helps, "what_to_expect": guide.what_to_expect,
-        "recovery": guide.recovery, "cost": guide.cost, "risks": "", "deep_dive_title": "",
-        "deep_dive": guide.deep_dive, "reviewer_name": "", "reviewer_credentials": "",
-        "reviewed_on": "", "next_review_due": "",
+        "procedure": guide.procedure_id,
+        "language": guide.language,
+        "title": guide.title,
+        "abbreviation": guide.abbreviation,
+        "summary": guide.summary,
+        "illustration_alt": "",
+        "who_it_helps": guide.who_it_helps,
+        "what_to_expect": guide.what_to_expect,
+        "recovery": guide.recovery,
+        "cost": guide.cost,
+        "risks": "",
+        "deep_dive_title": "",
+        "deep_dive": guide.deep_dive,
+        "reviewer_name": "",
+        "reviewer_credentials": "",
+        "reviewed_on": "",
+        "next_review_due": "",
     }
     for prefix in ("stats", "questions", "faq", "guide_sources"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
-                     f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     data.update(changes)
     return data
 
@@ -84,7 +119,10 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(editor_cl
     guide = GuideFactory(status="draft", summary="First wording.")
     url = reverse("admin:procedures_guide_change", args=[guide.pk])
     assert editor_client.post(url, _admin_form_data(guide)).status_code == 302
-    assert editor_client.post(url, _admin_form_data(guide, summary="Second wording.")).status_code == 302
+    assert (
+        editor_client.post(url, _admin_form_data(guide, summary="Second wording.")).status_code
+        == 302
+    )
     revisions = list(guide.revisions.all())
     assert len(revisions) == 2
     assert "Second wording." in revisions[0].snapshot and "First wording." in revisions[1].snapshot
@@ -118,14 +156,24 @@ def test_restore_brings_back_stats_and_sources(reviewer, editor_client):
 
 
 def test_editors_see_guides_past_their_review_date(editor_client):
-    overdue = GuideFactory(title="Old Guide", reviewer_name="Sam Lee", reviewed_on=datetime.date(2024, 1, 1),
-                           next_review_due=datetime.date(2025, 1, 1))
-    GuideFactory(title="Fresh Guide", reviewer_name="Sam Lee", reviewed_on=datetime.date.today(),
-                 next_review_due=datetime.date.today() + datetime.timedelta(days=300))
+    overdue = GuideFactory(
+        title="Old Guide",
+        reviewer_name="Sam Lee",
+        reviewed_on=datetime.date(2024, 1, 1),
+        next_review_due=datetime.date(2025, 1, 1),
+    )
+    GuideFactory(
+        title="Fresh Guide",
+        reviewer_name="Sam Lee",
+        reviewed_on=datetime.date.today(),
+        next_review_due=datetime.date.today() + datetime.timedelta(days=300),
+    )
     page = editor_client.get(reverse("admin:procedures_guide_changelist")).content.decode()
     assert "1 guide(s) are past their review date" in page
     assert "Overdue since 2025-01-01" in page
-    filtered = editor_client.get(reverse("admin:procedures_guide_changelist"), {"review": "overdue"})
+    filtered = editor_client.get(
+        reverse("admin:procedures_guide_changelist"), {"review": "overdue"}
+    )
     assert overdue.title in filtered.content.decode()
     assert "Fresh Guide" not in filtered.content.decode()
 
@@ -145,8 +193,17 @@ def test_illustration_upload_rejects_scripts(reviewer):
     from careatlas.procedures.admin import ProcedureForm
 
     guide = GuideFactory()
-    evil = SimpleUploadedFile("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    form = ProcedureForm(data={"slug": guide.procedure.slug, "specialty": guide.procedure.specialty_id,
-                               "synonyms": "[]"}, files={"illustration_file": evil}, instance=guide.procedure)
+    evil = SimpleUploadedFile(
+        "x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    form = ProcedureForm(
+        data={
+            "slug": guide.procedure.slug,
+            "specialty": guide.procedure.specialty_id,
+            "synonyms": "[]",
+        },
+        files={"illustration_file": evil},
+        instance=guide.procedure,
+    )
     assert not form.is_valid()
     assert "illustration_file" in form.errors

@@ -12,21 +12,43 @@ from tests.factories import GuideFactory, SourceFactory, add_faq, add_question, 
 pytestmark = pytest.mark.django_db
 
 SECTION_ORDER = [
-    "Skip to main content", "Skip to breadcrumbs", 'aria-label="Breadcrumb"', "<h1", 'class="lede"',
-    'class="stat-cards"', ">Find a doctor for", ">Who it helps</h2>", ">What to expect</h2>",
-    ">Recovery</h2>", ">Cost range</h2>", ">Questions to ask your doctor</h2>", ">Frequently asked</h2>",
-    ">Deep dive:", ">Sources</h2>", ">Ready to talk to a specialist?</h2>", "General information only",
+    "Skip to main content",
+    "Skip to breadcrumbs",
+    'aria-label="Breadcrumb"',
+    "<h1",
+    'class="lede"',
+    'class="stat-cards"',
+    ">Find a doctor for",
+    ">Who it helps</h2>",
+    ">What to expect</h2>",
+    ">Recovery</h2>",
+    ">Cost range</h2>",
+    ">Questions to ask your doctor</h2>",
+    ">Frequently asked</h2>",
+    ">Deep dive:",
+    ">Sources</h2>",
+    ">Ready to talk to a specialist?</h2>",
+    "General information only",
 ]
 
 
 @pytest.fixture
 def published_guide():
-    guide = GuideFactory(title="Knee Bending", abbreviation="KB", summary="Bending the knee, gently.")
+    guide = GuideFactory(
+        title="Knee Bending", abbreviation="KB", summary="Bending the knee, gently."
+    )
     guide.procedure.specialty.name = "Joint Medicine"
     guide.procedure.specialty.save()
     add_stat(guide, "success_rate", low=70, high=85, unit="percent")
-    add_stat(guide, "cost", source=SourceFactory(title="Fee schedule"), low="32.18", high="86.50", unit="usd",
-             qualifier="Medicare payment per session")
+    add_stat(
+        guide,
+        "cost",
+        source=SourceFactory(title="Fee schedule"),
+        low="32.18",
+        high="86.50",
+        unit="usd",
+        qualifier="Medicare payment per session",
+    )
     add_stat(guide, "recovery", low=0, high=2, unit="days")
     add_stat(guide, "volume", low=5_000_000, high=10_000_000, unit="per_year")
     add_question(guide, "How many sessions will I need?")
@@ -103,7 +125,9 @@ def test_draft_guides_are_not_public(patient, editor_client):
 
 
 def test_markdown_is_sanitised(patient):
-    guide = GuideFactory(deep_dive="## Hi\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) *ok*")
+    guide = GuideFactory(
+        deep_dive="## Hi\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) *ok*"
+    )
     services.publish(guide)
     html = _html(patient.get(guide.get_absolute_url()))
     assert "<script>alert" not in html
@@ -144,7 +168,9 @@ def test_signed_in_editors_get_private_uncached_pages(editor_client, published_g
 
 def test_illustration_is_served_as_sandboxed_svg(patient, published_guide):
     procedure = published_guide.procedure
-    procedure.illustration_svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
+    procedure.illustration_svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="4"/></svg>'
+    )
     procedure.save()
     response = patient.get(reverse("procedures:illustration", args=[procedure.slug]))
     assert response["Content-Type"] == "image/svg+xml"
@@ -158,7 +184,10 @@ def test_specialty_condition_compare_and_lists(patient, published_guide):
     other = GuideFactory(title="Hip Swaying")
     add_stat(other, "success_rate", low=50, high=60, unit="percent")
     services.publish(other)
-    url = reverse("procedures:compare") + f"?p={published_guide.procedure.slug}&p={other.procedure.slug}"
+    url = (
+        reverse("procedures:compare")
+        + f"?p={published_guide.procedure.slug}&p={other.procedure.slug}"
+    )
     html = _html(patient.get(url))
     assert "Knee Bending" in html and "Hip Swaying" in html
     assert "70\u201385%" in html and "50\u201360%" in html

@@ -13,9 +13,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _django(env: dict, *args: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CAREATLAS_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env={**clean, **env},
-                          capture_output=True, text=True, timeout=120)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "CAREATLAS_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -39,14 +49,26 @@ def test_production_refuses_debug():
 def test_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text("f" * 32 + "9a8b7c6d5e4f3g2h1i0jklmnopqrstuvwxyz")
-    result = _django({"CAREATLAS_ENV": "production", "SECRET_KEY_FILE": str(secret),
-                      "ALLOWED_HOSTS": "careatlas.example"}, "check", "--deploy", "--fail-level", "WARNING")
+    result = _django(
+        {
+            "CAREATLAS_ENV": "production",
+            "SECRET_KEY_FILE": str(secret),
+            "ALLOWED_HOSTS": "careatlas.example",
+        },
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_check_deploy_passes_with_production_settings():
-    env = {"CAREATLAS_ENV": "production", "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2,
-           "ALLOWED_HOSTS": "careatlas.example"}
+    env = {
+        "CAREATLAS_ENV": "production",
+        "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2,
+        "ALLOWED_HOSTS": "careatlas.example",
+    }
     result = _django(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -92,9 +114,14 @@ def test_sqlite_file_database_really_uses_wal(tmp_path):
         "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])"
     )
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(CAREATLAS_ENV="development", SQLITE_PATH=str(db), DJANGO_SETTINGS_MODULE="careatlas.settings")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=60)
+    env.update(
+        CAREATLAS_ENV="development",
+        SQLITE_PATH=str(db),
+        DJANGO_SETTINGS_MODULE="careatlas.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     mode, timeout_ms = result.stdout.split()
     assert mode == "wal"

@@ -7,8 +7,22 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "em", "strong", "a",
-    "blockquote", "code", "br", "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "br",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _HEADING = re.compile(r"<(/?)h([1-6])>")

@@ -18,6 +18,9 @@ class SiteVersion(models.Model):
     class Meta:
         verbose_name = "site content version"
 
+    def __str__(self) -> str:
+        return f"content version {self.version}"
+
     @classmethod
     def current(cls) -> "SiteVersion":
         row = cls.objects.filter(pk=1).first()
@@ -27,6 +30,8 @@ class SiteVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        updated = cls.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now())
+        updated = cls.objects.filter(pk=1).update(
+            version=F("version") + 1, changed_at=timezone.now()
+        )
         if not updated:
             cls.objects.get_or_create(pk=1)

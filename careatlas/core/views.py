@@ -19,8 +19,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = f"error: {exc.__class__.__name__}"
     status = 200 if database == "ok" else 503
     return JsonResponse(
-        {"status": "ok" if status == 200 else "unavailable", "database": database,
-         "vendor": connection.vendor},
+        {
+            "status": "ok" if status == 200 else "unavailable",
+            "database": database,
+            "vendor": connection.vendor,
+        },
         status=status,
     )
 

@@ -13,8 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from careatlas.procedures import services
 from careatlas.procedures.models import (
-    Condition, FAQItem, Guide, GuideQuestion, GuideRevision, GuideSource, Procedure, ProcedureCode,
-    Source, Specialty, StatRange,
+    Condition,
+    FAQItem,
+    Guide,
+    GuideQuestion,
+    GuideRevision,
+    GuideSource,
+    Procedure,
+    ProcedureCode,
+    Source,
+    Specialty,
+    StatRange,
 )
 from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.svg import check_svg
@@ -73,12 +82,35 @@ class GuideAdmin(admin.ModelAdmin):
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/procedures/guide/change_form.html"
     fieldsets = [
-        (None, {"fields": ["procedure", "language", "title", "abbreviation", "summary", "preview_link"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "procedure",
+                    "language",
+                    "title",
+                    "abbreviation",
+                    "summary",
+                    "preview_link",
+                ]
+            },
+        ),
         (_("Illustration"), {"fields": ["illustration_alt"]}),
-        (_("Sections"), {"fields": ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]}),
+        (
+            _("Sections"),
+            {"fields": ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]},
+        ),
         (_("Deep dive"), {"fields": ["deep_dive_title", "deep_dive"]}),
-        (_("Medical review"), {"fields": [("reviewer_name", "reviewer_credentials"),
-                                          ("reviewed_on", "next_review_due"), "sample_content"]}),
+        (
+            _("Medical review"),
+            {
+                "fields": [
+                    ("reviewer_name", "reviewer_credentials"),
+                    ("reviewed_on", "next_review_due"),
+                    "sample_content",
+                ]
+            },
+        ),
         (_("Workflow"), {"fields": ["status", "published_at", "published_by"]}),
     ]
 
@@ -92,7 +124,10 @@ class GuideAdmin(admin.ModelAdmin):
     @admin.display(description=_("review"))
     def review_status(self, guide: Guide) -> str:
         if guide.review_overdue():
-            return format_html('<strong class="errornote">{}</strong>', _("Overdue since %s") % guide.next_review_due)
+            return format_html(
+                '<strong class="errornote">{}</strong>',
+                _("Overdue since %s") % guide.next_review_due,
+            )
         if guide.reviewed_on:
             return _("Reviewed %s") % guide.reviewed_on
         return _("Not reviewed")
@@ -101,8 +136,11 @@ class GuideAdmin(admin.ModelAdmin):
     def preview_link(self, guide: Guide) -> str:
         if not guide.pk:
             return "-"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', guide.get_preview_url(),
-                           _("Open preview"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            guide.get_preview_url(),
+            _("Open preview"),
+        )
 
     def changelist_view(self, request, extra_context=None):
         overdue = Guide.objects.review_overdue().count()
@@ -116,15 +154,21 @@ class GuideAdmin(admin.ModelAdmin):
 
     # Workflow ---------------------------------------------------------------
     def _transition(self, request, guides, action) -> None:
-        if action in ("publish", "unpublish") and not request.user.has_perm("procedures.publish_guide"):
+        if action in ("publish", "unpublish") and not request.user.has_perm(
+            "procedures.publish_guide"
+        ):
             raise PermissionDenied
         for guide in guides:
             try:
-                getattr(services, action if action != "submit" else "submit_for_review")(guide, request.user)
+                getattr(services, action if action != "submit" else "submit_for_review")(
+                    guide, request.user
+                )
             except services.WorkflowError as exc:
                 self.message_user(request, f"{guide.title}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, f"{guide.title}: {guide.get_status_display()}", messages.SUCCESS)
+                self.message_user(
+                    request, f"{guide.title}: {guide.get_status_display()}", messages.SUCCESS
+                )
 
     @admin.action(description=_("Send selected guides for review"))
     def submit_selected(self, request, queryset):
@@ -143,12 +187,21 @@ class GuideAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         own = [
-            path("<int:pk>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
-                 name="procedures_guide_workflow"),
-            path("<int:pk>/revisions/", self.admin_site.admin_view(self.revisions_view),
-                 name="procedures_guide_revisions"),
-            path("<int:pk>/revisions/<int:rev>/restore/", self.admin_site.admin_view(self.restore_view),
-                 name="procedures_guide_restore"),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="procedures_guide_workflow",
+            ),
+            path(
+                "<int:pk>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="procedures_guide_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:rev>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="procedures_guide_restore",
+            ),
         ]
         return own + super().get_urls()
 
@@ -173,10 +226,21 @@ class GuideAdmin(admin.ModelAdmin):
             older = get_object_or_404(GuideRevision, pk=chosen, guide=guide)
             newer = revisions[0]
             diff = difflib.HtmlDiff(wrapcolumn=80).make_table(
-                older.snapshot.splitlines(), newer.snapshot.splitlines(),
-                fromdesc=str(older.created_at), todesc=str(newer.created_at), context=True, numlines=2)
-        context = {**self.admin_site.each_context(request), "guide": guide, "revisions": revisions,
-                   "diff": diff, "opts": self.model._meta, "title": _("Revisions of %s") % guide.title}
+                older.snapshot.splitlines(),
+                newer.snapshot.splitlines(),
+                fromdesc=str(older.created_at),
+                todesc=str(newer.created_at),
+                context=True,
+                numlines=2,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "guide": guide,
+            "revisions": revisions,
+            "diff": diff,
+            "opts": self.model._meta,
+            "title": _("Revisions of %s") % guide.title,
+        }
         return render(request, "admin/procedures/guide/revisions.html", context)
 
     def restore_view(self, request, pk: int, rev: int):
@@ -189,14 +253,20 @@ class GuideAdmin(admin.ModelAdmin):
         except ContentError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
-            self.message_user(request, _("Restored the revision of %s.")
-                              % timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M"))
+            self.message_user(
+                request,
+                _("Restored the revision of %s.")
+                % timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M"),
+            )
         return redirect("admin:procedures_guide_change", pk)
 
 
 class ProcedureForm(forms.ModelForm):
-    illustration_file = forms.FileField(required=False, label=_("Upload illustration (SVG)"),
-                                        help_text=_("A self-contained SVG drawing, at most 20 KB."))
+    illustration_file = forms.FileField(
+        required=False,
+        label=_("Upload illustration (SVG)"),
+        help_text=_("A self-contained SVG drawing, at most 20 KB."),
+    )
 
     class Meta:
         model = Procedure

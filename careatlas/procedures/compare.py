@@ -25,7 +25,9 @@ def comparison(guides: list[Guide]) -> Comparison:
                 numbering[stat.source_id] = len(numbering) + 1
                 sources.append((numbering[stat.source_id], stat.source))
     cards = [stat_cards(g, numbering) for g in guides]
-    stat_rows = [(str(kind.label), [column[i] for column in cards]) for i, kind in enumerate(StatKind)]
+    stat_rows = [
+        (str(kind.label), [column[i] for column in cards]) for i, kind in enumerate(StatKind)
+    ]
     text_rows = [
         (_("Who it helps"), [g.who_it_helps for g in guides]),
         (_("Recovery"), [g.recovery for g in guides]),

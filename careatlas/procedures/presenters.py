@@ -21,7 +21,10 @@ def _plain_number(value: Decimal) -> str:
 
 def _scaled(low: Decimal, high: Decimal) -> tuple[str, str, str]:
     """Big counts read better as '5-10 million' than '5,000,000-10,000,000'."""
-    for factor, word in ((Decimal(1_000_000_000), _("billion")), (Decimal(1_000_000), _("million"))):
+    for factor, word in (
+        (Decimal(1_000_000_000), _("billion")),
+        (Decimal(1_000_000), _("million")),
+    ):
         if low >= factor or (low == 0 and high >= factor):
             return _plain_number(low / factor), _plain_number(high / factor), word
     return _plain_number(low), _plain_number(high), ""
@@ -53,8 +56,11 @@ def stat_range(stat: StatRange) -> str:
 
 def citation(source: Source) -> str:
     """A one-line reference: authors. Title. Publisher; year."""
-    parts = [source.authors.rstrip(".") + "." if source.authors else "", source.title.rstrip(".") + ".",
-             f"{source.publisher}; {source.year}."]
+    parts = [
+        source.authors.rstrip(".") + "." if source.authors else "",
+        source.title.rstrip(".") + ".",
+        f"{source.publisher}; {source.year}.",
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -94,10 +100,19 @@ def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
         if stat is None or stat.source is None:
             cards.append(StatCard(kind=kind.value, label=str(kind.label), value=None))
             continue
-        cards.append(StatCard(kind=kind.value, label=str(kind.label), value=stat_range(stat),
-                              qualifier=stat.qualifier, year=stat.year, method=stat.method,
-                              footnote=footnotes.get(stat.source_id), source=stat.source,
-                              is_range=stat.low != stat.high))
+        cards.append(
+            StatCard(
+                kind=kind.value,
+                label=str(kind.label),
+                value=stat_range(stat),
+                qualifier=stat.qualifier,
+                year=stat.year,
+                method=stat.method,
+                footnote=footnotes.get(stat.source_id),
+                source=stat.source,
+                is_range=stat.low != stat.high,
+            )
+        )
     return cards
 
 
@@ -107,7 +122,9 @@ def review_line(guide: Guide) -> str:
         if guide.reviewer_credentials:
             who = f"{who}, {guide.reviewer_credentials}"
         return _("Medically reviewed by %(who)s on %(date)s") % {
-            "who": who, "date": formats.date_format(guide.reviewed_on, "DATE_FORMAT")}
+            "who": who,
+            "date": formats.date_format(guide.reviewed_on, "DATE_FORMAT"),
+        }
     return _("Not yet medically reviewed")
 
 

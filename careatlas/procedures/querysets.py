@@ -34,8 +34,10 @@ class GuideQuerySet(models.QuerySet):
         if language == default:
             return self.filter(language=default)
         have = self.filter(language=language).values("procedure_id")
-        return self.filter(models.Q(language=language)
-                           | (models.Q(language=default) & ~models.Q(procedure_id__in=have)))
+        return self.filter(
+            models.Q(language=language)
+            | (models.Q(language=default) & ~models.Q(procedure_id__in=have))
+        )
 
 
 class SpecialtyQuerySet(models.QuerySet):

@@ -28,8 +28,9 @@ def record_revision(guide: Guide, user=None, comment: str = "") -> GuideRevision
     latest = guide.revisions.order_by("-created_at", "-id").first()
     if latest and latest.snapshot == text:
         return None
-    return GuideRevision.objects.create(guide=guide, created_by=user, comment=comment[:200],
-                                        status=guide.status, snapshot=text)
+    return GuideRevision.objects.create(
+        guide=guide, created_by=user, comment=comment[:200], status=guide.status, snapshot=text
+    )
 
 
 def guide_edited(guide: Guide, user=None) -> None:
@@ -60,7 +61,9 @@ def publish(guide: Guide, user=None) -> None:
     guide.published_at = now
     guide.published_by = user
     guide.first_published_at = guide.first_published_at or now
-    guide.save(update_fields=["status", "published_at", "published_by", "first_published_at", "updated_at"])
+    guide.save(
+        update_fields=["status", "published_at", "published_by", "first_published_at", "updated_at"]
+    )
     record_revision(guide, user, _("Published"))
     notify_content_changed()
 
@@ -85,8 +88,12 @@ def restore_revision(revision: GuideRevision, user=None) -> Guide:
     doc = parse_guide_text(revision.snapshot, file=f"revision {revision.pk}")
     doc.fields["status"] = guide.status
     apply_guide_doc(doc, guide, sources_by_key(doc))
-    record_revision(guide, user, _("Restored revision from %(when)s")
-                    % {"when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")})
+    record_revision(
+        guide,
+        user,
+        _("Restored revision from %(when)s")
+        % {"when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")},
+    )
     if guide.status == GuideStatus.PUBLISHED:
         notify_content_changed()
     return guide

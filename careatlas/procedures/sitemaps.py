@@ -11,7 +11,12 @@ class GuideSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Guide.objects.published().filter(language="en").select_related("procedure").order_by("pk")
+        return (
+            Guide.objects.published()
+            .filter(language="en")
+            .select_related("procedure")
+            .order_by("pk")
+        )
 
     def lastmod(self, guide: Guide):
         return guide.updated_at
@@ -35,11 +40,20 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["procedures:home", "procedures:guides", "procedures:specialties", "procedures:conditions"]
+        return [
+            "procedures:home",
+            "procedures:guides",
+            "procedures:specialties",
+            "procedures:conditions",
+        ]
 
     def location(self, name: str) -> str:
         return reverse(name)
 
 
-SITEMAPS = {"static": StaticSitemap, "guides": GuideSitemap, "specialties": SpecialtySitemap,
-            "conditions": ConditionSitemap}
+SITEMAPS = {
+    "static": StaticSitemap,
+    "guides": GuideSitemap,
+    "specialties": SpecialtySitemap,
+    "conditions": ConditionSitemap,
+}

@@ -1,4 +1,4 @@
-"""schema.org JSON-LD for guide pages (MedicalWebPage, MedicalProcedure, FAQPage, BreadcrumbList)."""
+"""schema.org JSON-LD for guide pages: MedicalWebPage, MedicalProcedure, FAQPage, BreadcrumbList."""
 
 from django.conf import settings
 
@@ -35,7 +35,8 @@ def guide_graph(guide: Guide, crumbs: list[tuple[str, str]]) -> dict:
     codes = [c.code for c in procedure.codes.all()]
     if codes:
         medical_procedure["code"] = [
-            {"@type": "MedicalCode", "codeValue": code, "codingSystem": "HCPCS"} for code in codes]
+            {"@type": "MedicalCode", "codeValue": code, "codingSystem": "HCPCS"} for code in codes
+        ]
     page = {
         "@type": "MedicalWebPage",
         "@id": url,
@@ -51,24 +52,34 @@ def guide_graph(guide: Guide, crumbs: list[tuple[str, str]]) -> dict:
         ],
     }
     if guide.published_at:
-        page["datePublished"] = guide.first_published_at.date().isoformat() if guide.first_published_at else None
+        page["datePublished"] = (
+            guide.first_published_at.date().isoformat() if guide.first_published_at else None
+        )
         page["dateModified"] = guide.updated_at.date().isoformat()
     if guide.is_reviewed:
         page["lastReviewed"] = guide.reviewed_on.isoformat()
-        page["reviewedBy"] = {"@type": "Person", "name": guide.reviewer_name,
-                              "honorificSuffix": guide.reviewer_credentials or None}
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": guide.reviewer_name,
+            "honorificSuffix": guide.reviewer_credentials or None,
+        }
     graph = [page, medical_procedure, breadcrumb_list(crumbs)]
     faq = list(guide.faq.all())
     if faq:
-        graph.append({
-            "@type": "FAQPage",
-            "@id": f"{url}#faq",
-            "mainEntity": [
-                {"@type": "Question", "name": item.question,
-                 "acceptedAnswer": {"@type": "Answer", "text": item.answer}}
-                for item in faq
-            ],
-        })
+        graph.append(
+            {
+                "@type": "FAQPage",
+                "@id": f"{url}#faq",
+                "mainEntity": [
+                    {
+                        "@type": "Question",
+                        "name": item.question,
+                        "acceptedAnswer": {"@type": "Answer", "text": item.answer},
+                    }
+                    for item in faq
+                ],
+            }
+        )
     return {"@context": "https://schema.org", "@graph": _drop_none(graph)}
 
 

@@ -10,7 +10,9 @@ urlpatterns = [
     path("procedures/", views.guide_list, name="guides"),
     path("procedures/<slug:slug>/", views.guide_detail, name="guide"),
     path("procedures/<slug:slug>/illustration.svg", views.illustration, name="illustration"),
-    path("procedures/<slug:slug>/preview/<str:language>/", views.guide_preview, name="guide_preview"),
+    path(
+        "procedures/<slug:slug>/preview/<str:language>/", views.guide_preview, name="guide_preview"
+    ),
     path("specialties/", views.specialty_list, name="specialties"),
     path("specialties/<slug:slug>/", views.specialty_detail, name="specialty"),
     path("conditions/", views.condition_list, name="conditions"),

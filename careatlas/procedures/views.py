@@ -18,7 +18,11 @@ MAX_COMPARE = 4
 
 
 def _published_guides():
-    return Guide.objects.published().pick_language(get_language()).select_related("procedure__specialty")
+    return (
+        Guide.objects.published()
+        .pick_language(get_language())
+        .select_related("procedure__specialty")
+    )
 
 
 @require_safe
@@ -32,19 +36,32 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page
 def guide_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "procedures/guide_list.html",
-                  {"guides": _published_guides().order_by("procedure__specialty__name", "title")})
+    return render(
+        request,
+        "procedures/guide_list.html",
+        {"guides": _published_guides().order_by("procedure__specialty__name", "title")},
+    )
 
 
 def _guide_context(guide: Guide) -> dict:
     specialty = guide.procedure.specialty
-    crumbs = [(_("Home"), reverse("procedures:home")), (specialty.name, specialty.get_absolute_url()),
-              (guide.title, guide.get_absolute_url())]
+    crumbs = [
+        (_("Home"), reverse("procedures:home")),
+        (specialty.name, specialty.get_absolute_url()),
+        (guide.title, guide.get_absolute_url()),
+    ]
     guide_sources = list(guide.guide_sources.all())
     footnotes = {gs.source_id: i for i, gs in enumerate(guide_sources, start=1)}
-    alternatives = _published_guides().filter(procedure__in=guide.procedure.alternatives.all()).order_by("title")
+    alternatives = (
+        _published_guides()
+        .filter(procedure__in=guide.procedure.alternatives.all())
+        .order_by("title")
+    )
     conditions = guide.procedure.conditions.all().order_by("name")
-    compare_slugs = [guide.procedure.slug, *[a.procedure.slug for a in alternatives][: MAX_COMPARE - 1]]
+    compare_slugs = [
+        guide.procedure.slug,
+        *[a.procedure.slug for a in alternatives][: MAX_COMPARE - 1],
+    ]
     return {
         "guide": guide,
         "specialty": specialty,
@@ -98,8 +115,11 @@ def illustration(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @public_page
 def specialty_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "procedures/specialty_list.html",
-                  {"specialties": Specialty.objects.with_published_guides().order_by("name")})
+    return render(
+        request,
+        "procedures/specialty_list.html",
+        {"specialties": Specialty.objects.with_published_guides().order_by("name")},
+    )
 
 
 @require_safe
@@ -107,19 +127,31 @@ def specialty_list(request: HttpRequest) -> HttpResponse:
 def specialty_detail(request: HttpRequest, slug: str) -> HttpResponse:
     specialty = get_object_or_404(Specialty, slug=slug)
     guides = _published_guides().filter(procedure__specialty=specialty).order_by("title")
-    crumbs = [(_("Home"), reverse("procedures:home")), (specialty.name, specialty.get_absolute_url())]
-    return render(request, "procedures/specialty.html", {
-        "specialty": specialty, "guides": guides, "crumbs": crumbs,
-        "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
-        "find_url": reverse("providers:find") + f"?specialty={specialty.slug}",
-    })
+    crumbs = [
+        (_("Home"), reverse("procedures:home")),
+        (specialty.name, specialty.get_absolute_url()),
+    ]
+    return render(
+        request,
+        "procedures/specialty.html",
+        {
+            "specialty": specialty,
+            "guides": guides,
+            "crumbs": crumbs,
+            "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
+            "find_url": reverse("providers:find") + f"?specialty={specialty.slug}",
+        },
+    )
 
 
 @require_safe
 @public_page
 def condition_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "procedures/condition_list.html",
-                  {"conditions": Condition.objects.with_published_guides().order_by("name")})
+    return render(
+        request,
+        "procedures/condition_list.html",
+        {"conditions": Condition.objects.with_published_guides().order_by("name")},
+    )
 
 
 @require_safe
@@ -127,12 +159,21 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.select_related("specialty"), slug=slug)
     guides = _published_guides().filter(procedure__conditions=condition).order_by("title")
-    crumbs = [(_("Home"), reverse("procedures:home")), (_("Conditions"), reverse("procedures:conditions")),
-              (condition.name, condition.get_absolute_url())]
-    return render(request, "procedures/condition.html", {
-        "condition": condition, "guides": guides, "crumbs": crumbs,
-        "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
-    })
+    crumbs = [
+        (_("Home"), reverse("procedures:home")),
+        (_("Conditions"), reverse("procedures:conditions")),
+        (condition.name, condition.get_absolute_url()),
+    ]
+    return render(
+        request,
+        "procedures/condition.html",
+        {
+            "condition": condition,
+            "guides": guides,
+            "crumbs": crumbs,
+            "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
+        },
+    )
 
 
 @require_safe
@@ -151,6 +192,14 @@ def compare(request: HttpRequest) -> HttpResponse:
             error = _("Choose at least two procedures to compare.")
         else:
             rows = comparison(guides)
-    return render(request, "procedures/compare.html",
-                  {"choices": choices, "selected": slugs, "comparison": rows, "error": error,
-                   "max_compare": MAX_COMPARE})
+    return render(
+        request,
+        "procedures/compare.html",
+        {
+            "choices": choices,
+            "selected": slugs,
+            "comparison": rows,
+            "error": error,
+            "max_compare": MAX_COMPARE,
+        },
+    )

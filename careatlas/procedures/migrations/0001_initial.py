@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,227 +16,627 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('synonyms', models.JSONField(blank=True, default=list, help_text='Other words patients use, e.g. lumbago.', verbose_name='synonyms')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "synonyms",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other words patients use, e.g. lumbago.",
+                        verbose_name="synonyms",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'condition',
-                'ordering': ['name'],
+                "verbose_name": "condition",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Specialty',
+            name="Specialty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('nucc_codes', models.JSONField(blank=True, default=list, help_text='Provider taxonomy codes that belong to this specialty, e.g. 204D00000X.', verbose_name='NUCC taxonomy codes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "nucc_codes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Provider taxonomy codes that belong to this specialty, e.g. 204D00000X.",
+                        verbose_name="NUCC taxonomy codes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'specialty',
-                'verbose_name_plural': 'specialties',
-                'ordering': ['name'],
+                "verbose_name": "specialty",
+                "verbose_name_plural": "specialties",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Guide',
+            name="Guide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=8, verbose_name='language')),
-                ('title', models.CharField(max_length=160, verbose_name='title')),
-                ('abbreviation', models.CharField(blank=True, max_length=20, verbose_name='abbreviation')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('illustration_alt', models.CharField(blank=True, max_length=250, verbose_name='illustration alt text')),
-                ('who_it_helps', models.TextField(blank=True, verbose_name='who it helps')),
-                ('what_to_expect', models.TextField(blank=True, verbose_name='what to expect')),
-                ('recovery', models.TextField(blank=True, verbose_name='recovery')),
-                ('cost', models.TextField(blank=True, verbose_name='cost')),
-                ('risks', models.TextField(blank=True, verbose_name='risks')),
-                ('deep_dive_title', models.CharField(blank=True, max_length=200, verbose_name='deep-dive title')),
-                ('deep_dive', models.TextField(blank=True, verbose_name='deep-dive article (Markdown)')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('unpublished', 'Unpublished')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('sample_content', models.BooleanField(default=False, help_text='Shows a notice that this guide is sample content awaiting medical review.', verbose_name='sample content')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('first_published_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('reviewer_name', models.CharField(blank=True, max_length=160, verbose_name='medical reviewer')),
-                ('reviewer_credentials', models.CharField(blank=True, max_length=80, verbose_name='reviewer credentials')),
-                ('reviewed_on', models.DateField(blank=True, null=True, verbose_name='last reviewed')),
-                ('next_review_due', models.DateField(blank=True, null=True, verbose_name='next review due')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Spanish")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="title")),
+                (
+                    "abbreviation",
+                    models.CharField(blank=True, max_length=20, verbose_name="abbreviation"),
+                ),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "illustration_alt",
+                    models.CharField(
+                        blank=True, max_length=250, verbose_name="illustration alt text"
+                    ),
+                ),
+                ("who_it_helps", models.TextField(blank=True, verbose_name="who it helps")),
+                ("what_to_expect", models.TextField(blank=True, verbose_name="what to expect")),
+                ("recovery", models.TextField(blank=True, verbose_name="recovery")),
+                ("cost", models.TextField(blank=True, verbose_name="cost")),
+                ("risks", models.TextField(blank=True, verbose_name="risks")),
+                (
+                    "deep_dive_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="deep-dive title"),
+                ),
+                (
+                    "deep_dive",
+                    models.TextField(blank=True, verbose_name="deep-dive article (Markdown)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("unpublished", "Unpublished"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "sample_content",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shows a notice that this guide is sample content awaiting medical review.",
+                        verbose_name="sample content",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                ("first_published_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "reviewer_name",
+                    models.CharField(blank=True, max_length=160, verbose_name="medical reviewer"),
+                ),
+                (
+                    "reviewer_credentials",
+                    models.CharField(
+                        blank=True, max_length=80, verbose_name="reviewer credentials"
+                    ),
+                ),
+                (
+                    "reviewed_on",
+                    models.DateField(blank=True, null=True, verbose_name="last reviewed"),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(blank=True, null=True, verbose_name="next review due"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'guide',
-                'ordering': ['title'],
-                'permissions': [('publish_guide', 'Can publish and unpublish guides')],
+                "verbose_name": "guide",
+                "ordering": ["title"],
+                "permissions": [("publish_guide", "Can publish and unpublish guides")],
             },
         ),
         migrations.CreateModel(
-            name='FAQItem',
+            name="FAQItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('question', models.CharField(max_length=300, verbose_name='question')),
-                ('answer', models.TextField(verbose_name='answer')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='faq', to='procedures.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("question", models.CharField(max_length=300, verbose_name="question")),
+                ("answer", models.TextField(verbose_name="answer")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="faq",
+                        to="procedures.guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FAQ entry',
-                'verbose_name_plural': 'FAQ',
-                'ordering': ['position', 'id'],
+                "verbose_name": "FAQ entry",
+                "verbose_name_plural": "FAQ",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideQuestion',
+            name="GuideQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('text', models.CharField(max_length=300, verbose_name='question')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='procedures.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("text", models.CharField(max_length=300, verbose_name="question")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="procedures.guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question to ask',
-                'ordering': ['position', 'id'],
+                "verbose_name": "question to ask",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GuideRevision',
+            name="GuideRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('comment', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('unpublished', 'Unpublished')], max_length=12)),
-                ('snapshot', models.TextField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='procedures.guide')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("comment", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("published", "Published"),
+                            ("unpublished", "Unpublished"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("snapshot", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="procedures.guide",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revision',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "revision",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Procedure',
+            name="Procedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('synonyms', models.JSONField(blank=True, default=list, verbose_name='synonyms and abbreviations')),
-                ('illustration_svg', models.TextField(blank=True, verbose_name='illustration (SVG)')),
-                ('alternatives', models.ManyToManyField(blank=True, related_name='alternative_to', to='procedures.procedure', verbose_name='alternatives')),
-                ('conditions', models.ManyToManyField(blank=True, related_name='procedures', to='procedures.condition', verbose_name='conditions treated')),
-                ('specialty', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='procedures', to='procedures.specialty', verbose_name='specialty')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                (
+                    "synonyms",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="synonyms and abbreviations"
+                    ),
+                ),
+                (
+                    "illustration_svg",
+                    models.TextField(blank=True, verbose_name="illustration (SVG)"),
+                ),
+                (
+                    "alternatives",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="alternative_to",
+                        to="procedures.procedure",
+                        verbose_name="alternatives",
+                    ),
+                ),
+                (
+                    "conditions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="procedures",
+                        to="procedures.condition",
+                        verbose_name="conditions treated",
+                    ),
+                ),
+                (
+                    "specialty",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="procedures",
+                        to="procedures.specialty",
+                        verbose_name="specialty",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'procedure',
-                'ordering': ['slug'],
+                "verbose_name": "procedure",
+                "ordering": ["slug"],
             },
         ),
         migrations.AddField(
-            model_name='guide',
-            name='procedure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guides', to='procedures.procedure'),
+            model_name="guide",
+            name="procedure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="guides",
+                to="procedures.procedure",
+            ),
         ),
         migrations.CreateModel(
-            name='ProcedureCode',
+            name="ProcedureCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=5, validators=[django.core.validators.RegexValidator('^[0-9A-Z]\\d{3}[0-9A-Z]$', 'Enter a five-character HCPCS/CPT code number only, never its descriptor.')], verbose_name='HCPCS/CPT code')),
-                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='procedures.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        max_length=5,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9A-Z]\\d{3}[0-9A-Z]$",
+                                "Enter a five-character HCPCS/CPT code number only, never its descriptor.",
+                            )
+                        ],
+                        verbose_name="HCPCS/CPT code",
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="procedures.procedure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'procedure code',
-                'ordering': ['code'],
+                "verbose_name": "procedure code",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(help_text='Short stable name used by the content pack, e.g. licciardone-2005-omt-lbp.', max_length=120, unique=True, verbose_name='key')),
-                ('authors', models.CharField(blank=True, max_length=500, verbose_name='authors')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('publisher', models.CharField(max_length=300, verbose_name='journal or publisher')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('pmid', models.CharField(blank=True, max_length=12, validators=[django.core.validators.RegexValidator('^\\d{1,9}$', 'A PMID is a number of up to nine digits.')], verbose_name='PMID')),
-                ('pmcid', models.CharField(blank=True, max_length=14, validators=[django.core.validators.RegexValidator('^PMC\\d{3,9}$', 'A PMCID looks like PMC1234567.')], verbose_name='PMCID')),
-                ('doi', models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('^10\\.\\d{4,9}/\\S+$', 'A DOI starts with 10. and a registrant code, e.g. 10.1186/1471-2474-6-43.')], verbose_name='DOI')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Short stable name used by the content pack, e.g. licciardone-2005-omt-lbp.",
+                        max_length=120,
+                        unique=True,
+                        verbose_name="key",
+                    ),
+                ),
+                ("authors", models.CharField(blank=True, max_length=500, verbose_name="authors")),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                (
+                    "publisher",
+                    models.CharField(max_length=300, verbose_name="journal or publisher"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "pmid",
+                    models.CharField(
+                        blank=True,
+                        max_length=12,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{1,9}$", "A PMID is a number of up to nine digits."
+                            )
+                        ],
+                        verbose_name="PMID",
+                    ),
+                ),
+                (
+                    "pmcid",
+                    models.CharField(
+                        blank=True,
+                        max_length=14,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^PMC\\d{3,9}$", "A PMCID looks like PMC1234567."
+                            )
+                        ],
+                        verbose_name="PMCID",
+                    ),
+                ),
+                (
+                    "doi",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^10\\.\\d{4,9}/\\S+$",
+                                "A DOI starts with 10. and a registrant code, e.g. 10.1186/1471-2474-6-43.",
+                            )
+                        ],
+                        verbose_name="DOI",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="URL")),
             ],
             options={
-                'verbose_name': 'source',
-                'ordering': ['key'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('pmid', ''), _negated=True), models.Q(('pmcid', ''), _negated=True), models.Q(('doi', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='source_has_identifier', violation_error_message='Give at least one of PMID, PMCID, DOI or URL.')],
+                "verbose_name": "source",
+                "ordering": ["key"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("pmid", ""), _negated=True),
+                            models.Q(("pmcid", ""), _negated=True),
+                            models.Q(("doi", ""), _negated=True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="source_has_identifier",
+                        violation_error_message="Give at least one of PMID, PMCID, DOI or URL.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GuideSource',
+            name="GuideSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guide_sources', to='procedures.guide')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procedures.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="guide_sources",
+                        to="procedures.guide",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procedures.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cited source',
-                'ordering': ['position', 'id'],
+                "verbose_name": "cited source",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='condition',
-            name='specialty',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='conditions', to='procedures.specialty', verbose_name='specialty'),
+            model_name="condition",
+            name="specialty",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="conditions",
+                to="procedures.specialty",
+                verbose_name="specialty",
+            ),
         ),
         migrations.CreateModel(
-            name='StatRange',
+            name="StatRange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('success_rate', 'Success rate'), ('cost', 'Average cost (US)'), ('recovery', 'Recovery'), ('volume', 'US volume per year')], max_length=20, verbose_name='figure')),
-                ('low', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='low')),
-                ('high', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='high')),
-                ('unit', models.CharField(choices=[('percent', 'percent'), ('usd', 'US dollars'), ('days', 'days'), ('weeks', 'weeks'), ('months', 'months'), ('per_year', 'procedures per year')], max_length=10, verbose_name='unit')),
-                ('qualifier', models.CharField(blank=True, help_text="What the range describes, e.g. 'Medicare payment per session'.", max_length=200, verbose_name='qualifier')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year the figure refers to')),
-                ('method', models.CharField(help_text='One line: how the figure was obtained.', max_length=300, verbose_name='method note')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stats', to='procedures.guide')),
-                ('source', models.ForeignKey(blank=True, help_text='Required before the guide can be published.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stats', to='procedures.source', verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("success_rate", "Success rate"),
+                            ("cost", "Average cost (US)"),
+                            ("recovery", "Recovery"),
+                            ("volume", "US volume per year"),
+                        ],
+                        max_length=20,
+                        verbose_name="figure",
+                    ),
+                ),
+                ("low", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="low")),
+                ("high", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="high")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("percent", "percent"),
+                            ("usd", "US dollars"),
+                            ("days", "days"),
+                            ("weeks", "weeks"),
+                            ("months", "months"),
+                            ("per_year", "procedures per year"),
+                        ],
+                        max_length=10,
+                        verbose_name="unit",
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the range describes, e.g. 'Medicare payment per session'.",
+                        max_length=200,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(verbose_name="year the figure refers to"),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        help_text="One line: how the figure was obtained.",
+                        max_length=300,
+                        verbose_name="method note",
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stats",
+                        to="procedures.guide",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Required before the guide can be published.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stats",
+                        to="procedures.source",
+                        verbose_name="source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stat range',
+                "verbose_name": "stat range",
             },
         ),
         migrations.AddConstraint(
-            model_name='guide',
-            constraint=models.UniqueConstraint(fields=('procedure', 'language'), name='one_guide_per_language'),
+            model_name="guide",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "language"), name="one_guide_per_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guide',
-            constraint=models.CheckConstraint(condition=models.Q(('next_review_due__isnull', True), ('reviewed_on__isnull', True), ('next_review_due__gte', models.F('reviewed_on')), _connector='OR'), name='review_due_after_review'),
+            model_name="guide",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("next_review_due__isnull", True),
+                    ("reviewed_on__isnull", True),
+                    ("next_review_due__gte", models.F("reviewed_on")),
+                    _connector="OR",
+                ),
+                name="review_due_after_review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedurecode',
-            constraint=models.UniqueConstraint(fields=('procedure', 'code'), name='unique_procedure_code'),
+            model_name="procedurecode",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "code"), name="unique_procedure_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='guidesource',
-            constraint=models.UniqueConstraint(fields=('guide', 'source'), name='cite_source_once'),
+            model_name="guidesource",
+            constraint=models.UniqueConstraint(fields=("guide", "source"), name="cite_source_once"),
         ),
         migrations.AddConstraint(
-            model_name='statrange',
-            constraint=models.UniqueConstraint(fields=('guide', 'kind'), name='one_stat_per_kind'),
+            model_name="statrange",
+            constraint=models.UniqueConstraint(fields=("guide", "kind"), name="one_stat_per_kind"),
         ),
         migrations.AddConstraint(
-            model_name='statrange',
-            constraint=models.CheckConstraint(condition=models.Q(('low__lte', models.F('high'))), name='stat_low_not_above_high'),
+            model_name="statrange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("low__lte", models.F("high"))), name="stat_low_not_above_high"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statrange',
-            constraint=models.CheckConstraint(condition=models.Q(('low__gte', 0)), name='stat_not_negative'),
+            model_name="statrange",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("low__gte", 0)), name="stat_not_negative"
+            ),
         ),
     ]

@@ -38,8 +38,9 @@ class StatUnit(models.TextChoices):
 
 class Guide(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="guides")
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
-                                default=settings.LANGUAGE_CODE)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     title = models.CharField(_("title"), max_length=160)
     abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
     summary = models.TextField(_("summary"))
@@ -52,15 +53,27 @@ class Guide(models.Model):
     deep_dive_title = models.CharField(_("deep-dive title"), max_length=200, blank=True)
     deep_dive = models.TextField(_("deep-dive article (Markdown)"), blank=True)
 
-    status = models.CharField(_("status"), max_length=12, choices=GuideStatus.choices,
-                              default=GuideStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=GuideStatus.choices,
+        default=GuideStatus.DRAFT,
+        db_index=True,
+    )
     sample_content = models.BooleanField(
-        _("sample content"), default=False,
+        _("sample content"),
+        default=False,
         help_text=_("Shows a notice that this guide is sample content awaiting medical review."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+", verbose_name=_("published by"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     reviewer_name = models.CharField(_("medical reviewer"), max_length=160, blank=True)
@@ -77,9 +90,12 @@ class Guide(models.Model):
         ordering = ["title"]
         verbose_name = _("guide")
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "language"], name="one_guide_per_language"),
+            models.UniqueConstraint(
+                fields=["procedure", "language"], name="one_guide_per_language"
+            ),
             models.CheckConstraint(
-                condition=Q(next_review_due__isnull=True) | Q(reviewed_on__isnull=True)
+                condition=Q(next_review_due__isnull=True)
+                | Q(reviewed_on__isnull=True)
                 | Q(next_review_due__gte=F("reviewed_on")),
                 name="review_due_after_review",
             ),
@@ -114,12 +130,18 @@ class Guide(models.Model):
             problems.append(str(_("The summary is empty.")))
         for stat in self.stats.all():
             if stat.source_id is None:
-                problems.append(str(_("The %(stat)s figure has no source.") % {"stat": stat.get_kind_display()}))
+                problems.append(
+                    str(_("The %(stat)s figure has no source.") % {"stat": stat.get_kind_display()})
+                )
         listed = {gs.source_id for gs in self.guide_sources.all()}
         for stat in self.stats.all():
             if stat.source_id and stat.source_id not in listed:
-                problems.append(str(_("The source of the %(stat)s figure is not in the sources list.")
-                                    % {"stat": stat.get_kind_display()}))
+                problems.append(
+                    str(
+                        _("The source of the %(stat)s figure is not in the sources list.")
+                        % {"stat": stat.get_kind_display()}
+                    )
+                )
         return problems
 
 
@@ -129,14 +151,25 @@ class StatRange(models.Model):
     low = models.DecimalField(_("low"), max_digits=14, decimal_places=2)
     high = models.DecimalField(_("high"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=10, choices=StatUnit.choices)
-    qualifier = models.CharField(_("qualifier"), max_length=200, blank=True,
-                                 help_text=_("What the range describes, e.g. 'Medicare payment per session'."))
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="stats", verbose_name=_("source"),
-                               help_text=_("Required before the guide can be published."))
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the range describes, e.g. 'Medicare payment per session'."),
+    )
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stats",
+        verbose_name=_("source"),
+        help_text=_("Required before the guide can be published."),
+    )
     year = models.PositiveSmallIntegerField(_("year the figure refers to"))
-    method = models.CharField(_("method note"), max_length=300,
-                              help_text=_("One line: how the figure was obtained."))
+    method = models.CharField(
+        _("method note"), max_length=300, help_text=_("One line: how the figure was obtained.")
+    )
 
     class Meta:
         verbose_name = _("stat range")
@@ -203,8 +236,9 @@ class GuideRevision(models.Model):
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     comment = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=12, choices=GuideStatus.choices)
     snapshot = models.TextField()

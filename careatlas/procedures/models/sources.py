@@ -8,12 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 pmid_validator = RegexValidator(r"^\d{1,9}$", _("A PMID is a number of up to nine digits."))
 pmcid_validator = RegexValidator(r"^PMC\d{3,9}$", _("A PMCID looks like PMC1234567."))
-doi_validator = RegexValidator(r"^10\.\d{4,9}/\S+$", _("A DOI starts with 10. and a registrant code, e.g. 10.1186/1471-2474-6-43."))
+doi_validator = RegexValidator(
+    r"^10\.\d{4,9}/\S+$",
+    _("A DOI starts with 10. and a registrant code, e.g. 10.1186/1471-2474-6-43."),
+)
 
 
 class Source(models.Model):
-    key = models.SlugField(_("key"), max_length=120, unique=True,
-                           help_text=_("Short stable name used by the content pack, e.g. licciardone-2005-omt-lbp."))
+    key = models.SlugField(
+        _("key"),
+        max_length=120,
+        unique=True,
+        help_text=_("Short stable name used by the content pack, e.g. licciardone-2005-omt-lbp."),
+    )
     authors = models.CharField(_("authors"), max_length=500, blank=True)
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("journal or publisher"), max_length=300)
@@ -39,7 +46,9 @@ class Source(models.Model):
 
     def clean(self) -> None:
         if not any([self.pmid, self.pmcid, self.doi, self.url]):
-            raise ValidationError(_("Give at least one of PMID, PMCID, DOI or URL so readers can check it."))
+            raise ValidationError(
+                _("Give at least one of PMID, PMCID, DOI or URL so readers can check it.")
+            )
 
     @property
     def link(self) -> str:

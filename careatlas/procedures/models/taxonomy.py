@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from careatlas.procedures.querysets import ConditionQuerySet, SpecialtyQuerySet
 
-nucc_code_validator = RegexValidator(r"^[0-9A-Z]{9}X$", _("A NUCC taxonomy code has ten characters ending in X."))
+nucc_code_validator = RegexValidator(
+    r"^[0-9A-Z]{9}X$", _("A NUCC taxonomy code has ten characters ending in X.")
+)
 procedure_code_validator = RegexValidator(
-    r"^[0-9A-Z]\d{3}[0-9A-Z]$", _("Enter a five-character HCPCS/CPT code number only, never its descriptor.")
+    r"^[0-9A-Z]\d{3}[0-9A-Z]$",
+    _("Enter a five-character HCPCS/CPT code number only, never its descriptor."),
 )
 
 
@@ -18,7 +21,9 @@ class Specialty(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     nucc_codes = models.JSONField(
-        _("NUCC taxonomy codes"), default=list, blank=True,
+        _("NUCC taxonomy codes"),
+        default=list,
+        blank=True,
         help_text=_("Provider taxonomy codes that belong to this specialty, e.g. 204D00000X."),
     )
 
@@ -39,11 +44,21 @@ class Specialty(models.Model):
 class Condition(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    synonyms = models.JSONField(_("synonyms"), default=list, blank=True,
-                                help_text=_("Other words patients use, e.g. lumbago."))
+    synonyms = models.JSONField(
+        _("synonyms"),
+        default=list,
+        blank=True,
+        help_text=_("Other words patients use, e.g. lumbago."),
+    )
     summary = models.TextField(_("summary"), blank=True)
-    specialty = models.ForeignKey(Specialty, verbose_name=_("specialty"), on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="conditions")
+    specialty = models.ForeignKey(
+        Specialty,
+        verbose_name=_("specialty"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conditions",
+    )
 
     objects = ConditionQuerySet.as_manager()
 
@@ -62,13 +77,20 @@ class Procedure(models.Model):
     """What a procedure is, whatever the language: its guides hold the words."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    specialty = models.ForeignKey(Specialty, verbose_name=_("specialty"), on_delete=models.PROTECT,
-                                  related_name="procedures")
+    specialty = models.ForeignKey(
+        Specialty, verbose_name=_("specialty"), on_delete=models.PROTECT, related_name="procedures"
+    )
     synonyms = models.JSONField(_("synonyms and abbreviations"), default=list, blank=True)
-    alternatives = models.ManyToManyField("self", verbose_name=_("alternatives"), symmetrical=False,
-                                          blank=True, related_name="alternative_to")
-    conditions = models.ManyToManyField(Condition, verbose_name=_("conditions treated"), blank=True,
-                                        related_name="procedures")
+    alternatives = models.ManyToManyField(
+        "self",
+        verbose_name=_("alternatives"),
+        symmetrical=False,
+        blank=True,
+        related_name="alternative_to",
+    )
+    conditions = models.ManyToManyField(
+        Condition, verbose_name=_("conditions treated"), blank=True, related_name="procedures"
+    )
     illustration_svg = models.TextField(_("illustration (SVG)"), blank=True)
 
     class Meta:
@@ -83,16 +105,19 @@ class Procedure(models.Model):
 
 
 class ProcedureCode(models.Model):
-    """A HCPCS/CPT number used to join claims data. Descriptor text is AMA-copyrighted: never stored."""
+    """A HCPCS/CPT number for joining claims data; never its (AMA-copyrighted) descriptor."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="codes")
-    code = models.CharField(_("HCPCS/CPT code"), max_length=5, validators=[procedure_code_validator],
-                            db_index=True)
+    code = models.CharField(
+        _("HCPCS/CPT code"), max_length=5, validators=[procedure_code_validator], db_index=True
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("procedure code")
-        constraints = [models.UniqueConstraint(fields=["procedure", "code"], name="unique_procedure_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "code"], name="unique_procedure_code")
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -9,4 +9,11 @@ from careatlas.procedures.pack.exporter import export_pack
 from careatlas.procedures.pack.loader import LoadReport, load_pack
 from careatlas.procedures.pack.text import guide_to_text, parse_guide_text
 
-__all__ = ["ContentError", "LoadReport", "export_pack", "guide_to_text", "load_pack", "parse_guide_text"]
+__all__ = [
+    "ContentError",
+    "LoadReport",
+    "export_pack",
+    "guide_to_text",
+    "load_pack",
+    "parse_guide_text",
+]

@@ -19,24 +19,41 @@ def _write(path: Path, text: str) -> bool:
 def export_pack(content_dir: Path) -> int:
     """Write every file; return how many files changed on disk."""
     content_dir = Path(content_dir)
-    specialties = [{"slug": s.slug, "name": s.name, "description": s.description, "nucc_codes": s.nucc_codes}
-                   for s in Specialty.objects.order_by("slug")]
-    conditions = [{"slug": c.slug, "name": c.name, "synonyms": c.synonyms, "summary": c.summary,
-                   "specialty": c.specialty.slug if c.specialty else None}
-                  for c in Condition.objects.select_related("specialty").order_by("slug")]
+    specialties = [
+        {"slug": s.slug, "name": s.name, "description": s.description, "nucc_codes": s.nucc_codes}
+        for s in Specialty.objects.order_by("slug")
+    ]
+    conditions = [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "synonyms": c.synonyms,
+            "summary": c.summary,
+            "specialty": c.specialty.slug if c.specialty else None,
+        }
+        for c in Condition.objects.select_related("specialty").order_by("slug")
+    ]
     sources = []
     for source in Source.objects.order_by("key"):
         row = {key: getattr(source, key) for key in SOURCE_FIELDS}
         sources.append({k: (v if v != "" else None) for k, v in row.items()})
-    changed = sum([
-        _write(content_dir / "specialties.yaml", dump_yaml(specialties)),
-        _write(content_dir / "conditions.yaml", dump_yaml(conditions)),
-        _write(content_dir / "sources.yaml", dump_yaml(sources)),
-    ])
-    for guide in Guide.objects.for_page().prefetch_related("procedure__alternatives", "procedure__conditions"):
-        changed += _write(content_dir / "guides" / guide.language / f"{guide.procedure.slug}.md",
-                          guide_to_text(guide))
+    changed = sum(
+        [
+            _write(content_dir / "specialties.yaml", dump_yaml(specialties)),
+            _write(content_dir / "conditions.yaml", dump_yaml(conditions)),
+            _write(content_dir / "sources.yaml", dump_yaml(sources)),
+        ]
+    )
+    for guide in Guide.objects.for_page().prefetch_related(
+        "procedure__alternatives", "procedure__conditions"
+    ):
+        changed += _write(
+            content_dir / "guides" / guide.language / f"{guide.procedure.slug}.md",
+            guide_to_text(guide),
+        )
     for procedure in Procedure.objects.exclude(illustration_svg=""):
-        changed += _write(content_dir / "illustrations" / f"{procedure.slug}.svg",
-                          procedure.illustration_svg.strip() + "\n")
+        changed += _write(
+            content_dir / "illustrations" / f"{procedure.slug}.svg",
+            procedure.illustration_svg.strip() + "\n",
+        )
     return changed

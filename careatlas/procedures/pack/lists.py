@@ -23,7 +23,9 @@ def _read_list(content_dir: Path, name: str, allowed: list[str], required: set[s
         items = load_yaml(path.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ContentError(name, f"line {mark.line + 1}" if mark else "", f"is not valid YAML ({exc})") from None
+        raise ContentError(
+            name, f"line {mark.line + 1}" if mark else "", f"is not valid YAML ({exc})"
+        ) from None
     if not isinstance(items, list):
         raise ContentError(name, "", "must be a YAML list")
     seen = set()
@@ -57,37 +59,61 @@ def _strings(name: str, where: str, value) -> list[str]:
 
 def read_specialties(content_dir: Path) -> list[dict]:
     rows = []
-    for i, item in enumerate(_read_list(content_dir, "specialties.yaml", SPECIALTY_FIELDS, {"slug", "name"})):
+    for i, item in enumerate(
+        _read_list(content_dir, "specialties.yaml", SPECIALTY_FIELDS, {"slug", "name"})
+    ):
         codes = _strings("specialties.yaml", f"[{i}].nucc_codes", item.get("nucc_codes"))
         for j, code in enumerate(codes):
             try:
                 nucc_code_validator(code)
             except ValidationError:
-                raise ContentError("specialties.yaml", f"[{i}].nucc_codes[{j}]", f"{code!r} is not a NUCC code") from None
-        rows.append({"slug": item["slug"], "name": _text(item["name"]),
-                     "description": _text(item.get("description")), "nucc_codes": codes})
+                raise ContentError(
+                    "specialties.yaml", f"[{i}].nucc_codes[{j}]", f"{code!r} is not a NUCC code"
+                ) from None
+        rows.append(
+            {
+                "slug": item["slug"],
+                "name": _text(item["name"]),
+                "description": _text(item.get("description")),
+                "nucc_codes": codes,
+            }
+        )
     return rows
 
 
 def read_conditions(content_dir: Path) -> list[dict]:
     items = _read_list(content_dir, "conditions.yaml", CONDITION_FIELDS, {"slug", "name"})
-    return [{"slug": item["slug"], "name": _text(item["name"]),
-             "synonyms": _strings("conditions.yaml", f"[{i}].synonyms", item.get("synonyms")),
-             "summary": _text(item.get("summary")), "specialty": item.get("specialty")}
-            for i, item in enumerate(items)]
+    return [
+        {
+            "slug": item["slug"],
+            "name": _text(item["name"]),
+            "synonyms": _strings("conditions.yaml", f"[{i}].synonyms", item.get("synonyms")),
+            "summary": _text(item.get("summary")),
+            "specialty": item.get("specialty"),
+        }
+        for i, item in enumerate(items)
+    ]
 
 
 def read_sources(content_dir: Path) -> list[dict]:
     rows = []
-    items = _read_list(content_dir, "sources.yaml", SOURCE_FIELDS, {"key", "title", "publisher", "year"})
+    items = _read_list(
+        content_dir, "sources.yaml", SOURCE_FIELDS, {"key", "title", "publisher", "year"}
+    )
     for i, item in enumerate(items):
         row = {key: _text(item.get(key)) for key in SOURCE_FIELDS if key != "year"}
         if not isinstance(item["year"], int):
             raise ContentError("sources.yaml", f"[{i}].year", "must be a year such as 2019")
         row["year"] = item["year"]
         if not any(row[k] for k in ("pmid", "pmcid", "doi", "url")):
-            raise ContentError("sources.yaml", f"[{i}]", "needs at least one of pmid, pmcid, doi or url")
-        for key, validator in (("pmid", pmid_validator), ("pmcid", pmcid_validator), ("doi", doi_validator)):
+            raise ContentError(
+                "sources.yaml", f"[{i}]", "needs at least one of pmid, pmcid, doi or url"
+            )
+        for key, validator in (
+            ("pmid", pmid_validator),
+            ("pmcid", pmcid_validator),
+            ("doi", doi_validator),
+        ):
             if row[key]:
                 try:
                     validator(row[key])

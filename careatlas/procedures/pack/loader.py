@@ -7,8 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from careatlas.procedures.models import (
-    Condition, FAQItem, Guide, GuideQuestion, GuideSource, GuideStatus, Procedure, ProcedureCode,
-    Source, Specialty, StatRange,
+    Condition,
+    FAQItem,
+    Guide,
+    GuideQuestion,
+    GuideSource,
+    GuideStatus,
+    Procedure,
+    ProcedureCode,
+    Source,
+    Specialty,
+    StatRange,
 )
 from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.lists import read_conditions, read_sources, read_specialties
@@ -33,19 +42,30 @@ class LoadReport:
     def summary(self) -> str:
         def fmt(counts: dict[str, int]) -> str:
             return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing"
-        return (f"created {fmt(self.created)}; updated {fmt(self.updated)}; "
-                f"unchanged {fmt(self.unchanged)}")
+
+        return (
+            f"created {fmt(self.created)}; updated {fmt(self.updated)}; "
+            f"unchanged {fmt(self.unchanged)}"
+        )
 
 
 def read_guides(content_dir: Path) -> list[GuideDoc]:
     docs = []
     for path in sorted((content_dir / "guides").glob("*/*.md")):
-        rel = str(path.relative_to(content_dir.parent)) if content_dir.parent in path.parents else str(path)
+        rel = (
+            str(path.relative_to(content_dir.parent))
+            if content_dir.parent in path.parents
+            else str(path)
+        )
         doc = parse_guide_text(path.read_text(encoding="utf-8"), file=rel)
         if doc.slug != path.stem:
-            raise ContentError(rel, "slug", f"{doc.slug!r} does not match the file name {path.stem!r}")
+            raise ContentError(
+                rel, "slug", f"{doc.slug!r} does not match the file name {path.stem!r}"
+            )
         if doc.language != path.parent.name:
-            raise ContentError(rel, "language", f"{doc.language!r} does not match the folder {path.parent.name!r}")
+            raise ContentError(
+                rel, "language", f"{doc.language!r} does not match the folder {path.parent.name!r}"
+            )
         doc.illustration = read_illustration(content_dir, doc.slug)
         docs.append(doc)
     return docs
@@ -65,7 +85,9 @@ def _check_references(docs: list[GuideDoc]) -> None:
     conditions = set(Condition.objects.values_list("slug", flat=True))
     for doc in docs:
         if doc.fields.get("specialty") not in specialties:
-            raise ContentError(doc.file, "specialty", f"unknown specialty {doc.fields.get('specialty')!r}")
+            raise ContentError(
+                doc.file, "specialty", f"unknown specialty {doc.fields.get('specialty')!r}"
+            )
         for i, slug in enumerate(doc.fields["alternatives"]):
             if slug not in slugs or slug == doc.slug:
                 raise ContentError(doc.file, f"alternatives[{i}]", f"unknown procedure {slug!r}")
@@ -84,11 +106,13 @@ def _apply_procedure(doc: GuideDoc, procedure: Procedure) -> None:
     procedure.alternatives.set(Procedure.objects.filter(slug__in=doc.fields["alternatives"]))
     procedure.conditions.set(Condition.objects.filter(slug__in=doc.fields["conditions"]))
     procedure.codes.all().delete()
-    ProcedureCode.objects.bulk_create(ProcedureCode(procedure=procedure, code=c) for c in doc.fields["codes"])
+    ProcedureCode.objects.bulk_create(
+        ProcedureCode(procedure=procedure, code=c) for c in doc.fields["codes"]
+    )
 
 
 def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> Guide:
-    """Write a parsed guide into `guide` (saved), replacing its stats, questions, FAQ and sources."""
+    """Write a parsed guide into `guide` (saved), replacing stats, questions, FAQ and sources."""
     f = doc.fields
     guide.language = f["language"]
     guide.title, guide.summary = f["title"].strip(), f["summary"].strip()
@@ -111,25 +135,39 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
     guide.save()
     guide.stats.all().delete()
     StatRange.objects.bulk_create(
-        StatRange(guide=guide, kind=s["kind"], low=s["low"], high=s["high"], unit=s["unit"],
-                  qualifier=s["qualifier"], year=s["year"], method=s["method"], source=sources[s["source"]])
+        StatRange(
+            guide=guide,
+            kind=s["kind"],
+            low=s["low"],
+            high=s["high"],
+            unit=s["unit"],
+            qualifier=s["qualifier"],
+            year=s["year"],
+            method=s["method"],
+            source=sources[s["source"]],
+        )
         for s in doc.stats
     )
     guide.questions.all().delete()
     GuideQuestion.objects.bulk_create(
-        GuideQuestion(guide=guide, position=i, text=t) for i, t in enumerate(f["questions"]))
+        GuideQuestion(guide=guide, position=i, text=t) for i, t in enumerate(f["questions"])
+    )
     guide.faq.all().delete()
     FAQItem.objects.bulk_create(
         FAQItem(guide=guide, position=i, question=q["question"], answer=q["answer"])
-        for i, q in enumerate(f["faq"]))
+        for i, q in enumerate(f["faq"])
+    )
     guide.guide_sources.all().delete()
     GuideSource.objects.bulk_create(
-        GuideSource(guide=guide, source=sources[k], position=i) for i, k in enumerate(f["sources"]))
+        GuideSource(guide=guide, source=sources[k], position=i) for i, k in enumerate(f["sources"])
+    )
     return guide
 
 
 def _upsert_rows(model, rows: list[dict], key: str, report: LoadReport, kind: str) -> None:
-    existing = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": [r[key] for r in rows]})}
+    existing = {
+        getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": [r[key] for r in rows]})
+    }
     for row in rows:
         obj = existing.get(row[key])
         if obj is None:
@@ -201,7 +239,9 @@ def load_pack(content_dir: Path) -> LoadReport:
     # Create every new procedure first so that alternatives can point at any of them.
     for slug, doc in default_docs.items():
         if slug not in existing:
-            Procedure.objects.create(slug=slug, specialty=Specialty.objects.get(slug=doc.fields["specialty"]))
+            Procedure.objects.create(
+                slug=slug, specialty=Specialty.objects.get(slug=doc.fields["specialty"])
+            )
     for slug, doc in default_docs.items():
         procedure = Procedure.objects.get(slug=slug)
         if slug not in existing:
@@ -214,7 +254,9 @@ def load_pack(content_dir: Path) -> LoadReport:
         _apply_procedure(doc, procedure)
     for doc in docs:
         if doc.slug not in default_docs:
-            raise ContentError(doc.file, "specialty", "is required (no other file defines this procedure)")
+            raise ContentError(
+                doc.file, "specialty", "is required (no other file defines this procedure)"
+            )
         _load_guide(doc, report)
     if report.changed:
         notify_content_changed()
@@ -224,12 +266,22 @@ def load_pack(content_dir: Path) -> LoadReport:
 def _desired_state(doc: GuideDoc, procedure: Procedure) -> tuple:
     f = doc.fields
     illustration = doc.illustration if doc.illustration is not None else procedure.illustration_svg
-    return (f["specialty"], tuple(f["synonyms"]), illustration,
-            tuple(sorted(f["alternatives"])), tuple(sorted(f["conditions"])), tuple(sorted(f["codes"])))
+    return (
+        f["specialty"],
+        tuple(f["synonyms"]),
+        illustration,
+        tuple(sorted(f["alternatives"])),
+        tuple(sorted(f["conditions"])),
+        tuple(sorted(f["codes"])),
+    )
 
 
 def _procedure_state(procedure: Procedure) -> tuple:
-    return (procedure.specialty.slug, tuple(procedure.synonyms), procedure.illustration_svg,
-            tuple(sorted(procedure.alternatives.values_list("slug", flat=True))),
-            tuple(sorted(procedure.conditions.values_list("slug", flat=True))),
-            tuple(sorted(procedure.codes.values_list("code", flat=True))))
+    return (
+        procedure.specialty.slug,
+        tuple(procedure.synonyms),
+        procedure.illustration_svg,
+        tuple(sorted(procedure.alternatives.values_list("slug", flat=True))),
+        tuple(sorted(procedure.conditions.values_list("slug", flat=True))),
+        tuple(sorted(procedure.codes.values_list("code", flat=True))),
+    )

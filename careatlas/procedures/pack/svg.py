@@ -21,7 +21,11 @@ def check_svg(text: str, file: str) -> str:
         raise ContentError(file, "illustration", "must be an SVG document starting with <svg>")
     match = _FORBIDDEN.search(text)
     if match:
-        raise ContentError(file, "illustration", f"must not contain {match.group(0)!r} (no scripts or external references)")
+        raise ContentError(
+            file,
+            "illustration",
+            f"must not contain {match.group(0)!r} (no scripts or external references)",
+        )
     return text
 
 

@@ -15,9 +15,26 @@ PROSE_FIELDS = ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]
 # Fields that describe the procedure itself rather than one language's guide.
 PROCEDURE_FIELDS = ["specialty", "synonyms", "alternatives", "conditions", "codes"]
 FIELD_ORDER = [
-    "slug", "language", "title", "abbreviation", "specialty", "status", "sample_content", "synonyms",
-    "summary", "illustration_alt", "deep_dive_title", "stats", *PROSE_FIELDS, "questions", "faq",
-    "alternatives", "conditions", "codes", "sources", "review",
+    "slug",
+    "language",
+    "title",
+    "abbreviation",
+    "specialty",
+    "status",
+    "sample_content",
+    "synonyms",
+    "summary",
+    "illustration_alt",
+    "deep_dive_title",
+    "stats",
+    *PROSE_FIELDS,
+    "questions",
+    "faq",
+    "alternatives",
+    "conditions",
+    "codes",
+    "sources",
+    "review",
 ]
 REQUIRED = {"slug", "language", "title", "status", "summary"}
 STAT_KEYS = {"kind", "low", "high", "unit", "qualifier", "year", "method", "source"}
@@ -99,13 +116,23 @@ def _parse_stats(file: str, raw) -> list[dict]:
         seen.add(item["kind"])
         if item["unit"] not in StatUnit.values:
             _fail(file, f"{where}.unit", f"must be one of {', '.join(StatUnit.values)}")
-        low, high = _decimal(file, f"{where}.low", item["low"]), _decimal(file, f"{where}.high", item["high"])
+        low, high = (
+            _decimal(file, f"{where}.low", item["low"]),
+            _decimal(file, f"{where}.high", item["high"]),
+        )
         if low > high:
             _fail(file, f"{where}.low", "is above high")
         if not isinstance(item["year"], int) or not 1900 <= item["year"] <= 2100:
             _fail(file, f"{where}.year", "must be a year such as 2022")
-        stats.append({**item, "low": low, "high": high, "qualifier": item.get("qualifier") or "",
-                      "source": str(item["source"])})
+        stats.append(
+            {
+                **item,
+                "low": low,
+                "high": high,
+                "qualifier": item.get("qualifier") or "",
+                "source": str(item["source"]),
+            }
+        )
     return stats
 
 
@@ -119,7 +146,9 @@ def _parse_faq(file: str, raw) -> list[dict]:
             _fail(file, f"faq[{i}]", "must have exactly a question and an answer")
         if not str(item["question"]).strip() or not str(item["answer"]).strip():
             _fail(file, f"faq[{i}]", "question and answer must not be empty")
-    return [{"question": str(i["question"]).strip(), "answer": str(i["answer"]).strip()} for i in raw]
+    return [
+        {"question": str(i["question"]).strip(), "answer": str(i["answer"]).strip()} for i in raw
+    ]
 
 
 def _parse_review(file: str, raw) -> dict | None:
@@ -138,7 +167,11 @@ def _parse_review(file: str, raw) -> dict | None:
     }
     if review["reviewed_on"] and not review["reviewer"]:
         _fail(file, "review.reviewer", "is required when reviewed_on is set")
-    if review["reviewed_on"] and review["next_review_due"] and review["next_review_due"] < review["reviewed_on"]:
+    if (
+        review["reviewed_on"]
+        and review["next_review_due"]
+        and review["next_review_due"] < review["reviewed_on"]
+    ):
         _fail(file, "review.next_review_due", "is before reviewed_on")
     return review
 
@@ -167,7 +200,14 @@ def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
             _fail(file, name, "is required")
     if fields["status"] not in GuideStatus.values:
         _fail(file, "status", f"must be one of {', '.join(GuideStatus.values)}")
-    for name in ("title", "summary", "abbreviation", "illustration_alt", "deep_dive_title", *PROSE_FIELDS):
+    for name in (
+        "title",
+        "summary",
+        "abbreviation",
+        "illustration_alt",
+        "deep_dive_title",
+        *PROSE_FIELDS,
+    ):
         if fields.get(name) is not None and not isinstance(fields[name], str):
             _fail(file, name, "must be text")
     fields["sample_content"] = bool(fields.get("sample_content", False))
@@ -184,7 +224,11 @@ def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
     listed = set(fields["sources"])
     for i, stat in enumerate(stats):
         if stat["source"] not in listed:
-            _fail(file, f"stats[{i}].source", f"{stat['source']!r} is not in this guide's sources list")
+            _fail(
+                file,
+                f"stats[{i}].source",
+                f"{stat['source']!r} is not in this guide's sources list",
+            )
     return GuideDoc(file=file, fields=fields, body=body.strip("\n"), stats=stats)
 
 
@@ -204,10 +248,17 @@ def guide_to_dict(guide: Guide) -> dict:
         }
     stats = []
     for stat in sorted(guide.stats.all(), key=lambda s: StatKind.values.index(s.kind)):
-        item = {"kind": stat.kind, "low": _number(stat.low), "high": _number(stat.high), "unit": stat.unit}
+        item = {
+            "kind": stat.kind,
+            "low": _number(stat.low),
+            "high": _number(stat.high),
+            "unit": stat.unit,
+        }
         if stat.qualifier:
             item["qualifier"] = stat.qualifier
-        item.update(year=stat.year, method=stat.method, source=stat.source.key if stat.source else None)
+        item.update(
+            year=stat.year, method=stat.method, source=stat.source.key if stat.source else None
+        )
         stats.append(item)
     data = {
         "slug": procedure.slug,

@@ -18,8 +18,14 @@ _PackDumper.add_representer(str, _represent_str)
 
 
 def dump_yaml(data: object) -> str:
-    return yaml.dump(data, Dumper=_PackDumper, sort_keys=False, allow_unicode=True, width=100_000,
-                     default_flow_style=False)
+    return yaml.dump(
+        data,
+        Dumper=_PackDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100_000,
+        default_flow_style=False,
+    )
 
 
 def load_yaml(text: str) -> object:

@@ -12,8 +12,12 @@ class Command(BaseCommand):
     help = "Load guides, specialties, conditions and sources from the content pack (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", nargs="?", default=str(settings.CONTENT_DIR),
-                            help="Content pack folder (default: CONTENT_DIR, ./content).")
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            default=str(settings.CONTENT_DIR),
+            help="Content pack folder (default: CONTENT_DIR, ./content).",
+        )
 
     def handle(self, directory: str, **options):
         path = Path(directory)

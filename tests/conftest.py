@@ -32,9 +32,13 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
-def content_pack(db):
-    """The real content pack shipped in content/, loaded as `make run` loads it."""
-    call_command("load_content", verbosity=0)
+def content_pack(db, django_capture_on_commit_callbacks):
+    """The real content pack shipped in content/, loaded as `make run` loads it.
+
+    On-commit callbacks run as they would after a real commit, so the search index is built.
+    """
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_content", verbosity=0)
 
 
 @pytest.fixture

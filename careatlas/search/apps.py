@@ -1,8 +1,16 @@
-"""Search over guides, conditions and specialties (and providers, later)."""
+"""App configuration: keeps the search index in step with published content."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "careatlas.search"
     label = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from careatlas.procedures.signals import content_changed
+        from careatlas.search.indexing import reindex_on_content_change
+
+        content_changed.connect(reindex_on_content_change, dispatch_uid="search.rebuild_index")

@@ -1,3 +1,5 @@
+"""Search URLs: the results page and the search box's suggestions."""
+
 from django.urls import path
 
 from careatlas.search import views

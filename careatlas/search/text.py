@@ -1,0 +1,81 @@
+"""Text handling shared by indexing and querying: folding, words, stop words, edit distance."""
+
+import re
+import unicodedata
+
+# Words that carry no meaning in a patient's query ("what is omt", "chiropractor near me").
+# Removed from queries (unless nothing else is left) and kept out of the vocabulary.
+_STOP_WORDS_TEXT = """
+    a about after all also am an and any are as at be been before being but by can could did
+    do does doing during each for from get had has have having he her here him his how i if in
+    into is it its just me more most my near no nor not now of off on once only or other our out
+    over own same she should so some such than that the their them then there these they this
+    those through to too under until up very vs versus was we were what when where which while
+    who whom why will with would you your yours"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"[a-z0-9]+")
+# Accents left as separate marks by NFKD decomposition ("é" -> "e" + U+0301).
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip accents, so "Ménière" and "meniere" are the same word."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`; anything else (quotes, *, :, -, brackets) is a separator.
+
+    Because only [a-z0-9] survives, no query can carry FTS or SQL syntax into a backend.
+    """
+    return _WORD.findall(fold(text))
+
+
+def light_stem(word: str) -> str:
+    """A crude plural stripper for comparing query words with titles in Python."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def word_forms(word: str) -> set[str]:
+    """The word and its likely singulars, to recognise "cataracts" when "cataract" is known."""
+    forms = {word, light_stem(word)}
+    if len(word) > 4 and word.endswith("es"):
+        forms.add(word[:-2])
+    return forms
+
+
+def trigrams(word: str) -> list[str]:
+    return [word[i : i + 3] for i in range(len(word) - 2)]
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance, or limit + 1 once over it."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_typos(word: str) -> int:
+    """How many edits a word of this length may carry and still be corrected."""
+    if len(word) < 4:
+        return 0
+    return 1 if len(word) <= 5 else 2

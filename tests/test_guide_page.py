@@ -200,3 +200,13 @@ def test_sitemap_and_robots(patient, published_guide):
     assert published_guide.get_absolute_url() in sitemap
     robots = _html(patient.get("/robots.txt"))
     assert "Sitemap:" in robots and "Disallow: /admin/" in robots
+
+
+def test_figures_keep_the_precision_of_their_source(patient):
+    guide = GuideFactory()
+    add_stat(guide, "volume", low="10.3", high="10.3", unit="percent", qualifier="of US adults")
+    services.publish(guide)
+    html = _html(patient.get(guide.get_absolute_url()))
+    assert ">10.3%" in html and "10.30" not in html
+    assert "US use per year" in html  # a share of people is not labelled as a procedure count
+    assert "(range)" not in html.split('class="stat-cards"')[1].split("</ul>")[0]

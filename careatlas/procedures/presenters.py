@@ -16,7 +16,16 @@ EN_DASH = "\u2013"
 def _plain_number(value: Decimal) -> str:
     if value == value.to_integral_value():
         return formats.number_format(int(value), use_l10n=True, force_grouping=True)
-    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    # Keep the precision the source gave (10.3, 32.18), never pad it (10.30).
+    places = min(2, -value.normalize().as_tuple().exponent)
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def _money(value: Decimal) -> str:
+    """Whole dollars stay whole ($100); amounts with cents show both digits ($86.50)."""
+    if value == value.to_integral_value():
+        return f"${_plain_number(value)}"
+    return "$" + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def _scaled(low: Decimal, high: Decimal) -> tuple[str, str, str]:
@@ -40,8 +49,7 @@ def stat_range(stat: StatRange) -> str:
     if stat.unit == StatUnit.PERCENT:
         return f"{_span(_plain_number(low), _plain_number(high))}%"
     if stat.unit == StatUnit.USD:
-        a, b = f"${_plain_number(low)}", f"${_plain_number(high)}"
-        return _span(a, b)
+        return _span(_money(low), _money(high))
     if stat.unit == StatUnit.PER_YEAR:
         a, b, word = _scaled(low, high)
         return f"{_span(a, b)} {word}".strip()
@@ -100,10 +108,13 @@ def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
         if stat is None or stat.source is None:
             cards.append(StatCard(kind=kind.value, label=str(kind.label), value=None))
             continue
+        label = str(kind.label)
+        if kind == StatKind.VOLUME and stat.unit == StatUnit.PERCENT:
+            label = _("US use per year")  # a share of people, not a count of procedures
         cards.append(
             StatCard(
                 kind=kind.value,
-                label=str(kind.label),
+                label=label,
                 value=stat_range(stat),
                 qualifier=stat.qualifier,
                 year=stat.year,

@@ -12,4 +12,10 @@
     var card = event.target.closest && event.target.closest(".stat-card");
     if (card) card.classList.remove("note-dismissed");
   });
+  // Once the pointer and focus have both left a dismissed card, hovering it shows its note again.
+  document.addEventListener("mouseout", function (event) {
+    var card = event.target.closest && event.target.closest(".stat-card");
+    if (!card || card.contains(event.relatedTarget) || card.contains(document.activeElement)) return;
+    card.classList.remove("note-dismissed");
+  });
 })();

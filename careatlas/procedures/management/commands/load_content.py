@@ -27,4 +27,5 @@ class Command(BaseCommand):
             report = load_pack(path)
         except ContentError as exc:
             raise CommandError(f"Nothing was loaded. {exc}") from None
-        self.stdout.write(self.style.SUCCESS(f"Content pack {path}: {report.summary()}"))
+        if options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS(f"Content pack {path}: {report.summary()}"))

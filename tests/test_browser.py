@@ -1,0 +1,221 @@
+"""A patient's browser: every public page passes axe-core, works by keyboard, without JavaScript,
+on paper, and talks to nobody but us."""
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
+from tests.conftest import require
+
+# `django_db` so the test database exists; the content itself is loaded once, by `site`.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+GUIDE = "/procedures/osteopathic-manual-treatment/"
+PAGES = {
+    "home": "/",
+    "guide list": "/procedures/",
+    "guide": GUIDE,
+    "specialty list": "/specialties/",
+    "specialty": "/specialties/osteopathic-medicine/",
+    "condition list": "/conditions/",
+    "condition": "/conditions/low-back-pain/",
+    "compare": "/compare/?p=osteopathic-manual-treatment&p=chiropractic-manipulation"
+    "&p=physical-therapy",
+    "compare, nothing chosen": "/compare/",
+    "search results": "/search/?q=back+pain",
+    "search, no results": "/search/?q=xylophone+quasar",
+    "find a doctor": "/providers/?procedure=osteopathic-manual-treatment",
+    "not found": "/procedures/no-such-procedure/",
+}
+PAGE_WEIGHT_LIMIT = 60 * 1024
+GUIDE_SECTIONS = [
+    "Who it helps",
+    "What to expect",
+    "Recovery",
+    "Cost range",
+    "Questions to ask your doctor",
+    "Frequently asked",
+    "Sources",
+    "Ready to talk to a specialist?",
+]
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """A live server over the real content pack, loaded once for the whole module.
+
+    pytest-django's function-scoped `live_server` flushes the database after every
+    test; the pages here only read, so one load (as the `content_pack` fixture does
+    it) serves them all, and the database is flushed once at the end instead. The
+    module's `django_db` mark is what makes pytest-django create the test database.
+    """
+    with django_db_blocker.unblock():
+        # Never load into, or flush, the database `make run` uses.
+        assert connection.settings_dict["NAME"] == connection.creation._get_test_db_name()
+        cache.clear()
+        server = None
+        try:
+            call_command("load_content", verbosity=0)
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            yield server.url
+        finally:
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser(site) -> Iterator[Browser]:
+    """Chromium for the module, closed before `site` stops the server and flushes."""
+    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+        # While Playwright's event loop runs, Django keeps this thread's connections in
+        # a separate context; close them here, or PostgreSQL refuses to drop the test
+        # database at the end of the session ("being accessed by other users").
+        connections.close_all()
+
+
+def _context(browser: Browser, **options) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A patient's tab: JavaScript on, the site's CSP enforced."""
+    for context in _context(browser):
+        yield context.new_page()
+
+
+@pytest.fixture
+def audit_page(browser: Browser) -> Iterator[Page]:
+    """A tab for axe: CSP bypassed so axe-core can be injected as an inline script."""
+    require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
+    for context in _context(browser, bypass_csp=True):
+        yield context.new_page()
+
+
+@pytest.fixture
+def no_js_page(browser: Browser) -> Iterator[Page]:
+    for context in _context(browser, java_script_enabled=False):
+        yield context.new_page()
+
+
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_page_has_no_wcag_violations(site, audit_page, path):
+    response = audit_page.goto(site + path)
+    assert response.status == (404 if path == PAGES["not found"] else 200)
+    violations = axe_violations(audit_page)
+    assert not violations, f"axe-core on {path}:\n{describe(violations)}"
+
+
+def test_first_tab_reaches_skip_link_which_moves_focus_to_main(site, page):
+    page.goto(site + GUIDE)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_stat_source_note_shows_on_focus_and_hides_on_escape(site, page):
+    page.goto(site + GUIDE)
+    card = page.locator(".stat-card").filter(has=page.locator(".footnote-ref")).first
+    note = card.locator(".stat-note")
+    assert note.is_hidden()
+    card.locator(".footnote-ref").focus()
+    assert note.is_visible()
+    page.keyboard.press("Escape")
+    assert note.is_hidden()
+
+
+def test_stat_source_note_stays_while_the_pointer_moves_onto_it(site, page):
+    page.goto(site + GUIDE)
+    card = page.locator(".stat-card").filter(has=page.locator(".footnote-ref")).first
+    note = card.locator(".stat-note")
+    box = card.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] - 2)
+    assert note.is_visible()
+    for offset in (1, 3, 12):  # across the gap between card and note, then onto the note
+        page.mouse.move(box["x"] + 40, box["y"] + box["height"] + offset)
+        assert note.is_visible(), f"note hid {offset}px below the card"
+
+
+def test_search_suggestions_can_be_chosen_by_keyboard(site, page):
+    page.goto(site + GUIDE)
+    box = page.get_by_role("combobox", name="Search procedures and conditions")
+    box.press_sequentially("knee", delay=30)
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    first = options.first
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    chosen = first.inner_text()
+    with page.expect_navigation():
+        box.press("Enter")
+    assert page.locator("h1").inner_text() in chosen  # the page of the suggestion picked
+
+
+def test_guide_page_requests_nothing_from_third_parties(site, page):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site + GUIDE, wait_until="networkidle")
+    origin = urlsplit(site)
+    elsewhere = [url for url in requested if urlsplit(url)[:2] != origin[:2]]
+    assert requested and not elsewhere, f"third-party requests: {elsewhere}"
+
+
+def test_guide_page_html_css_and_js_weigh_at_most_60_kb(site, page):
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(site + GUIDE, wait_until="networkidle")
+    kinds = {"document", "stylesheet", "script"}
+    counted = [r for r in responses if r.request.resource_type in kinds]
+    sizes = {r.url.removeprefix(site): len(r.body()) for r in counted}
+    total = sum(sizes.values())
+    print(f"\nguide page weight: {total} bytes ({total / 1024:.1f} KB): {sizes}")
+    assert kinds == {r.request.resource_type for r in counted}
+    assert total <= PAGE_WEIGHT_LIMIT, f"guide page weighs {total} bytes: {sizes}"
+
+
+def test_guide_reads_in_full_without_javascript(site, no_js_page):
+    no_js_page.goto(site + GUIDE)
+    main = no_js_page.locator("main")
+    for heading in GUIDE_SECTIONS:
+        assert main.get_by_role("heading", level=2, name=heading, exact=True).is_visible(), heading
+    assert main.locator(".stat-card").first.is_visible()
+
+
+def test_search_form_submits_without_javascript(site, no_js_page):
+    no_js_page.goto(site + "/")
+    no_js_page.get_by_role("searchbox").fill("back pain")
+    with no_js_page.expect_navigation():
+        no_js_page.get_by_role("button", name="Search").click()
+    url = urlsplit(no_js_page.url)
+    assert url.path == "/search/"
+    assert parse_qs(url.query)["q"] == ["back pain"]
+    assert no_js_page.locator("main a[href^='/procedures/']").count() > 0, "no guides found"
+
+
+def test_print_hides_navigation_and_calls_to_action(site, page):
+    page.goto(site + GUIDE)
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden()
+    for cta in page.locator(".cta").all():
+        assert cta.is_hidden()
+    assert page.get_by_role("heading", name="Sources", exact=True).is_visible()

@@ -92,7 +92,13 @@ TEMPLATES = [
 SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "careatlas.sqlite3")))
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
+            conn_health_checks=True,
+        )
+    }
     DATABASES["default"].setdefault("TEST", {})
     if env_str("TEST_DATABASE_NAME"):
         DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")
@@ -102,6 +108,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep each worker's connection: opening one costs more than a cached page.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 600),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10),
@@ -140,6 +148,10 @@ else:
         }
     }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# How long one process may reuse the content version before re-reading it (see SiteVersion).
+SITE_VERSION_TTL_SECONDS = float(
+    env_str("SITE_VERSION_TTL_SECONDS", "0" if ENVIRONMENT == "test" else "1")
+)
 BROWSER_CACHE_SECONDS = env_int("BROWSER_CACHE_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,6 +25,19 @@ def require(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available here")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test starts with an empty page cache: database rollbacks reset the content
+    version, so a page cached by an earlier test could otherwise be served again."""
+    from django.core.cache import cache
+
+    from careatlas.core.models import forget_site_version
+
+    cache.clear()
+    forget_site_version()
+    yield
+
+
 @pytest.fixture
 def shared_data() -> Path:
     require(SHARED_DATA.is_dir(), f"shared data folder {SHARED_DATA}")

@@ -1,6 +1,7 @@
 """Markdown to safe HTML for editor-written prose."""
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -28,6 +29,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
 
+@lru_cache(maxsize=2048)  # pure function of its arguments; page renders repeat the same fields
 def render_markdown(text: str, heading_offset: int = 0) -> SafeString:
     """Render Markdown, shift headings so they nest under the page's own, and sanitise.
 

@@ -1,5 +1,8 @@
 """The site-wide content version that keys every public page cache."""
 
+import time
+
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.utils import timezone
@@ -23,9 +26,21 @@ class SiteVersion(models.Model):
 
     @classmethod
     def current(cls) -> "SiteVersion":
-        row = cls.objects.filter(pk=1).first()
+        """The current version, remembered in this process for SITE_VERSION_TTL_SECONDS.
+
+        Every anonymous page view asks for it, so a one-row raw read (no ORM query
+        building) and a short per-process memo keep the cached path cheap. Other app
+        servers see a publish at most that many seconds late.
+        """
+        ttl = settings.SITE_VERSION_TTL_SECONDS
+        now = time.monotonic()
+        remembered = _memo.get("row")
+        if ttl and remembered and now - _memo["at"] < ttl:
+            return remembered
+        row = next(iter(cls.objects.raw(_CURRENT_SQL.format(table=cls._meta.db_table))), None)
         if row is None:
             row, _ = cls.objects.get_or_create(pk=1)
+        _memo.update(row=row, at=now)
         return row
 
     @classmethod
@@ -35,3 +50,12 @@ class SiteVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1)
+        forget_site_version()
+
+
+_CURRENT_SQL = "SELECT id, version, changed_at FROM {table} WHERE id = 1"  # noqa: S608 - table name
+_memo: dict = {}
+
+
+def forget_site_version() -> None:
+    _memo.clear()

@@ -1,0 +1,1 @@
+"""Bench-only Django wiring: the product site plus a bare, database-free comparison page."""

@@ -169,3 +169,19 @@ def test_an_illustration_with_script_is_refused(db, pack_copy):
         CommandError, match="illustrations/acupuncture.svg: illustration: must not contain"
     ):
         _load(pack_copy)
+
+
+def test_omt_cost_matches_the_cms_fee_schedule_file(content_pack, shared_data):
+    """The published range is exactly the national non-facility payment for 98925-98929."""
+    import csv
+
+    with open(shared_data / "fees" / "omt_medicare_pfs_2022.csv", newline="") as handle:
+        payments = {
+            row["hcpcs"]: float(row["national_nonfacility_payment_usd"])
+            for row in csv.DictReader(handle)
+        }
+    guide = Guide.objects.get(procedure__slug="osteopathic-manual-treatment")
+    cost = guide.stats.get(kind="cost")
+    assert set(payments) == set(guide.procedure.codes.values_list("code", flat=True))
+    assert (float(cost.low), float(cost.high)) == (min(payments.values()), max(payments.values()))
+    assert cost.year == 2022 and cost.source.key == "cms-pfs-2022"

@@ -31,6 +31,7 @@ install: $(STAMP) node_modules/.installed
 run: install
 	CAREATLAS_ENV=development $(BIN)/python manage.py migrate --noinput
 	CAREATLAS_ENV=development $(BIN)/python manage.py load_content
+	CAREATLAS_ENV=development $(BIN)/python manage.py seed_demo_providers --count $(DEMO_PROVIDERS) --seed 1
 	CAREATLAS_ENV=development $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

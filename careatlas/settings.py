@@ -5,6 +5,7 @@ CAREATLAS_ENV picks the profile: "production" (the default, strict), "developmen
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -181,13 +182,33 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# npm packages (`make install`) served from our own origin: no CDN, no third-party requests.
+LEAFLET_DIST = BASE_DIR / "node_modules" / "leaflet" / "dist"
+STATICFILES_DIRS = [("vendor/leaflet", LEAFLET_DIST)] if LEAFLET_DIST.is_dir() else []
 WHITENOISE_MAX_AGE = 31536000 if PRODUCTION else 0
 if not PRODUCTION:
     STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder on every start
 
+# Provider directory: a verified fact's badge turns to "May be out of date" after this age.
+VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 180)
+PROVIDER_REPORTS_PER_HOUR = env_int("PROVIDER_REPORTS_PER_HOUR", 5)
+# Comma-separated Fernet keys, newest first, for patient-supplied details at rest. Unset: a
+# key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 # Editors are told a guide needs a fresh review this long after its last one.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
+
+# Map tiles for the provider search map ("" turns the map off; the list never needs it).
+# The Content-Security-Policy below allows images from this origin and no other.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>',
+)
+_tiles = urlsplit(MAP_TILE_URL or "")
+MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc.replace('{s}', '*')}" if _tiles.netloc else ""
 
 # Security headers. HTTPS-only behaviour is on in production; the dev server is HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -213,7 +234,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

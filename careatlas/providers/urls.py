@@ -1,8 +1,27 @@
 """Provider directory URLs."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
-from careatlas.providers import views
+from careatlas.providers import profile_views, views
+
+
+class NPIConverter:
+    regex = "[0-9]{10}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(NPIConverter, "npi")
 
 app_name = "providers"
-urlpatterns = [path("", views.find, name="find")]
+urlpatterns = [
+    path("", views.find, name="find"),
+    path("<npi:npi>/", profile_views.profile_by_npi, name="profile_by_npi"),
+    path("<npi:npi>/report/", profile_views.report, name="report"),
+    path("<npi:npi>/report/thanks/", profile_views.report_thanks, name="report_thanks"),
+    path("<npi:npi>/<slug:slug>/", profile_views.profile, name="profile"),
+]

@@ -1,0 +1,61 @@
+"""The provider directory's data, aligned with FHIR and Da Vinci Plan-Net resources."""
+
+from careatlas.providers.models.organizations import (
+    AccessibilityFeature,
+    Location,
+    Organization,
+    OrganizationKind,
+)
+from careatlas.providers.models.practitioners import (
+    BoardCertification,
+    CertificationStatus,
+    LicenseStatus,
+    Practitioner,
+    Sex,
+    StateLicense,
+)
+from careatlas.providers.models.reports import OTHER, IncorrectInfoReport, ReportStatus
+from careatlas.providers.models.roles import (
+    AcceptingPatients,
+    InsurancePlan,
+    OfferedProcedure,
+    PlanType,
+    PractitionerRole,
+    RoleSpecialty,
+)
+from careatlas.providers.models.verification import (
+    FACT_SUBJECTS,
+    Fact,
+    Method,
+    Verification,
+    stale_after_days,
+    stale_before,
+)
+
+__all__ = [
+    "FACT_SUBJECTS",
+    "OTHER",
+    "AcceptingPatients",
+    "AccessibilityFeature",
+    "BoardCertification",
+    "CertificationStatus",
+    "Fact",
+    "IncorrectInfoReport",
+    "InsurancePlan",
+    "LicenseStatus",
+    "Location",
+    "Method",
+    "OfferedProcedure",
+    "Organization",
+    "OrganizationKind",
+    "PlanType",
+    "Practitioner",
+    "PractitionerRole",
+    "ReportStatus",
+    "RoleSpecialty",
+    "Sex",
+    "StateLicense",
+    "Verification",
+    "stale_after_days",
+    "stale_before",
+]

@@ -1,0 +1,152 @@
+"""Organizations (practices, hospitals) and their Locations (FHIR Organization, Location)."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.providers.models.practitioners import STATE_CHOICES
+from careatlas.providers.npi import validate_npi
+
+zip_code_validator = RegexValidator(
+    r"^\d{5}(-\d{4})?$", _("Enter a 5-digit ZIP code, or ZIP+4 such as 10001-1234.")
+)
+phone_validator = RegexValidator(
+    r"^\d{10}$", _("Enter a 10-digit US phone number, e.g. 212 555 0123.")
+)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def normalise_phone(value: str) -> str:
+    """'(212) 555-0123' or '+1 212 555 0123' -> '2125550123'; other input is kept as typed."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits if len(digits) == 10 else (value or "")
+
+
+def validate_opening_hours(value) -> None:
+    """Hours are a list of {"days": ["mon", ...], "opens": "08:00", "closes": "17:00"}.
+
+    The shape follows FHIR Location.hoursOfOperation (daysOfWeek, openingTime, closingTime).
+    """
+    if not isinstance(value, list):
+        raise ValidationError(_("Opening hours must be a list of periods."))
+    for i, period in enumerate(value, start=1):
+        if not isinstance(period, dict) or set(period) != {"days", "opens", "closes"}:
+            raise ValidationError(
+                _('Period %(n)s needs exactly "days", "opens" and "closes".') % {"n": i}
+            )
+        days = period["days"]
+        if not isinstance(days, list) or not days or any(d not in DAYS for d in days):
+            raise ValidationError(
+                _("Period %(n)s: days must be a list drawn from %(days)s.")
+                % {"n": i, "days": ", ".join(DAYS)}
+            )
+        for key in ("opens", "closes"):
+            if not isinstance(period[key], str) or not _TIME.match(period[key]):
+                raise ValidationError(
+                    _("Period %(n)s: %(key)s must be a 24-hour time such as 08:30.")
+                    % {"n": i, "key": key}
+                )
+        if period["opens"] >= period["closes"]:
+            raise ValidationError(_("Period %(n)s closes before it opens.") % {"n": i})
+
+
+class AccessibilityFeature(models.TextChoices):
+    STEP_FREE = "step_free", _("Step-free entrance")
+    ACCESSIBLE_PARKING = "accessible_parking", _("Accessible parking")
+    PARKING = "parking", _("On-site parking")
+    ELEVATOR = "elevator", _("Elevator")
+    ACCESSIBLE_RESTROOM = "accessible_restroom", _("Accessible restroom")
+    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    PUBLIC_TRANSIT = "public_transit", _("Near public transit")
+    ASL = "asl", _("American Sign Language available")
+
+
+def validate_accessibility(value) -> None:
+    known = set(AccessibilityFeature.values)
+    if not isinstance(value, list) or any(v not in known for v in value):
+        raise ValidationError(
+            _("Accessibility features must be a list drawn from: %(codes)s.")
+            % {"codes": ", ".join(sorted(known))}
+        )
+
+
+class OrganizationKind(models.TextChoices):
+    PRACTICE = "practice", _("Practice")
+    HOSPITAL = "hospital", _("Hospital")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=OrganizationKind.choices, default="practice"
+    )
+    npi = models.CharField(
+        _("organization NPI"), max_length=10, blank=True, validators=[validate_npi]
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organization")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    line1 = models.CharField(_("street address"), max_length=200)
+    line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state"), max_length=2, choices=STATE_CHOICES)
+    zip_code = models.CharField(_("ZIP code"), max_length=10, validators=[zip_code_validator])
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=10, blank=True, validators=[phone_validator])
+    hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        validators=[validate_opening_hours],
+        help_text=_('e.g. [{"days": ["mon", "tue"], "opens": "08:00", "closes": "17:00"}]'),
+    )
+    accessibility = models.JSONField(
+        _("accessibility features"),
+        default=list,
+        blank=True,
+        validators=[validate_accessibility],
+    )
+    telehealth = models.BooleanField(_("telehealth available"), default=False)
+    is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["state", "city", "line1", "id"]
+        verbose_name = _("location")
+
+    def __str__(self) -> str:
+        return self.name or f"{self.line1}, {self.city}, {self.state}"
+
+    def clean_fields(self, exclude=None) -> None:
+        # Accept the ways people write phone numbers; store one form.
+        self.phone = normalise_phone(self.phone)
+        super().clean_fields(exclude=exclude)
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None

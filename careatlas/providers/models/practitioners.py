@@ -1,0 +1,179 @@
+"""Practitioners (FHIR Practitioner), their state licenses and board certifications."""
+
+import datetime
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.providers.credentials import normalise_credentials
+from careatlas.providers.geocoding import STATE_NAMES
+from careatlas.providers.npi import validate_npi
+from careatlas.providers.querysets import PractitionerQuerySet
+
+STATE_CHOICES = sorted(STATE_NAMES.items(), key=lambda item: item[1])
+# CSP allows images from our own origin only, and patients' browsers make no third-party
+# requests, so a photo must be a file we serve.
+own_origin_path = RegexValidator(
+    r"^/[^/\\]", _("Give a path on this site, e.g. /media/photos/1234567893.jpg.")
+)
+
+
+class Sex(models.TextChoices):
+    # FHIR AdministrativeGender, so the API maps it one to one.
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class Practitioner(models.Model):
+    npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
+    prefix = models.CharField(_("prefix"), max_length=20, blank=True)
+    first_name = models.CharField(_("first name"), max_length=80)
+    middle_name = models.CharField(_("middle name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80)
+    suffix = models.CharField(_("suffix"), max_length=20, blank=True)
+    credentials = models.JSONField(
+        _("credentials"),
+        default=list,
+        blank=True,
+        help_text=_("Normalised on save, e.g. DO, MD, DC, PT, LAc."),
+    )
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("Language codes, e.g. en, es, zh.")
+    )
+    photo_url = models.CharField(
+        _("photo"), max_length=300, blank=True, validators=[own_origin_path]
+    )
+    bio = models.TextField(_("short bio"), max_length=1500, blank=True)
+    education = models.TextField(_("education"), blank=True, help_text=_("One entry per line."))
+    is_demo = models.BooleanField(
+        _("demo data"), default=False, db_index=True, help_text=_("Synthetic, for demos only.")
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to hide from search and profile pages.")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PractitionerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("practitioner")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.credentials = normalise_credentials(self.credentials)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("providers:profile", args=[self.npi, self.slug])
+
+    @property
+    def name(self) -> str:
+        parts = [self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix]
+        return " ".join(p for p in parts if p)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.name}, {', '.join(self.credentials)}" if self.credentials else self.name
+
+    @property
+    def slug(self) -> str:
+        return slugify(f"{self.first_name} {self.last_name}") or "provider"
+
+    def is_verified(self, today: datetime.date | None = None) -> bool:
+        """Identity and an active license verified, neither stale nor disputed (one query)."""
+        return type(self).objects.filter(pk=self.pk).verified(today).exists()
+
+
+class LicenseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+
+
+class StateLicense(models.Model):
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="licenses"
+    )
+    state = models.CharField(_("state"), max_length=2, choices=STATE_CHOICES)
+    number = models.CharField(_("license number"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=LicenseStatus.choices, default=LicenseStatus.ACTIVE
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["state", "number"]
+        verbose_name = _("state license")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "state", "number"], name="license_listed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} {self.number}"
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == LicenseStatus.ACTIVE and (
+            self.expires_on is None or self.expires_on >= today
+        )
+
+
+class CertificationStatus(models.TextChoices):
+    ACTIVE = "active", _("Certified")
+    EXPIRED = "expired", _("Expired")
+    INACTIVE = "inactive", _("Inactive")
+    REVOKED = "revoked", _("Revoked")
+
+
+class BoardCertification(models.Model):
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="certifications"
+    )
+    board = models.CharField(_("board"), max_length=200)
+    specialty = models.CharField(_("certified in"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.ACTIVE,
+    )
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, help_text=_("Empty for lifetime certificates.")
+    )
+
+    class Meta:
+        ordering = ["board", "specialty"]
+        verbose_name = _("board certification")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "board", "specialty"], name="certification_listed_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(board="") & ~Q(specialty=""), name="certification_names_board"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialty} ({self.board})"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == CertificationStatus.ACTIVE and (
+            self.expires_on is None or self.expires_on >= today
+        )

@@ -1,0 +1,177 @@
+"""Verification of one fact about one object: how, by whom, when, and whether it is disputed."""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.providers.models.organizations import Location
+from careatlas.providers.models.practitioners import (
+    BoardCertification,
+    Practitioner,
+    StateLicense,
+)
+from careatlas.providers.models.roles import OfferedProcedure, PractitionerRole
+from careatlas.providers.querysets import VerificationQuerySet
+
+
+def stale_after_days() -> int:
+    """How old a verification may get before its badge says "May be out of date"."""
+    return int(getattr(settings, "VERIFICATION_STALE_DAYS", 180))
+
+
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Verifications made before this day are stale."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=stale_after_days())
+
+
+class Fact(models.TextChoices):
+    IDENTITY = "identity", _("Identity")
+    EDUCATION = "education", _("Education")
+    LANGUAGES = "languages", _("Languages")
+    LICENSE = "license", _("License")
+    BOARD_CERTIFICATION = "board_certification", _("Board certification")
+    ADDRESS = "address", _("Address")
+    PHONE = "phone", _("Phone number")
+    HOURS = "hours", _("Opening hours")
+    ACCESSIBILITY = "accessibility", _("Accessibility")
+    TELEHEALTH = "telehealth", _("Telehealth")
+    ACCEPTING_NEW_PATIENTS = "accepting_new_patients", _("Accepting new patients")
+    SPECIALTY = "specialty", _("Specialty")
+    INSURANCE = "insurance", _("Insurance accepted")
+    PROCEDURE_OFFERED = "procedure_offered", _("Procedure offered")
+    SELF_PAY_PRICE = "self_pay_price", _("Self-pay price")
+
+
+# Which object each fact is about: the name of the one subject field a verification sets.
+FACT_SUBJECTS: dict[str, str] = {
+    Fact.IDENTITY: "practitioner",
+    Fact.EDUCATION: "practitioner",
+    Fact.LANGUAGES: "practitioner",
+    Fact.LICENSE: "license",
+    Fact.BOARD_CERTIFICATION: "certification",
+    Fact.ADDRESS: "location",
+    Fact.PHONE: "location",
+    Fact.HOURS: "location",
+    Fact.ACCESSIBILITY: "location",
+    Fact.TELEHEALTH: "location",
+    Fact.ACCEPTING_NEW_PATIENTS: "role",
+    Fact.SPECIALTY: "role",
+    Fact.INSURANCE: "role",
+    Fact.PROCEDURE_OFFERED: "offered_procedure",
+    Fact.SELF_PAY_PRICE: "offered_procedure",
+}
+SUBJECT_FIELDS = (
+    "practitioner",
+    "license",
+    "certification",
+    "location",
+    "role",
+    "offered_procedure",
+)
+
+
+class Method(models.TextChoices):
+    REGISTRY_MATCH = "registry_match", _("registry match")
+    CLAIMS_DATA = "claims_data", _("claims data")
+    DOCUMENT = "document", _("document review")
+    OFFICE_CONFIRMATION = "office_confirmation", _("office confirmation")
+    PATIENT_REPORT = "patient_report", _("patient report")
+
+
+def _one_subject_for_its_fact() -> Q:
+    """Exactly the subject field named by FACT_SUBJECTS is set, and no other."""
+    alternatives = []
+    for subject in SUBJECT_FIELDS:
+        facts = sorted(fact for fact, field in FACT_SUBJECTS.items() if field == subject)
+        others = {f"{other}__isnull": True for other in SUBJECT_FIELDS if other != subject}
+        alternatives.append(Q(fact__in=facts, **{f"{subject}__isnull": False}, **others))
+    return reduce(or_, alternatives)
+
+
+def _subject_fk(model, related_name: str, verbose_name) -> models.ForeignKey:
+    # No plain index: the partial unique constraints below index each subject column.
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        db_index=False,
+    )
+
+
+class Verification(models.Model):
+    """The current verification of one fact; re-verifying updates it in place.
+
+    The fact decides which subject column is set (FACT_SUBJECTS), so the badges of a
+    profile come from one indexed query over the ids the page already holds.
+    """
+
+    fact = models.CharField(_("fact"), max_length=24, choices=Fact.choices)
+    practitioner = _subject_fk(Practitioner, "verifications", _("practitioner"))
+    license = _subject_fk(StateLicense, "verifications", _("license"))
+    certification = _subject_fk(BoardCertification, "verifications", _("board certification"))
+    location = _subject_fk(Location, "verifications", _("location"))
+    role = _subject_fk(PractitionerRole, "verifications", _("role"))
+    offered_procedure = _subject_fk(OfferedProcedure, "verifications", _("procedure offered"))
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    verified_by = models.CharField(
+        _("verified by"), max_length=120, help_text=_("A person, team or data source.")
+    )
+    verified_on = models.DateField(_("verified on"))
+    disputed = models.BooleanField(
+        _("disputed"), default=False, help_text=_("Set by a report; cleared when it is reviewed.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = VerificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["fact", "id"]
+        verbose_name = _("verification")
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_subject_for_its_fact(),
+                name="verification_subject_matches_fact",
+                violation_error_message=_("Set exactly the object this fact is about."),
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=[subject, "fact"],
+                    condition=Q(**{f"{subject}__isnull": False}),
+                    name=f"one_verification_per_{subject}_fact",
+                )
+                for subject in SUBJECT_FIELDS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_fact_display()} via {self.get_method_display()} on {self.verified_on}"
+
+    @property
+    def subject_field(self) -> str:
+        return FACT_SUBJECTS[self.fact]
+
+    @property
+    def subject_id(self) -> int | None:
+        return getattr(self, f"{self.subject_field}_id")
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """(fact, subject id): what a page looks a badge up by."""
+        return (self.fact, self.subject_id)
+
+    def is_stale(self, today: datetime.date | None = None) -> bool:
+        return self.verified_on < stale_before(today)
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        return not self.disputed and not self.is_stale(today)

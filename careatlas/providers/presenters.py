@@ -1,0 +1,360 @@
+"""Formatting of directory facts for display: badges, hours, phones, prices, the profile page."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf.locale import LANG_INFO
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from careatlas.providers.models import (
+    AcceptingPatients,
+    AccessibilityFeature,
+    Fact,
+    Location,
+    Practitioner,
+    PractitionerRole,
+    Verification,
+)
+from careatlas.providers.models.organizations import DAYS
+
+EN_DASH = "\u2013"
+DAY_NAMES = {
+    "mon": gettext_lazy("Monday"),
+    "tue": gettext_lazy("Tuesday"),
+    "wed": gettext_lazy("Wednesday"),
+    "thu": gettext_lazy("Thursday"),
+    "fri": gettext_lazy("Friday"),
+    "sat": gettext_lazy("Saturday"),
+    "sun": gettext_lazy("Sunday"),
+}
+# Languages Django's own table does not name.
+EXTRA_LANGUAGES = {
+    "zh": gettext_lazy("Chinese"),
+    "tl": gettext_lazy("Tagalog"),
+    "ht": gettext_lazy("Haitian Creole"),
+    "asl": gettext_lazy("American Sign Language"),
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """How sure we are of a fact: state is verified, stale, disputed or unverified."""
+
+    state: str
+    text: str
+    detail: str = ""
+
+
+def badge(verification: Verification | None, today: datetime.date | None = None) -> Badge:
+    """'Verified March 2026 via registry match', or why we cannot say that."""
+    if verification is None:
+        return Badge("unverified", _("Not verified yet"))
+    when = formats.date_format(verification.verified_on, "F Y")
+    how = verification.get_method_display()
+    if verification.disputed:
+        return Badge(
+            "disputed",
+            _("Reported as possibly wrong"),
+            _("Someone told us this may be wrong; we are checking it. Last verified %(when)s.")
+            % {"when": when},
+        )
+    if verification.is_stale(today):
+        return Badge(
+            "stale",
+            _("May be out of date"),
+            _("Last verified %(when)s via %(how)s.") % {"when": when, "how": how},
+        )
+    return Badge("verified", _("Verified %(when)s via %(how)s") % {"when": when, "how": how})
+
+
+def phone_display(digits: str) -> str:
+    if len(digits) == 10 and digits.isdigit():
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return digits
+
+
+def tel_href(digits: str) -> str:
+    return f"tel:+1{digits}" if len(digits) == 10 and digits.isdigit() else ""
+
+
+def _dollars(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return "$" + formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    return "$" + formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+
+
+def price_range(low: Decimal | None, high: Decimal | None) -> str:
+    """'$80–$120', '$95', or '' when no self-pay price is listed."""
+    if low is None or high is None:
+        return ""
+    a, b = _dollars(Decimal(low)), _dollars(Decimal(high))
+    return a if a == b else f"{a}{EN_DASH}{b}"
+
+
+def _time(text: str) -> str:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return formats.time_format(datetime.time(hours, minutes))
+
+
+def opening_hours(hours: list[dict]) -> list[tuple[str, str]]:
+    """(day, hours) for every day of the week, e.g. ('Monday', '8 a.m.–5 p.m.'), or []."""
+    if not hours:
+        return []
+    periods: dict[str, list[tuple[str, str]]] = {day: [] for day in DAYS}
+    for period in hours:
+        for day in period["days"]:
+            periods[day].append((period["opens"], period["closes"]))
+    rows = []
+    for day in DAYS:
+        spans = sorted(periods[day])
+        text = ", ".join(f"{_time(a)}{EN_DASH}{_time(b)}" for a, b in spans) or _("Closed")
+        rows.append((str(DAY_NAMES[day]), text))
+    return rows
+
+
+def language_names(codes: list[str]) -> list[str]:
+    names = []
+    for code in codes:
+        info = LANG_INFO.get(code, {})
+        names.append(str(EXTRA_LANGUAGES.get(code) or info.get("name") or code))
+    return names
+
+
+def address_lines(location: Location) -> list[str]:
+    lines = [
+        location.line1,
+        location.line2,
+        f"{location.city}, {location.state} {location.zip_code}",
+    ]
+    return [line for line in lines if line]
+
+
+@dataclass
+class FactView:
+    """One fact as the page shows it, with its badge and the key a report refers to."""
+
+    label: str
+    value: str
+    badge: Badge
+    key: str
+    # Where the fact applies, for the report form: e.g. the location's street address.
+    context: str = ""
+
+    @property
+    def report_label(self) -> str:
+        text = f"{self.label}: {self.value}" if self.value else self.label
+        return f"{text} ({self.context})" if self.context else text
+
+
+@dataclass
+class ProcedureView:
+    name: str
+    url: str
+    price: str
+    offered: FactView
+    price_fact: FactView | None
+
+
+@dataclass
+class PlaceView:
+    role: PractitionerRole
+    location: Location
+    heading: str
+    address: list[str]
+    phone: str
+    tel: str
+    hours: list[tuple[str, str]]
+    hours_fact: FactView
+    accessibility: list[str]
+    facts: list[FactView]
+    specialties: list[str]
+    procedures: list[ProcedureView]
+    insurance: list[str]
+    insurance_fact: FactView
+
+
+@dataclass
+class ProfilePage:
+    practitioner: Practitioner
+    verified: bool
+    identity: FactView
+    languages: list[str]
+    languages_fact: FactView | None
+    places: list[PlaceView]
+    licenses: list[FactView]
+    certifications: list[FactView]
+    specialties: list[str]
+    education: list[str]
+    education_fact: FactView | None
+    facts: list[FactView] = field(default_factory=list)
+
+    @property
+    def has_procedures(self) -> bool:
+        return any(place.procedures for place in self.places)
+
+    @property
+    def reportable(self) -> list[tuple[str, str]]:
+        """(key, label) of every fact on the page, for the report form."""
+        return [(fact.key, fact.report_label) for fact in self.facts]
+
+
+class _Badges:
+    def __init__(self, verifications, today):
+        self.by_key = {v.key: v for v in verifications}
+        self.today = today
+        self.facts: list[FactView] = []
+
+    def fact(
+        self, fact: str, subject_id: int, label: str, value: str = "", context: str = ""
+    ) -> FactView:
+        view = FactView(
+            label=label,
+            value=value,
+            badge=badge(self.by_key.get((fact, subject_id)), self.today),
+            key=f"{fact}:{subject_id}",
+            context=context,
+        )
+        self.facts.append(view)
+        return view
+
+
+def _place(role: PractitionerRole, badges: _Badges) -> PlaceView:
+    location = role.location
+    address = address_lines(location)
+    where = location.line1
+    specialties = [s.specialty.name if s.specialty else s.code for s in role.specialties.all()]
+    accepting = AcceptingPatients(role.accepting_new_patients).label
+    telehealth = _("Video or phone visits available") if location.telehealth else _("Not offered")
+    accessibility = [str(AccessibilityFeature(code).label) for code in location.accessibility]
+    facts = [
+        badges.fact(Fact.ADDRESS, location.pk, _("Address"), ", ".join(address)),
+        badges.fact(Fact.PHONE, location.pk, _("Phone"), phone_display(location.phone), where),
+        badges.fact(Fact.ACCEPTING_NEW_PATIENTS, role.pk, _("New patients"), accepting, where),
+        badges.fact(Fact.TELEHEALTH, location.pk, _("Telehealth"), telehealth, where),
+    ]
+    if specialties:
+        facts.append(
+            badges.fact(Fact.SPECIALTY, role.pk, _("Specialty"), ", ".join(specialties), where)
+        )
+    facts.append(
+        badges.fact(
+            Fact.ACCESSIBILITY,
+            location.pk,
+            _("Accessibility"),
+            ", ".join(accessibility) or _("Not listed"),
+            where,
+        )
+    )
+    hours_fact = badges.fact(Fact.HOURS, location.pk, _("Opening hours"), context=where)
+    procedures = []
+    for offered in role.offered_procedures.all():
+        procedure = offered.procedure
+        guide = next(iter(getattr(procedure, "published_guides", [])), None)
+        name = guide.title if guide else procedure.slug.replace("-", " ").capitalize()
+        price = price_range(offered.self_pay_low, offered.self_pay_high)
+        price_label = _("Self-pay price for %(name)s") % {"name": name}
+        procedures.append(
+            ProcedureView(
+                name=name,
+                url=guide.get_absolute_url() if guide else "",
+                price=price,
+                offered=badges.fact(Fact.PROCEDURE_OFFERED, offered.pk, _("Offers"), name, where),
+                price_fact=badges.fact(Fact.SELF_PAY_PRICE, offered.pk, price_label, price, where)
+                if price
+                else None,
+            )
+        )
+    insurance = [plan.name for plan in role.insurance_plans.all()]
+    insurance_fact = badges.fact(
+        Fact.INSURANCE, role.pk, _("Insurance accepted"), ", ".join(insurance), where
+    )
+    return PlaceView(
+        role=role,
+        location=location,
+        heading=location.name or role.organization.name,
+        address=address,
+        phone=phone_display(location.phone),
+        tel=tel_href(location.phone),
+        hours=opening_hours(location.hours),
+        hours_fact=hours_fact,
+        accessibility=accessibility,
+        facts=facts,
+        specialties=specialties,
+        procedures=procedures,
+        insurance=insurance,
+        insurance_fact=insurance_fact,
+    )
+
+
+def profile_page(practitioner: Practitioner, today: datetime.date | None = None) -> ProfilePage:
+    """Everything the profile shows, from a practitioner loaded with `for_profile()`.
+
+    Costs two more queries: the verifications of every object on the page, and the
+    "verified provider" rule (PractitionerQuerySet.verified, so it is written once).
+    """
+    today = today or timezone.localdate()
+    roles = list(practitioner.roles.all())
+    licenses = list(practitioner.licenses.all())
+    certifications = list(practitioner.certifications.all())
+    subjects = [practitioner, *licenses, *certifications, *roles]
+    subjects += list({role.location_id: role.location for role in roles}.values())
+    subjects += [offered for role in roles for offered in role.offered_procedures.all()]
+    verifications = list(Verification.objects.about(*subjects))
+    badges = _Badges(verifications, today)
+
+    identity = badges.fact(Fact.IDENTITY, practitioner.pk, _("Identity"), practitioner.name)
+    languages = language_names(practitioner.languages)
+    languages_fact = (
+        badges.fact(Fact.LANGUAGES, practitioner.pk, _("Languages"), ", ".join(languages))
+        if languages
+        else None
+    )
+    license_views = [
+        badges.fact(
+            Fact.LICENSE,
+            lic.pk,
+            _("License"),
+            _("%(state)s %(number)s, %(status)s")
+            % {"state": lic.state, "number": lic.number, "status": lic.get_status_display()},
+        )
+        for lic in licenses
+    ]
+    certification_views = [
+        badges.fact(
+            Fact.BOARD_CERTIFICATION,
+            cert.pk,
+            _("Board certification"),
+            _("%(specialty)s, %(board)s (%(status)s)")
+            % {
+                "specialty": cert.specialty,
+                "board": cert.board,
+                "status": cert.get_status_display(),
+            },
+        )
+        for cert in certifications
+    ]
+    education = [line.strip() for line in practitioner.education.splitlines() if line.strip()]
+    education_fact = (
+        badges.fact(Fact.EDUCATION, practitioner.pk, _("Education"), "; ".join(education))
+        if education
+        else None
+    )
+    places = [_place(role, badges) for role in roles]
+    specialties = list(dict.fromkeys(name for place in places for name in place.specialties))
+    return ProfilePage(
+        practitioner=practitioner,
+        verified=practitioner.is_verified(today),
+        identity=identity,
+        languages=languages,
+        languages_fact=languages_fact,
+        places=places,
+        licenses=license_views,
+        certifications=certification_views,
+        specialties=specialties,
+        education=education,
+        education_fact=education_fact,
+        facts=badges.facts,
+    )

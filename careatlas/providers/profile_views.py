@@ -1,0 +1,107 @@
+"""Public provider profiles and the "report incorrect information" form."""
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from careatlas.core.caching import public_page
+from careatlas.providers import services
+from careatlas.providers.forms import ReportForm
+from careatlas.providers.models import Practitioner
+from careatlas.providers.presenters import profile_page
+from careatlas.providers.ratelimit import RateLimit, client_ip
+from careatlas.providers.structured_data import profile_graph
+
+
+def get_public_practitioner(npi: str, for_profile: bool = True) -> Practitioner:
+    """The one way a request reaches a practitioner: active ones only, else 404."""
+    queryset = Practitioner.objects.public()
+    if for_profile:
+        queryset = queryset.for_profile()
+    practitioner = queryset.filter(npi=npi).first()
+    if practitioner is None:
+        raise Http404(_("No provider with this NPI is listed."))
+    return practitioner
+
+
+def _report_limit() -> RateLimit:
+    return RateLimit("provider-report", getattr(settings, "PROVIDER_REPORTS_PER_HOUR", 5), 3600)
+
+
+def _crumbs(practitioner: Practitioner) -> list[tuple[str, str]]:
+    return [
+        (_("Home"), reverse("procedures:home")),
+        (_("Find a doctor"), reverse("providers:find")),
+        (practitioner.name, practitioner.get_absolute_url()),
+    ]
+
+
+@require_safe
+def profile_by_npi(request: HttpRequest, npi: str) -> HttpResponse:
+    practitioner = get_public_practitioner(npi, for_profile=False)
+    return redirect(practitioner.get_absolute_url(), permanent=True)
+
+
+@require_safe
+@public_page
+def profile(request: HttpRequest, npi: str, slug: str) -> HttpResponse:
+    practitioner = get_public_practitioner(npi)
+    if slug != practitioner.slug:
+        return redirect(practitioner.get_absolute_url(), permanent=True)
+    page = profile_page(practitioner)
+    crumbs = _crumbs(practitioner)
+    return render(
+        request,
+        "providers/profile.html",
+        {
+            "page": page,
+            "practitioner": practitioner,
+            "crumbs": crumbs,
+            "structured_data": profile_graph(page, crumbs),
+        },
+    )
+
+
+@sensitive_post_parameters("contact", "details")
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request: HttpRequest, npi: str) -> HttpResponse:
+    practitioner = get_public_practitioner(npi)
+    page = profile_page(practitioner)
+    context = {"practitioner": practitioner, "crumbs": _crumbs(practitioner)}
+    if request.method == "POST":
+        limit, ip = _report_limit(), client_ip(request)
+        if limit.exceeded(ip):
+            response = render(request, "providers/report_limited.html", context, status=429)
+            response["Retry-After"] = str(limit.retry_after())
+            return response
+        form = ReportForm(request.POST, facts=page.reportable)
+        if form.is_valid():
+            key = form.cleaned_data["fact"]
+            services.file_report(
+                practitioner,
+                key,
+                about=form.fact_labels[key],
+                details=form.cleaned_data["details"],
+                contact=form.cleaned_data["contact"],
+            )
+            limit.hit(ip)
+            return redirect("providers:report_thanks", npi=npi)
+    else:
+        form = ReportForm(facts=page.reportable, initial={"fact": request.GET.get("fact", "")})
+    return render(request, "providers/report.html", context | {"form": form})
+
+
+@require_safe
+def report_thanks(request: HttpRequest, npi: str) -> HttpResponse:
+    practitioner = get_public_practitioner(npi, for_profile=False)
+    return render(
+        request,
+        "providers/report_thanks.html",
+        {"practitioner": practitioner, "crumbs": _crumbs(practitioner)},
+    )

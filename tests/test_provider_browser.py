@@ -1,0 +1,126 @@
+"""A patient's browser on provider pages: axe-core clean, usable without JavaScript, local only."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from careatlas.procedures.models import Procedure
+from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
+from tests.conftest import require
+from tests.provider_factories import (
+    InsurancePlanFactory,
+    LicenseFactory,
+    RoleFactory,
+    add_specialty_code,
+    offer,
+    verify,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker) -> Iterator[dict]:
+    """A live server with the content pack, one hand-made provider and a few demo ones."""
+    with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        assert name.startswith("test_") or "mode=memory" in name, name
+        cache.clear()
+        server = None
+        try:
+            call_command("load_content", verbosity=0)
+            role = RoleFactory(practitioner__first_name="Dana", practitioner__last_name="Reyes")
+            add_specialty_code(role, "204D00000X")
+            omt = Procedure.objects.get(slug="osteopathic-manual-treatment")
+            verify(offer(role, omt, Decimal(80), Decimal(120)), "procedure_offered")
+            role.insurance_plans.add(InsurancePlanFactory())
+            verify(role.practitioner, "identity")
+            verify(LicenseFactory(practitioner=role.practitioner), "license", days_ago=300)
+            verify(role.location, "phone", disputed=True)
+            call_command("seed_demo_providers", count=5, seed=2, verbosity=0)
+            demo = role.practitioner.__class__.objects.demo().first()
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            yield {
+                "url": server.url,
+                "profile": role.practitioner.get_absolute_url(),
+                "demo": demo.get_absolute_url(),
+                "report": f"/providers/{role.practitioner.npi}/report/",
+            }
+        finally:
+            if server is not None:
+                server._live_server_modified_settings.disable()
+                server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser(site) -> Iterator[Browser]:
+    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+        connections.close_all()
+
+
+def _page(browser: Browser, **options) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def audit_page(browser) -> Iterator[Page]:
+    require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
+    yield from _page(browser, bypass_csp=True)
+
+
+@pytest.fixture
+def no_js_page(browser) -> Iterator[Page]:
+    yield from _page(browser, java_script_enabled=False)
+
+
+@pytest.mark.parametrize("which", ["profile", "demo", "report"])
+def test_provider_pages_have_no_wcag_violations(site, audit_page, which):
+    audit_page.goto(site["url"] + site[which])
+    violations = axe_violations(audit_page)
+    assert not violations, f"axe-core on {site[which]}:\n{describe(violations)}"
+
+
+def test_report_form_with_errors_has_no_wcag_violations(site, audit_page):
+    audit_page.goto(site["url"] + site["report"])
+    audit_page.get_by_role("button", name="Send report").click()
+    assert audit_page.get_by_text("There is a problem").is_visible()
+    violations = axe_violations(audit_page)
+    assert not violations, describe(violations)
+
+
+# The live server writes the report, so this test must not run inside a transaction of its
+# own (it would lock the table); pytest-django runs it after the read-only ones.
+@pytest.mark.django_db(transaction=True)
+def test_a_report_can_be_sent_without_javascript(site, no_js_page):
+    no_js_page.goto(site["url"] + site["profile"])
+    assert no_js_page.get_by_text("Reported as possibly wrong").first.is_visible()
+    no_js_page.get_by_role("link", name="Report incorrect information").first.click()
+    no_js_page.get_by_label("What is wrong?").select_option(label="Something else")
+    no_js_page.get_by_label("What should it say instead?").fill("The clinic moved last spring.")
+    no_js_page.get_by_role("button", name="Send report").click()
+    assert no_js_page.get_by_role("heading", name="Thank you for your report").is_visible()
+
+
+def test_profile_requests_nothing_from_third_parties(site, browser):
+    for page in _page(browser):
+        hosts: set[str] = set()
+        page.on("request", lambda request, seen=hosts: seen.add(urlsplit(request.url).hostname))
+        page.goto(site["url"] + site["profile"])
+        page.wait_for_load_state("networkidle")
+        assert hosts == {"localhost"}

@@ -1,34 +1,29 @@
-"""Provider search. Until the directory lands, the page says so and keeps the patient's intent."""
+"""The provider search page: a shareable GET form, its results, and a map of them."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
-from careatlas.procedures.models import Procedure, Specialty
+from careatlas.providers.search_form import Choices, ProviderSearchForm
+from careatlas.providers.search_page import map_settings, search_page
+from careatlas.search.providers import find_providers
 
 
 @require_safe
 @public_page
 def find(request: HttpRequest) -> HttpResponse:
-    procedure = (
-        Procedure.objects.filter(slug=request.GET.get("procedure", ""))
-        .select_related("specialty")
-        .first()
-    )
-    specialty = (
-        procedure.specialty
-        if procedure
-        else Specialty.objects.filter(slug=request.GET.get("specialty", "")).first()
-    )
-    guide = procedure.guides.filter(status="published").first() if procedure else None
+    """`?partial=1` answers with the results fragment only, for filtering without a reload.
+
+    The page cache keys on the full path, so the fragment and the page never mix.
+    """
+    form = ProviderSearchForm(request.GET, choices=Choices.load(get_language()))
+    searching = form.is_valid() and form.has_criteria
+    results = find_providers(form.query()) if searching else None
+    partial = request.GET.get("partial") == "1"
     return render(
         request,
-        "providers/find.html",
-        {
-            "procedure": procedure,
-            "guide": guide,
-            "specialty": specialty,
-            "board_certified": request.GET.get("board_certified") == "1",
-        },
+        "providers/_results.html" if partial else "providers/find.html",
+        {"page": search_page(form, results), "form": form, "map": map_settings()},
     )

@@ -1,0 +1,271 @@
+"""PostgreSQL backend: a GiST point index for the radius, GIN tsvector for names and facets.
+
+A radius search takes the GiST box around the circle (the same box as SQLite's R*Tree),
+then cuts at the exact great-circle distance from earthdistance's `<@>` operator (haversine
+in statute miles on a 3,958.747-mile sphere, scaled to our 3,958.7613 so both databases
+cut at the same place).
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from careatlas.providers.geocoding import EARTH_RADIUS_MILES
+from careatlas.search.providers.backends import (
+    Circle,
+    Clause,
+    Criteria,
+    Order,
+    Page,
+    Row,
+    TermRow,
+)
+from careatlas.search.providers.backends.postgresql_index import PostgreSQLIndexWriter
+
+# The sphere earthdistance's <@> measures on (statute miles, its EARTH_RADIUS).
+EARTHDISTANCE_RADIUS_MILES = 3958.747
+_ROW_COLUMNS = (
+    "e.practitioner_id, e.id AS entry_id, e.location_id, e.latitude, e.longitude, e.flags,"
+    " e.verified_until, e.certified_until, e.specialty_ids, e.procedure_volume, e.name_ordinal"
+)
+
+
+def _row(values) -> Row:
+    return Row(*values[:8], tuple(values[8]), values[9])
+
+
+def _lexeme(token: str) -> str:
+    # Tokens are [a-z0-9_]+ by construction; quoting keeps tsquery from parsing them.
+    return f"'{token}'"
+
+
+def _tsquery(groups: list[list[str]]) -> str:
+    return " & ".join("(" + " | ".join(map(_lexeme, group)) + ")" for group in groups)
+
+
+class _Filters:
+    def __init__(self, criteria: Criteria):
+        self.params: dict = {}
+        terms: list[str] = []
+        if criteria.flags:
+            terms.append("(e.flags & %(flags)s) = %(flags)s")
+            self.params["flags"] = criteria.flags
+        if criteria.accessibility:
+            terms.append("(e.accessibility & %(access)s) = %(access)s")
+            self.params["access"] = criteria.accessibility
+        if criteria.sex is not None:
+            terms.append("e.sex = %(sex)s")
+            self.params["sex"] = criteria.sex
+        if criteria.verified_on is not None:
+            terms.append("e.verified_until >= %(verified_on)s")
+            self.params["verified_on"] = criteria.verified_on
+        if criteria.certified_on is not None:
+            terms.append("e.certified_until >= %(certified_on)s")
+            self.params["certified_on"] = criteria.certified_on
+        for column, value in (
+            ("specialty_ids", criteria.specialty_id),
+            ("procedure_ids", criteria.procedure_id),
+            ("plan_ids", criteria.plan_id),
+            ("languages", criteria.language or None),
+        ):
+            if value is not None:
+                terms.append(f"%({column})s = ANY(e.{column})")
+                self.params[column] = value
+        for clause in criteria.clauses:
+            terms.append(self._clause(clause))
+        self.terms = terms
+
+    def _clause(self, clause: Clause) -> str:
+        tests = []
+        for column, values, cast in (
+            ("specialty_ids", sorted(clause.specialty_ids), "integer[]"),
+            ("procedure_ids", sorted(clause.procedure_ids), "integer[]"),
+            ("name_terms", sorted(clause.name_terms), "text[]"),
+        ):
+            if values:
+                name = f"clause_{len(self.params)}"
+                self.params[name] = values
+                tests.append(f"e.{column} && %({name})s::{cast}")
+        return "(" + " OR ".join(tests or ["false"]) + ")"
+
+    def sql(self) -> str:
+        return " AND ".join(self.terms) if self.terms else "true"
+
+
+def _circle_params(circle: Circle) -> dict:
+    south, north, west, east = circle.bounding_box()
+    return {
+        "lat": circle.latitude,
+        "lon": circle.longitude,
+        "south": south,
+        "north": north,
+        "west": west,
+        "east": east,
+        "reach": circle.radius_miles * EARTHDISTANCE_RADIUS_MILES / EARTH_RADIUS_MILES,
+    }
+
+
+def _order_sql(order: Order, by_distance: bool) -> str:
+    tail = "distance_key, practitioner_id" if by_distance else "name_ordinal"
+    if order is Order.NAME:
+        return "name_ordinal"
+    if order is Order.VOLUME:
+        return f"procedure_volume DESC NULLS LAST, {tail}"
+    return tail
+
+
+class PostgreSQLBackend(PostgreSQLIndexWriter):
+    """Searches; the index is written by PostgreSQLIndexWriter."""
+
+    def within(
+        self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
+    ) -> Page:
+        filters = _Filters(criteria)
+        params = {**filters.params, **_circle_params(circle), "limit": limit, "offset": offset}
+        best = (
+            f"SELECT DISTINCT ON (e.practitioner_id) {_ROW_COLUMNS},"  # noqa: S608
+            " e.location <@> point(%(lon)s, %(lat)s) AS distance_key"
+            " FROM search_provider_entry e"
+            " WHERE e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))"
+            " AND (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
+            f" AND {filters.sql()}"
+            " ORDER BY e.practitioner_id, distance_key"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
+                f" ORDER BY {_order_sql(order, True)} LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            found = cursor.fetchall()
+            if found:
+                return Page([_row(r) for r in found], found[0][-1])
+            if not offset:
+                return Page([], 0)
+            cursor.execute(f"SELECT count(*) FROM ({best}) best", params)  # noqa: S608
+            return Page([], cursor.fetchone()[0])
+
+    def nationwide(
+        self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
+    ) -> Page:
+        filters = _Filters(criteria)
+        params = {**filters.params, "window": window, "limit": limit, "offset": offset}
+        groups = criteria.match_tokens()
+        where = ""
+        if groups:
+            params["match"] = _tsquery(groups)
+            where = " WHERE document @@ %(match)s::tsquery"
+        # Names sort by surname, so one surname's rows are neighbours in ordinal order and
+        # an ordered scan that filters would read every name before them: with name words,
+        # "+ 0" makes PostgreSQL collect the GIN matches and sort those instead. Facets
+        # (a specialty) are spread out, and the ordered scan stops early.
+        named = any(clause.name_terms for clause in criteria.clauses)
+        candidates = (
+            f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
+            f" ORDER BY ordinal{' + 0' if named else ''}"
+        )
+        best = (
+            f"SELECT DISTINCT ON (c.ordinal) {_ROW_COLUMNS}"  # noqa: S608
+            f" FROM ({candidates} LIMIT %(window)s) c"
+            " JOIN search_provider_entry e ON e.practitioner_id = c.practitioner_id"
+            f" WHERE {filters.sql()} ORDER BY c.ordinal, e.id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
+                f" ORDER BY {_order_sql(order, False)} LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            found = cursor.fetchall()
+            cursor.execute(
+                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s) c",  # noqa: S608
+                {**params, "more": window + 1},
+            )
+            exact = cursor.fetchone()[0] <= window
+            if found:
+                return Page([_row(r) for r in found], found[0][-1], exact)
+            if not offset:
+                return Page([], 0, exact)
+            cursor.execute(f"SELECT count(*) FROM ({best}) best", params)  # noqa: S608
+            return Page([], cursor.fetchone()[0], exact)
+
+    def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
+        groups = [sorted(c.name_terms) for c in clauses]
+        if not groups or not all(groups):
+            return []
+        with connection.cursor() as cursor:
+            # "+ 0": sort the GIN matches rather than filter an ordered scan (see nationwide).
+            cursor.execute(
+                "SELECT n.practitioner_id, (SELECT e.location_id FROM search_provider_entry e"
+                "  WHERE e.practitioner_id = n.practitioner_id ORDER BY e.id LIMIT 1)"
+                " FROM (SELECT practitioner_id, ordinal FROM search_provider_name"
+                "  WHERE document @@ %s::tsquery ORDER BY ordinal + 0 LIMIT %s) n"
+                " ORDER BY n.ordinal",
+                [_tsquery(groups), limit],
+            )
+            return cursor.fetchall()
+
+    _TERM_COLUMNS = "term, weight, is_name, specialty_ids, procedure_ids"
+
+    @staticmethod
+    def _term(row) -> TermRow:
+        term, weight, is_name, specialty_ids, procedure_ids = row
+        return TermRow(term, weight, is_name, tuple(specialty_ids), tuple(procedure_ids))
+
+    def terms(self, words: Iterable[str]) -> dict[str, TermRow]:
+        words = sorted(set(words))
+        if not words:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self._TERM_COLUMNS} FROM search_provider_term"  # noqa: S608
+                " WHERE term = ANY(%s)",
+                [words],
+            )
+            return {row[0]: self._term(row) for row in cursor.fetchall()}
+
+    def prefix_terms(self, prefix: str, limit: int, names_only: bool) -> list[TermRow]:
+        return self.prefix_terms_any([prefix], limit, names_only)
+
+    def prefix_terms_any(self, prefixes: list[str], limit: int, names_only: bool) -> list[TermRow]:
+        # One range scan of the primary key per prefix; "~" sorts after [a-z0-9] in "C".
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"
+                " FROM unnest(%s::text[]) p(prefix) JOIN search_provider_term t"
+                " ON t.term >= p.prefix AND t.term < p.prefix || '~'"
+                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
+                [prefixes, names_only, limit],
+            )
+            return [self._term(row) for row in cursor.fetchall()]
+
+    def similar_terms(self, word: str, limit: int) -> list[TermRow]:
+        with connection.cursor() as cursor:
+            # `%%` is similarity over the whole word, `<%%` over its best-matching part
+            # (an unfinished name); both are served by the trigram GIN index.
+            cursor.execute(
+                f"SELECT {self._TERM_COLUMNS} FROM search_provider_term"  # noqa: S608
+                " WHERE term %% %(w)s OR %(w)s <%% term"
+                " ORDER BY greatest(similarity(term, %(w)s), word_similarity(%(w)s, term)) DESC,"
+                " weight DESC LIMIT %(limit)s",
+                {"w": word, "limit": limit},
+            )
+            return [self._term(row) for row in cursor.fetchall()]
+
+    def naive_within(self, criteria: Criteria, circle: Circle, limit: int) -> tuple[list[int], int]:
+        filters = _Filters(criteria)
+        # No box: nothing the GiST index can serve, so every row is read and measured.
+        sql = (
+            "SELECT practitioner_id, count(*) OVER () FROM ("  # noqa: S608
+            " SELECT DISTINCT ON (e.practitioner_id) e.practitioner_id,"
+            " e.location <@> point(%(lon)s, %(lat)s) AS distance_key"
+            " FROM search_provider_entry e"
+            " WHERE (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
+            f" AND {filters.sql()}"
+            " ORDER BY e.practitioner_id, distance_key) best"
+            " ORDER BY distance_key, practitioner_id LIMIT %(limit)s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {**filters.params, **_circle_params(circle), "limit": limit})
+            found = cursor.fetchall()
+        return [r[0] for r in found], (found[0][-1] if found else 0)

@@ -1,0 +1,265 @@
+"""Provider search: a ProviderQuery in, a page of ProviderHits out, on either database.
+
+The engine resolves everything a patient can ask for to index values (slugs to ids, flags
+to bits, text to clauses), lets the vendor's backend find one page and the total, and
+fills the hits from the directory models (a few primary-key reads for at most 50 rows),
+with exact great-circle distances.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from careatlas.procedures.models import Procedure, Specialty
+from careatlas.providers.geocoding import distance_miles
+from careatlas.providers.models import InsurancePlan, Location, Practitioner, Sex
+from careatlas.search.providers.backends import (
+    ACCEPTING,
+    ACCESSIBILITY_BITS,
+    DEMO,
+    SEX_CODES,
+    TELEHEALTH,
+    Backend,
+    Circle,
+    Criteria,
+    Order,
+    Row,
+    day_number,
+    get_backend,
+    language_token,
+)
+from careatlas.search.providers.indexing import rebuild_provider_index, reindex_practitioners
+from careatlas.search.providers.interface import (
+    MAX_PAGE_SIZE,
+    RADIUS_CHOICES,
+    ProviderHit,
+    ProviderQuery,
+    ProviderResults,
+    ProviderSuggestion,
+)
+from careatlas.search.providers.planning import plan_text
+from careatlas.search.text import words
+
+__all__ = [
+    "autocomplete_providers",
+    "find_providers",
+    "rebuild_provider_index",
+    "reindex_practitioners",
+]
+
+MAX_QUERY_LENGTH = 200
+# Without a place, results come from the first this-many practitioners in name order
+# that can match, and the total is then "at least" (ProviderResults.total_is_lower_bound).
+NATIONWIDE_WINDOW = 2_000
+MAX_SUGGESTIONS = 20
+_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{1,8})*$", re.IGNORECASE)
+
+
+@dataclass
+class Resolved:
+    """The query as index values, or the reason it can match nothing."""
+
+    criteria: Criteria | None = None
+    corrected_text: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _slug_id(model, slug: str) -> int | None:
+    return model.objects.filter(slug=slug).values_list("id", flat=True).first()
+
+
+def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolved:
+    """The query as index values (criteria), or notes saying why nothing can match."""
+    resolved = Resolved()
+    notes = resolved.notes
+    if query.min_rating is not None:
+        notes.append(_("Ratings are not available yet, so the minimum rating is not applied."))
+    access = 0
+    for feature in query.accessibility:
+        if feature not in ACCESSIBILITY_BITS:
+            notes.append(_("“%s” is not an accessibility feature we record.") % feature)
+            return resolved
+        access |= ACCESSIBILITY_BITS[feature]
+    if query.sex and query.sex not in Sex.values:
+        notes.append(_("“%s” is not a value we record for sex.") % query.sex)
+        return resolved
+    if query.language and not _LANGUAGE.match(query.language):
+        notes.append(_("“%s” is not a language code.") % query.language)
+        return resolved
+    ids = {}
+    for name, model, slug in (
+        ("specialty", Specialty, query.specialty),
+        ("procedure", Procedure, query.procedure),
+        ("plan", InsurancePlan, query.insurance),
+    ):
+        ids[name] = _slug_id(model, slug) if slug else None
+        if slug and ids[name] is None:
+            notes.append(_("We do not know “%s”.") % slug)
+            return resolved
+    clauses = ()
+    text = query.text.strip()[:MAX_QUERY_LENGTH]
+    if words(text):
+        plan = plan_text(text, backend)
+        resolved.corrected_text = plan.corrected_text
+        if plan.unmatched:
+            notes.append(
+                _("No provider, specialty, procedure or condition matches “%s”.")
+                % " ".join(plan.unmatched)
+            )
+            return resolved
+        clauses = tuple(plan.clauses)
+    resolved.criteria = Criteria(
+        clauses=clauses,
+        specialty_id=ids["specialty"],
+        procedure_id=ids["procedure"],
+        plan_id=ids["plan"],
+        language=language_token(query.language) if query.language else "",
+        sex=SEX_CODES.get(query.sex, 0) if query.sex else None,
+        flags=(ACCEPTING if query.accepting_new_patients else 0)
+        | (TELEHEALTH if query.telehealth else 0),
+        accessibility=access,
+        verified_on=today if query.verified else None,
+        certified_on=today if query.board_certified else None,
+    )
+    return resolved
+
+
+def _order(query: ProviderQuery, notes: list[str]) -> Order:
+    sort = query.sort or ("distance" if query.near else "name")
+    if sort == "rating":
+        notes.append(_("Ratings are not available yet, so results are sorted by name."))
+        return Order.NAME
+    if sort == "volume":
+        return Order.VOLUME
+    if sort == "distance" and query.near:
+        return Order.DISTANCE
+    return Order.NAME
+
+
+def _radius(miles: float) -> float:
+    """The radius asked for, kept within what the index is tuned for (5 to 100 miles)."""
+    return min(max(float(miles or 0), 0.1), float(max(RADIUS_CHOICES)))
+
+
+def _address(location: Location) -> str:
+    street = ", ".join(part for part in (location.line1, location.line2) if part)
+    return f"{street}, {location.city}, {location.state} {location.zip_code}"
+
+
+def _hits(rows: list[Row], query: ProviderQuery, today: int) -> list[ProviderHit]:
+    practitioners = Practitioner.objects.only(
+        "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
+    ).in_bulk([r.practitioner_id for r in rows])
+    locations = Location.objects.only(
+        "line1", "line2", "city", "state", "zip_code", "latitude", "longitude", "phone"
+    ).in_bulk([r.location_id for r in rows])
+    specialty_names = dict(
+        Specialty.objects.filter(id__in={i for r in rows for i in r.specialty_ids}).values_list(
+            "id", "name"
+        )
+    )
+    near = query.near
+    hits = []
+    for row in rows:
+        practitioner = practitioners.get(row.practitioner_id)
+        location = locations.get(row.location_id)
+        if practitioner is None or location is None:
+            continue  # deleted since it was indexed; the delete receiver will drop the row
+        point = (row.latitude, row.longitude)
+        hits.append(
+            ProviderHit(
+                practitioner_id=practitioner.pk,
+                npi=practitioner.npi,
+                name=practitioner.display_name,
+                url=practitioner.get_absolute_url(),
+                specialties=[specialty_names[i] for i in row.specialty_ids if i in specialty_names],
+                location_id=location.pk,
+                address=_address(location),
+                city=location.city,
+                state=location.state,
+                latitude=row.latitude,
+                longitude=row.longitude,
+                phone=location.phone,
+                distance_miles=(
+                    distance_miles((near.latitude, near.longitude), point) if near else None
+                ),
+                accepting_new_patients=bool(row.flags & ACCEPTING),
+                telehealth=bool(row.flags & TELEHEALTH),
+                verified=row.verified_until >= today,
+                board_certified=row.certified_until >= today,
+                is_demo=bool(row.flags & DEMO),
+                procedure_volume=row.procedure_volume,
+            )
+        )
+    return hits
+
+
+def find_providers(query: ProviderQuery) -> ProviderResults:
+    """One page of providers for the query, with the total and any did-you-mean."""
+    page_size = min(max(1, int(query.page_size or 1)), MAX_PAGE_SIZE)
+    page = max(1, int(query.page or 1))
+    today = day_number(timezone.localdate())
+    backend = get_backend()
+    resolved = resolve_query(query, today, backend)
+    results = ProviderResults(
+        query=query,
+        hits=[],
+        total=0,
+        page=page,
+        page_size=page_size,
+        corrected_text=resolved.corrected_text,
+        notes=resolved.notes,
+    )
+    if resolved.criteria is None:
+        return results
+    order = _order(query, results.notes)
+    offset = (page - 1) * page_size
+    if query.near:
+        circle = Circle(query.near.latitude, query.near.longitude, _radius(query.radius_miles))
+        found = backend.within(resolved.criteria, circle, order, page_size, offset)
+    else:
+        found = backend.nationwide(resolved.criteria, order, page_size, offset, NATIONWIDE_WINDOW)
+    results.hits = _hits(found.rows, query, today)
+    results.total = found.total
+    results.total_is_lower_bound = not found.exact
+    if not found.exact:
+        results.notes.append(
+            _("Showing the first matches in name order; add a location to see everyone.")
+        )
+    if order is Order.VOLUME and not any(h.procedure_volume for h in results.hits):
+        results.notes.append(_("Procedure volumes are not available yet."))
+    return results
+
+
+def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:
+    """Practitioners whose name words start with what was typed (typos forgiven), by name."""
+    prefix = prefix.strip()[:MAX_QUERY_LENGTH]
+    if len("".join(words(prefix))) < 2:
+        return []
+    backend = get_backend()
+    plan = plan_text(prefix, backend, names_only=True, prefix_last=True)
+    if not plan.clauses or not all(plan.clauses):
+        return []
+    limit = min(max(1, limit), MAX_SUGGESTIONS)
+    found = backend.practitioners_named(plan.clauses, limit)
+    for reading in plan.fallbacks:
+        if found:
+            break
+        found = backend.practitioners_named([*plan.clauses[:-1], reading], limit)
+    practitioners = Practitioner.objects.only(
+        "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
+    ).in_bulk([pk for pk, _location in found])
+    places = Location.objects.only("city", "state").in_bulk([loc for _pk, loc in found])
+    return [
+        ProviderSuggestion(
+            label=practitioners[pk].display_name,
+            url=practitioners[pk].get_absolute_url(),
+            detail=f"{places[location].city}, {places[location].state}"
+            if location in places
+            else "",
+        )
+        for pk, location in found
+        if pk in practitioners
+    ]

@@ -1,0 +1,113 @@
+"""Typed request and result shapes of provider search (shared by the page and the JSON API)."""
+
+from dataclasses import dataclass, field
+
+RADIUS_CHOICES = (5, 10, 25, 50, 100)
+DEFAULT_RADIUS = 25
+MAX_PAGE_SIZE = 50
+DEFAULT_PAGE_SIZE = 20
+SORT_CHOICES = ("distance", "rating", "name", "volume")
+
+
+@dataclass(frozen=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+    label: str = ""  # what the patient typed, resolved: "New York, NY 10001"
+
+
+@dataclass(frozen=True)
+class ProviderQuery:
+    """Everything the search page's query string can say. Validation happens before this."""
+
+    text: str = ""  # provider name, specialty, procedure or condition words (typo-tolerant)
+    procedure: str = ""  # procedures.Procedure slug
+    specialty: str = ""  # procedures.Specialty slug
+    near: GeoPoint | None = None
+    radius_miles: int = DEFAULT_RADIUS
+    accepting_new_patients: bool = False
+    telehealth: bool = False
+    insurance: str = ""  # providers.InsurancePlan slug
+    language: str = ""  # language code as stored on Practitioner.languages, e.g. "es"
+    sex: str = ""  # providers.Sex value
+    board_certified: bool = False
+    verified: bool = False  # identity and licence verified and current
+    min_rating: float | None = None  # reviews arrive with the patient-actions issue
+    accessibility: tuple[str, ...] = ()  # providers.AccessibilityFeature values, all required
+    sort: str = ""  # "" = distance when near is given, else name
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+
+@dataclass
+class ProviderHit:
+    practitioner_id: int
+    npi: str
+    name: str  # display name with credentials, e.g. "Alex Demo-Rivera, DO"
+    url: str  # profile URL
+    specialties: list[str]
+    location_id: int
+    address: str  # one line: "12 Main St, Springfield, IL 62701"
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+    phone: str
+    distance_miles: float | None
+    accepting_new_patients: bool
+    telehealth: bool
+    verified: bool
+    board_certified: bool
+    is_demo: bool
+    procedure_volume: int | None = None  # Medicare services in the latest year (claims data)
+
+
+@dataclass
+class ProviderResults:
+    query: ProviderQuery
+    hits: list[ProviderHit]
+    total: int
+    page: int
+    page_size: int
+    corrected_text: str = ""  # did-you-mean for the text part
+    notes: list[str] = field(default_factory=list)
+    # True when the total counts only the first candidates examined (no location given).
+    total_is_lower_bound: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class ProviderSuggestion:
+    label: str
+    url: str
+    kind: str = "provider"
+    detail: str = ""  # where they practise, e.g. "Austin, TX"
+
+
+def find_providers(query: ProviderQuery) -> ProviderResults:
+    from careatlas.search.providers.engine import find_providers as run
+
+    return run(query)
+
+
+def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:
+    from careatlas.search.providers.engine import autocomplete_providers as run
+
+    return run(prefix, limit)
+
+
+def rebuild_provider_index() -> int:
+    """Rebuild the whole provider search index from the directory models; returns rows."""
+    from careatlas.search.providers.engine import rebuild_provider_index as run
+
+    return run()
+
+
+def reindex_practitioners(practitioner_ids: list[int]) -> None:
+    """Refresh the index rows of a few practitioners after an edit."""
+    from careatlas.search.providers.engine import reindex_practitioners as run
+
+    run(practitioner_ids)

@@ -1,0 +1,245 @@
+"""Turn what a patient typed into clauses of index values: name words, specialties, procedures.
+
+Works like the content planner (`careatlas.search.planner`): folded words, curated synonyms,
+stop words, partial words expanded from the vocabulary and typos corrected towards it.
+The vocabulary (`search_provider_term`) holds every word of a practitioner's name and every
+word of a specialty, procedure or condition name, with the ids that word stands for, so
+"manipulative" becomes "offers osteopathic manipulative treatment" without a full-text
+match over a million rows.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from careatlas.search.providers.backends import Backend, Clause, TermRow
+from careatlas.search.synonyms import CAPITALISED_ABBREVIATIONS, LONGEST_KEY, SYNONYMS
+from careatlas.search.text import STOP_WORDS, allowed_typos, edit_distance, word_forms, words
+
+MAX_WORDS = 8
+PREFIX_EXPANSIONS = 8
+FUZZY_CANDIDATES = 30
+# Words up to this long are also corrected through their one-edit neighbours.
+MAX_NEIGHBOUR_LENGTH = 8
+MAX_GUESSES = 4
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Words that say nothing about which provider ("dr rodriguez", "chiropractor near me").
+PROVIDER_STOP_WORDS = STOP_WORDS | {"dr", "doctor", "doctors", "provider", "providers"}
+_TYPED_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class _Token:
+    word: str
+    capitalised: bool
+    expansions: tuple[tuple[str, ...], ...] = ()
+    shown: str = ""
+    corrected: bool = False
+
+
+@dataclass
+class TextPlan:
+    clauses: list[Clause] = field(default_factory=list)
+    corrected_text: str = ""
+    unmatched: list[str] = field(default_factory=list)  # words that match nothing
+    # Other readings of an unfinished last word, best first, if the plan finds nobody.
+    fallbacks: list[Clause] = field(default_factory=list)
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _TYPED_WORD.finditer(text):
+        typed = match.group()
+        capitalised = typed.isupper() and len(typed) > 1
+        tokens += [_Token(word, capitalised, shown=word) for word in words(typed)]
+    return tokens[:MAX_WORDS]
+
+
+def _merge_synonyms(tokens: list[_Token]) -> list[_Token]:
+    """Runs of tokens that form a curated phrase become one token with its expansions."""
+    merged: list[_Token] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(LONGEST_KEY, len(tokens) - i), 0, -1):
+            run = tokens[i : i + size]
+            phrase = " ".join(t.word for t in run)
+            extra = SYNONYMS.get(phrase, ())
+            if (
+                size == 1
+                and phrase in CAPITALISED_ABBREVIATIONS
+                and (run[0].capitalised or len(tokens) == 1)
+            ):
+                extra = CAPITALISED_ABBREVIATIONS[phrase]
+            if extra:
+                expansions = tuple(tuple(p.split()) for p in extra)
+                if size > 1:
+                    expansions = (tuple(t.word for t in run), *expansions)
+                merged.append(_Token(phrase, run[0].capitalised, expansions, phrase))
+                i += size
+                break
+        else:
+            merged.append(tokens[i])
+            i += 1
+    return merged
+
+
+def _known(word: str, terms: dict[str, TermRow], names_only: bool) -> Clause:
+    clause = Clause()
+    for form in word_forms(word):
+        if form in terms:
+            clause |= _restricted(terms[form].clause(), names_only)
+    return clause
+
+
+def _restricted(clause: Clause, names_only: bool) -> Clause:
+    return Clause(name_terms=clause.name_terms) if names_only else clause
+
+
+def _phrase(phrase: tuple[str, ...], terms: dict[str, TermRow]) -> Clause:
+    """Topics that use every word of the phrase ("physical therapy", not just "therapy")."""
+    specialties: frozenset[int] | None = None
+    procedures: frozenset[int] | None = None
+    for word in phrase:
+        clause = _known(word, terms, names_only=False)
+        specialties = (
+            clause.specialty_ids if specialties is None else specialties & clause.specialty_ids
+        )
+        procedures = (
+            clause.procedure_ids if procedures is None else procedures & clause.procedure_ids
+        )
+    return Clause(specialties or frozenset(), procedures or frozenset())
+
+
+def one_edit(word: str) -> set[str]:
+    """Every string one deletion, swap, replacement or insertion away from `word`.
+
+    Trigrams cannot link short words whose middle letters are swapped ("signh" and
+    "singh" share none), so short words are also looked up by their neighbours.
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    } - {word}
+
+
+def _correction(
+    word: str, backend: Backend, names_only: bool, similar: list[TermRow]
+) -> tuple[int, TermRow] | None:
+    """The vocabulary word closest to `word` within a few typos, and how many.
+
+    Ranked like planner.best_correction: fewest edits, same first letter, most common.
+    """
+    limit = allowed_typos(word)
+    if not limit:
+        return None
+    candidates = {row.term: row for row in similar}
+    if len(word) <= MAX_NEIGHBOUR_LENGTH:
+        candidates.update(backend.terms(one_edit(word)))
+    ranked = []
+    for row in candidates.values():
+        if names_only and not row.is_name:
+            continue
+        distance = edit_distance(word, row.term, limit)
+        if distance <= limit:
+            ranked.append((distance, row.term[0] != word[0], -row.weight, row.term, row))
+    if not ranked:
+        return None
+    best = min(ranked, key=lambda r: r[:4])
+    return best[0], best[-1]
+
+
+def _prefix_typos(word: str, backend: Backend, similar: list[TermRow]) -> list[tuple[int, TermRow]]:
+    """Name words whose beginning is a typo or two away from an unfinished word ("wrlgh")."""
+    limit = allowed_typos(word)
+    if not limit:
+        return []
+    close = []
+    for row in similar:
+        # Heads as long as the word or one longer: a shorter head ("kar" for "kmar")
+        # would let a dropped letter match every word that starts like it.
+        heads = {row.term[: len(word)], row.term[: len(word) + 1]}
+        distance = min(edit_distance(word, head, limit) for head in heads)
+        if distance <= limit and row.is_name:
+            close.append((distance, -row.weight, row.term, row))
+    if len(word) <= MAX_NEIGHBOUR_LENGTH:
+        # Not shorter than four letters: a dropped letter in "kmar" must not match "mar".
+        neighbours = sorted(v for v in one_edit(word) if len(v) >= min(len(word), 4))
+        for row in backend.prefix_terms_any(neighbours, PREFIX_EXPANSIONS, names_only=True):
+            close.append((1, -row.weight, row.term, row))
+    found: dict[str, tuple[int, TermRow]] = {}
+    for distance, _weight, term, row in sorted(close, key=lambda c: c[:3]):
+        found.setdefault(term, (distance, row))
+    return list(found.values())
+
+
+def _readings(
+    word: str,
+    corrected: tuple[int, TermRow] | None,
+    similar: list[TermRow],
+    backend: Backend,
+    names_only: bool,
+) -> tuple[Clause, list[Clause]]:
+    """An unfinished word with a typo: the best reading, and the next ones in order.
+
+    Whole words ("kmar" -> kumar) and word starts ("martinne" -> martinez) are ranked
+    together: fewest typos, same first letter, a whole word before a start, most common.
+    """
+    ranks: dict[str, tuple] = {}
+    whole = [(0, *corrected)] if corrected else []
+    starts = [(1, *guess) for guess in _prefix_typos(word, backend, similar)]
+    for is_start, distance, row in whole + starts:
+        rank = (distance, row.term[0] != word[0], is_start, -row.weight)
+        if row.term not in ranks or rank < ranks[row.term][0]:
+            ranks[row.term] = (rank, row)
+    ranked = [row for _rank, row in sorted(ranks.values(), key=lambda pair: pair[0])]
+    options = [_restricted(row.clause(), names_only) for row in ranked[:MAX_GUESSES]]
+    return (options[0], options[1:]) if options else (Clause(), [])
+
+
+def plan_text(
+    text: str, backend: Backend, *, names_only: bool = False, prefix_last: bool = False
+) -> TextPlan:
+    """Clauses that must all hold; `prefix_last` reads the last word as unfinished."""
+    tokens = _merge_synonyms(_tokens(text))
+    lookups = {form for t in tokens for form in word_forms(t.word)}
+    for token in tokens:
+        for phrase in token.expansions:
+            lookups.update(form for word in phrase for form in word_forms(word))
+    terms = backend.terms(lookups)
+    # A stop word stays only if it is somebody's name ("Dr An").
+    kept = [
+        t
+        for t in tokens
+        if t.expansions
+        or t.word not in PROVIDER_STOP_WORDS
+        or (t.word in terms and terms[t.word].is_name)
+    ]
+    plan = TextPlan()
+    for position, token in enumerate(kept):
+        unfinished = prefix_last and position == len(kept) - 1
+        clause = _known(token.word, terms, names_only)
+        if not names_only:
+            for phrase in token.expansions:
+                clause |= _phrase(phrase, terms)
+        if unfinished or (not clause and len(token.word) >= 3):
+            for row in backend.prefix_terms(token.word, PREFIX_EXPANSIONS, names_only):
+                clause |= _restricted(row.clause(), names_only)
+        if not clause:
+            # Asked once, for both kinds of correction below.
+            similar = backend.similar_terms(token.word, FUZZY_CANDIDATES)
+            corrected = _correction(token.word, backend, names_only, similar)
+            if corrected and not unfinished:
+                clause = _restricted(corrected[1].clause(), names_only)
+                token.shown, token.corrected = corrected[1].term, True
+            if unfinished:
+                clause, plan.fallbacks = _readings(
+                    token.word, corrected, similar, backend, names_only
+                )
+        if not clause:
+            plan.unmatched.append(token.word)
+        plan.clauses.append(clause)
+    if any(t.corrected for t in kept):
+        plan.corrected_text = " ".join(t.shown for t in tokens)
+    return plan

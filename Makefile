@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PROVIDERS ?= 2000
+# The issue's scale is 1,000,000 (about 7 minutes to seed and index); make bench BENCH_PROVIDERS=1000000
+BENCH_PROVIDERS ?= 100000
 
 .PHONY: run test lint format bench serve install clean messages
 
@@ -49,6 +51,7 @@ format: install
 bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/providers.py --count $(BENCH_PROVIDERS)
 
 # Production-style server: gunicorn with whitenoise serving collected static files.
 serve: install

@@ -34,6 +34,7 @@ os.environ["CAREATLAS_ENV"] = "development"
 os.environ.setdefault("DEBUG", "0")  # debug mode would log every SQL query
 
 TARGETS = {"a": 20.0, "b": 50.0, "c": 15.0}  # p95 ms
+PAGE_MEDIAN_TARGET = 60.0  # ms, the full HTML search page for (a)
 SEED_LIMIT_SECONDS = 600
 
 
@@ -231,6 +232,8 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         ok = sum(1 for a in answers if check(a))
         target = TARGETS.get(key)
         verdict = f"p95 <= {target:.0f}: {'PASS' if p95 <= target else 'MISS'}" if target else ""
+        if key == "page":  # the issue sets a median target for the HTML page
+            verdict = f"p50 <= 60: {'PASS' if p50 <= PAGE_MEDIAN_TARGET else 'MISS'}"
         rows.append((label, len(samples), p50, p95, max(samples), verdict, ok))
 
     measure(
@@ -267,6 +270,25 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         "",
         [lambda q=q: find_providers(q) for q in nationwide],
         lambda r: r.total > 0,
+    )
+
+    # The whole search page for (a), HTML, through Django (form, geocoding, engine, template),
+    # with the page cache emptied before each request so every one is rendered.
+    from django.core.cache import cache
+    from django.test import Client
+
+    client = Client()
+    page_urls = []
+    for query in kind_a:
+        topic = (
+            f"specialty={query.specialty}" if query.specialty else f"procedure={query.procedure}"
+        )
+        page_urls.append(f"/providers/?{topic}&location={query.near.label}&radius=25")
+    measure(
+        "(a) full search page, HTML, uncached",
+        "page",
+        [lambda u=u: (cache.clear(), client.get(u))[1] for u in page_urls],
+        lambda r: r.status_code == 200 and b"result-count" in r.content,
     )
 
     print(f"\n{'Query (through the interface)':48} {'n':>4} {'p50':>7} {'p95':>7} {'max':>7}")

@@ -216,3 +216,27 @@ def test_license_reports_dispute_the_verified_status(patient, listed):
     _report(patient, practitioner, f"license:{license_.pk}")
     assert not practitioner.is_verified()
     assert Verification.objects.disputed().count() == 1
+
+
+@pytest.mark.django_db
+def test_a_disputed_identity_drops_out_of_the_verified_filter_at_once(
+    django_capture_on_commit_callbacks,
+):
+    from careatlas.providers.services import close_reports, file_report
+    from careatlas.search.providers import GeoPoint, ProviderQuery, find_providers
+    from tests.provider_factories import LocationFactory, RoleFactory, verified_practitioner
+
+    practitioner = verified_practitioner(first_name="Vera", last_name="Checked")
+    location = LocationFactory(latitude=40.7506, longitude=-73.9972)
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleFactory(practitioner=practitioner, location=location)
+    query = ProviderQuery(near=GeoPoint(40.7506, -73.9972), radius_miles=5, verified=True)
+    assert find_providers(query).total == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = file_report(practitioner, f"identity:{practitioner.pk}", "Name", "Not this person")
+    assert find_providers(query).total == 0  # disputed: no longer counted as verified
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close_reports([report], "rejected")
+    assert find_providers(query).total == 1

@@ -15,6 +15,7 @@ from careatlas.providers.models import (
     ReportStatus,
     Verification,
 )
+from careatlas.providers.signals import practitioners_changed
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def file_report(
         Verification.objects.filter(pk=verification.pk).update(
             disputed=True, updated_at=timezone.now()
         )
+        _practitioners_changed([practitioner.pk])
     # Cached profile pages must show the dispute at once.
     directory_changed()
     # Ids only: the details and contact stay out of logs.
@@ -82,10 +84,20 @@ def close_reports(reports, status: str, user=None) -> int:
     verification_ids = set(
         open_reports.exclude(verification=None).values_list("verification_id", flat=True)
     )
+    practitioner_ids = list(open_reports.values_list("practitioner_id", flat=True))
     closed = open_reports.update(status=status, closed_at=timezone.now(), closed_by=user)
     Verification.objects.filter(pk__in=verification_ids, disputed=True).exclude(
         reports__status=ReportStatus.OPEN
     ).update(disputed=False, updated_at=timezone.now())
     if closed:
+        _practitioners_changed(practitioner_ids)
         directory_changed()
     return closed
+
+
+def _practitioners_changed(practitioner_ids: list[int]) -> None:
+    """Tell listeners (search) after commit; `.update()` above sends no post_save."""
+    ids = sorted(set(practitioner_ids))
+    transaction.on_commit(
+        lambda: practitioners_changed.send(sender=Practitioner, practitioner_ids=ids)
+    )

@@ -106,7 +106,17 @@ def topics_changed(sender, **kwargs) -> None:
         refresh_topics()
 
 
+def practitioners_changed_in_bulk(sender, practitioner_ids, **kwargs) -> None:
+    """Sent after commit by providers.services for bulk updates (disputes)."""
+    _queue(practitioner_ids)
+
+
 def connect() -> None:
+    from careatlas.providers.signals import practitioners_changed
+
+    practitioners_changed.connect(
+        practitioners_changed_in_bulk, dispatch_uid="search.providers.bulk_changes"
+    )
     receivers = [
         (practitioner_changed, [Practitioner]),
         (owned_changed, [PractitionerRole, StateLicense, BoardCertification]),

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             deleted = clear_demo_data()
             summary = ", ".join(f"{n:,} {what}" for what, n in deleted.items() if n)
             self.stdout.write(f"Deleted demo data: {summary or 'there was none'}.")
+            self._rebuild_search_index()
             return
 
         def progress(done: int, seconds: float) -> None:
@@ -46,3 +47,16 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2:
             for table, n in result.rows.items():
                 self.stdout.write(f"  {table}: {n:,}")
+        self._rebuild_search_index()
+
+    def _rebuild_search_index(self) -> None:
+        # The seeder writes in bulk without signals, so the search index is rebuilt whole.
+        from django.db import connection
+
+        from careatlas.search.providers import rebuild_provider_index
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # the index build's plan relies on fresh statistics
+        entries = rebuild_provider_index()
+        self.stdout.write(f"Provider search index rebuilt: {entries:,} entries.")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
@@ -117,10 +118,14 @@ def test_a_report_can_be_sent_without_javascript(site, no_js_page):
     assert no_js_page.get_by_role("heading", name="Thank you for your report").is_visible()
 
 
-def test_profile_requests_nothing_from_third_parties(site, browser):
+def test_profile_requests_nothing_from_third_parties_but_map_tiles(site, browser):
+    tile_host = urlsplit(settings.MAP_TILE_URL).hostname
     for page in _page(browser):
         hosts: set[str] = set()
         page.on("request", lambda request, seen=hosts: seen.add(urlsplit(request.url).hostname))
+        # Tiles are the one allowed third party; stop them so nothing leaves the machine.
+        page.route(f"**://{tile_host}/**", lambda route: route.abort())
         page.goto(site["url"] + site["profile"])
         page.wait_for_load_state("networkidle")
-        assert hosts == {"localhost"}
+        assert hosts - {"localhost"} <= {tile_host}, hosts
+        assert page.locator(".leaflet-marker-icon").count() >= 1  # the small map was drawn

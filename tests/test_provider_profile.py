@@ -155,7 +155,8 @@ def test_page_is_csp_clean_and_accessible_in_structure(patient, dr_reyes):
     html = _html(response)
     assert "Content-Security-Policy" in response.headers
     assert " style=" not in html
-    assert re.findall(r"<script(?![^>]*(?:src=|application/ld\+json))", html) == []
+    # Only external scripts and JSON data blocks (never executed) may appear.
+    assert re.findall(r"<script(?![^>]*(?:src=|application/(?:ld\+)?json))", html) == []
     for landmark in ("<main", "<header", "<nav", "<footer"):
         assert landmark in html
     levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
@@ -184,3 +185,13 @@ def test_deactivated_and_unknown_providers_are_not_found(patient, dr_reyes):
     assert patient.get(dr_reyes.get_absolute_url()).status_code == 404
     assert patient.get("/providers/1234567893/someone/").status_code == 404
     assert patient.get("/providers/12345/someone/").status_code == 404
+
+
+def test_profile_has_a_small_map_of_its_locations(patient, dr_reyes):
+    html = _html(patient.get(dr_reyes.get_absolute_url()))
+    markers = json.loads(re.search(r'id="provider-map-data"[^>]*>(.*?)</script>', html, re.S)[1])
+    location = dr_reyes.roles.first().location
+    assert markers[0]["lat"] == round(location.latitude, 5)
+    assert markers[0]["providers"][0]["url"] == "#place-1-h"
+    assert 'id="place-1-h"' in html
+    assert "leaflet" in html and "providers/map.js" in html

@@ -15,6 +15,7 @@ from careatlas.providers.forms import ReportForm
 from careatlas.providers.models import Practitioner
 from careatlas.providers.presenters import profile_page
 from careatlas.providers.ratelimit import RateLimit, client_ip
+from careatlas.providers.search_page import location_markers, map_settings
 from careatlas.providers.structured_data import profile_graph
 
 
@@ -63,6 +64,8 @@ def profile(request: HttpRequest, npi: str, slug: str) -> HttpResponse:
             "practitioner": practitioner,
             "crumbs": crumbs,
             "structured_data": profile_graph(page, crumbs),
+            "map": map_settings(),
+            "markers": location_markers(page.places),
         },
     )
 

@@ -97,6 +97,29 @@ def map_markers(cards: list[HitCard]) -> list[dict]:
     return markers
 
 
+def location_markers(places) -> list[dict]:
+    """Markers for a profile's locations (presenters.PlaceView), numbered as on the page."""
+    markers = []
+    for number, place in enumerate(places, start=1):
+        location = place.location
+        if location.latitude is None or location.longitude is None:
+            continue
+        address = ", ".join(place.address)
+        markers.append(
+            {
+                "lat": round(location.latitude, 5),
+                "lon": round(location.longitude, 5),
+                "address": address,
+                "text": str(number),
+                "label": f"{number}. {place.heading}, {address}",
+                "providers": [
+                    {"number": number, "name": place.heading, "url": f"#place-{number}-h"}
+                ],
+            }
+        )
+    return markers
+
+
 def map_settings() -> dict | None:
     """Tiles and Leaflet for the map, or None when either is missing (the list still works)."""
     tile_url = getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL)

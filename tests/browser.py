@@ -1,9 +1,17 @@
 """Headless Chromium and axe-core for the browser tests: where they are, launching, auditing."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Playwright
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, connections
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from tests.conftest import require
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,6 +32,46 @@ WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
 def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def live_site() -> Iterator[LiveServer]:
+    """A live server over the test database, loaded with the content pack, for one module.
+
+    pytest-django's function-scoped `live_server` flushes the database after every test;
+    browser modules only read, so they load once (here and in their own setup inside the
+    `with` block) and the database is flushed once at the end. Call it with the database
+    unblocked (`django_db_blocker.unblock()`).
+    """
+    # Never load into, or flush, the database `make run` uses.
+    name = str(connection.settings_dict["NAME"])
+    assert name.startswith("test_") or "mode=memory" in name, name
+    cache.clear()
+    server = None
+    try:
+        call_command("load_content", verbosity=0)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        yield server
+    finally:
+        if server is not None:
+            server._live_server_modified_settings.disable()
+            server.stop()
+        call_command("flush", interactive=False, verbosity=0)
+        cache.clear()
+
+
+def running_chromium() -> Iterator[Browser]:
+    """Chromium for a module (a generator for a module-scoped fixture)."""
+    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+        # While Playwright's event loop runs, Django keeps this thread's connections in a
+        # separate context; close them here, or PostgreSQL refuses to drop the test
+        # database at the end of the session ("being accessed by other users").
+        connections.close_all()
 
 
 def axe_violations(page: Page, tags: tuple[str, ...] = WCAG_TAGS) -> list[dict[str, Any]]:

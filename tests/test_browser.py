@@ -5,13 +5,9 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, connections
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
+from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
 from tests.conftest import require
 
 # `django_db` so the test database exists; the content itself is loaded once, by `site`.
@@ -51,42 +47,16 @@ GUIDE_SECTIONS = [
 def site(django_db_setup, django_db_blocker) -> Iterator[str]:
     """A live server over the real content pack, loaded once for the whole module.
 
-    pytest-django's function-scoped `live_server` flushes the database after every
-    test; the pages here only read, so one load (as the `content_pack` fixture does
-    it) serves them all, and the database is flushed once at the end instead. The
-    module's `django_db` mark is what makes pytest-django create the test database.
+    The module's `django_db` mark is what makes pytest-django create the test database.
     """
-    with django_db_blocker.unblock():
-        # Never load into, or flush, the database `make run` uses.
-        name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or "mode=memory" in name, name
-        cache.clear()
-        server = None
-        try:
-            call_command("load_content", verbosity=0)
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            yield server.url
-        finally:
-            if server is not None:
-                server._live_server_modified_settings.disable()
-                server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
+    with django_db_blocker.unblock(), live_site() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def browser(site) -> Iterator[Browser]:
     """Chromium for the module, closed before `site` stops the server and flushes."""
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-        # While Playwright's event loop runs, Django keeps this thread's connections in
-        # a separate context; close them here, or PostgreSQL refuses to drop the test
-        # database at the end of the session ("being accessed by other users").
-        connections.close_all()
+    yield from running_chromium()
 
 
 def _context(browser: Browser, **options) -> Iterator[BrowserContext]:

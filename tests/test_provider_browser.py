@@ -6,14 +6,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, connections
-from playwright.sync_api import Browser, Page, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, Page
 
 from careatlas.procedures.models import Procedure
-from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
+from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
 from tests.conftest import require
 from tests.provider_factories import (
     InsurancePlanFactory,
@@ -30,47 +27,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[dict]:
     """A live server with the content pack, one hand-made provider and a few demo ones."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or "mode=memory" in name, name
-        cache.clear()
-        server = None
-        try:
-            call_command("load_content", verbosity=0)
-            role = RoleFactory(practitioner__first_name="Dana", practitioner__last_name="Reyes")
-            add_specialty_code(role, "204D00000X")
-            omt = Procedure.objects.get(slug="osteopathic-manual-treatment")
-            verify(offer(role, omt, Decimal(80), Decimal(120)), "procedure_offered")
-            role.insurance_plans.add(InsurancePlanFactory())
-            verify(role.practitioner, "identity")
-            verify(LicenseFactory(practitioner=role.practitioner), "license", days_ago=300)
-            verify(role.location, "phone", disputed=True)
-            call_command("seed_demo_providers", count=5, seed=2, verbosity=0)
-            demo = role.practitioner.__class__.objects.demo().first()
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            yield {
-                "url": server.url,
-                "profile": role.practitioner.get_absolute_url(),
-                "demo": demo.get_absolute_url(),
-                "report": f"/providers/{role.practitioner.npi}/report/",
-            }
-        finally:
-            if server is not None:
-                server._live_server_modified_settings.disable()
-                server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
+    with django_db_blocker.unblock(), live_site() as server:
+        role = RoleFactory(practitioner__first_name="Dana", practitioner__last_name="Reyes")
+        add_specialty_code(role, "204D00000X")
+        omt = Procedure.objects.get(slug="osteopathic-manual-treatment")
+        verify(offer(role, omt, Decimal(80), Decimal(120)), "procedure_offered")
+        role.insurance_plans.add(InsurancePlanFactory())
+        verify(role.practitioner, "identity")
+        verify(LicenseFactory(practitioner=role.practitioner), "license", days_ago=300)
+        verify(role.location, "phone", disputed=True)
+        call_command("seed_demo_providers", count=5, seed=2, verbosity=0)
+        demo = role.practitioner.__class__.objects.demo().first()
+        yield {
+            "url": server.url,
+            "profile": role.practitioner.get_absolute_url(),
+            "demo": demo.get_absolute_url(),
+            "report": f"/providers/{role.practitioner.npi}/report/",
+        }
 
 
 @pytest.fixture(scope="module")
 def browser(site) -> Iterator[Browser]:
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-        connections.close_all()
+    yield from running_chromium()
 
 
 def _page(browser: Browser, **options) -> Iterator[Page]:

@@ -8,13 +8,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import connection, connections
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
+from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
 from tests.conftest import require
 from tests.provider_search_world import build_neighbourhood
 
@@ -30,33 +26,14 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[str]:
     """A live server over the content pack and the hand-made neighbourhood of providers."""
-    with django_db_blocker.unblock():
-        name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or "mode=memory" in name, name
-        cache.clear()
-        server = None
-        try:
-            call_command("load_content", verbosity=0)
-            build_neighbourhood()
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            yield server.url
-        finally:
-            if server is not None:
-                server._live_server_modified_settings.disable()
-                server.stop()
-            call_command("flush", interactive=False, verbosity=0)
-            cache.clear()
+    with django_db_blocker.unblock(), live_site() as server:
+        build_neighbourhood()
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def browser(site) -> Iterator[Browser]:
-    require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-        connections.close_all()
+    yield from running_chromium()
 
 
 class Offsite:

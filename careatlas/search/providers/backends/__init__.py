@@ -303,3 +303,52 @@ def get_backend() -> Backend:
 
         return SQLiteBackend()
     raise NotImplementedError(f"No provider search backend for {connection.vendor!r} databases.")
+
+
+class FilterTerms:
+    """WHERE terms and parameters for the criteria, cheapest tests first.
+
+    Both backends share the scalar tests; each says how a multi-valued column contains a
+    value (`contains`) and how a text clause is written (`_clause`).
+    """
+
+    always_true = "1"
+
+    def __init__(self, criteria: "Criteria"):
+        self.params: dict = {}
+        terms: list[str] = []
+        if criteria.flags:
+            terms.append("(e.flags & %(flags)s) = %(flags)s")
+            self.params["flags"] = criteria.flags
+        if criteria.accessibility:
+            terms.append("(e.accessibility & %(access)s) = %(access)s")
+            self.params["access"] = criteria.accessibility
+        if criteria.sex is not None:
+            terms.append("e.sex = %(sex)s")
+            self.params["sex"] = criteria.sex
+        if criteria.verified_on is not None:
+            terms.append("e.verified_until >= %(verified_on)s")
+            self.params["verified_on"] = criteria.verified_on
+        if criteria.certified_on is not None:
+            terms.append("e.certified_until >= %(certified_on)s")
+            self.params["certified_on"] = criteria.certified_on
+        for column, value in (
+            ("specialty_ids", criteria.specialty_id),
+            ("procedure_ids", criteria.procedure_id),
+            ("plan_ids", criteria.plan_id),
+            ("languages", criteria.language or None),
+        ):
+            if value is not None:
+                terms.append(self.contains(column, value))
+        for clause in criteria.clauses:
+            terms.append(self._clause(clause))
+        self.terms = terms
+
+    def contains(self, column: str, value) -> str:
+        raise NotImplementedError
+
+    def _clause(self, clause: "Clause") -> str:
+        raise NotImplementedError
+
+    def sql(self) -> str:
+        return " AND ".join(self.terms) if self.terms else self.always_true

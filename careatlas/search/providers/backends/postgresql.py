@@ -15,6 +15,7 @@ from careatlas.search.providers.backends import (
     Circle,
     Clause,
     Criteria,
+    FilterTerms,
     Order,
     Page,
     Row,
@@ -43,37 +44,12 @@ def _tsquery(groups: list[list[str]]) -> str:
     return " & ".join("(" + " | ".join(map(_lexeme, group)) + ")" for group in groups)
 
 
-class _Filters:
-    def __init__(self, criteria: Criteria):
-        self.params: dict = {}
-        terms: list[str] = []
-        if criteria.flags:
-            terms.append("(e.flags & %(flags)s) = %(flags)s")
-            self.params["flags"] = criteria.flags
-        if criteria.accessibility:
-            terms.append("(e.accessibility & %(access)s) = %(access)s")
-            self.params["access"] = criteria.accessibility
-        if criteria.sex is not None:
-            terms.append("e.sex = %(sex)s")
-            self.params["sex"] = criteria.sex
-        if criteria.verified_on is not None:
-            terms.append("e.verified_until >= %(verified_on)s")
-            self.params["verified_on"] = criteria.verified_on
-        if criteria.certified_on is not None:
-            terms.append("e.certified_until >= %(certified_on)s")
-            self.params["certified_on"] = criteria.certified_on
-        for column, value in (
-            ("specialty_ids", criteria.specialty_id),
-            ("procedure_ids", criteria.procedure_id),
-            ("plan_ids", criteria.plan_id),
-            ("languages", criteria.language or None),
-        ):
-            if value is not None:
-                terms.append(f"%({column})s = ANY(e.{column})")
-                self.params[column] = value
-        for clause in criteria.clauses:
-            terms.append(self._clause(clause))
-        self.terms = terms
+class _Filters(FilterTerms):
+    always_true = "true"
+
+    def contains(self, column: str, value) -> str:
+        self.params[column] = value
+        return f"%({column})s = ANY(e.{column})"
 
     def _clause(self, clause: Clause) -> str:
         tests = []
@@ -87,9 +63,6 @@ class _Filters:
                 self.params[name] = values
                 tests.append(f"e.{column} && %({name})s::{cast}")
         return "(" + " OR ".join(tests or ["false"]) + ")"
-
-    def sql(self) -> str:
-        return " AND ".join(self.terms) if self.terms else "true"
 
 
 def _circle_params(circle: Circle) -> dict:

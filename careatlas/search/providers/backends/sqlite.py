@@ -18,6 +18,7 @@ from careatlas.search.providers.backends import (
     Circle,
     Clause,
     Criteria,
+    FilterTerms,
     Order,
     Page,
     Row,
@@ -66,39 +67,13 @@ def _row(values) -> Row:
     return Row(*values[:8], _parse_ids(values[8]), values[9])
 
 
-class _Filters:
-    """WHERE terms and parameters for the criteria, cheapest tests first."""
+class _Filters(FilterTerms):
+    always_true = "1"
 
-    def __init__(self, criteria: Criteria):
-        self.params: dict = {}
-        terms: list[str] = []
-        if criteria.flags:
-            terms.append("(e.flags & %(flags)s) = %(flags)s")
-            self.params["flags"] = criteria.flags
-        if criteria.accessibility:
-            terms.append("(e.accessibility & %(access)s) = %(access)s")
-            self.params["access"] = criteria.accessibility
-        if criteria.sex is not None:
-            terms.append("e.sex = %(sex)s")
-            self.params["sex"] = criteria.sex
-        if criteria.verified_on is not None:
-            terms.append("e.verified_until >= %(verified_on)s")
-            self.params["verified_on"] = criteria.verified_on
-        if criteria.certified_on is not None:
-            terms.append("e.certified_until >= %(certified_on)s")
-            self.params["certified_on"] = criteria.certified_on
-        for column, value in (
-            ("specialty_ids", criteria.specialty_id),
-            ("procedure_ids", criteria.procedure_id),
-            ("plan_ids", criteria.plan_id),
-            ("languages", criteria.language or None),
-        ):
-            if value is not None:
-                terms.append(f"instr(e.{column}, %({column})s) > 0")
-                self.params[column] = f" {value} "
-        for clause in criteria.clauses:
-            terms.append(self._clause(clause))
-        self.terms = terms
+    def contains(self, column: str, value) -> str:
+        # Multi-valued columns hold space-delimited tokens: " 3 17 42 ".
+        self.params[column] = f" {value} "
+        return f"instr(e.{column}, %({column})s) > 0"
 
     def _clause(self, clause: Clause) -> str:
         tests = []
@@ -112,9 +87,6 @@ class _Filters:
                 self.params[name] = f" {value} "
                 tests.append(f"instr(e.{column}, %({name})s) > 0")
         return "(" + " OR ".join(tests or ["0"]) + ")"
-
-    def sql(self) -> str:
-        return " AND ".join(self.terms) if self.terms else "1"
 
 
 class _Distance:

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "careatlas.procedures",
     "careatlas.search",
     "careatlas.providers",
+    "careatlas.imports",
+    "careatlas.api",
+    "careatlas.fhir",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,6 @@
 """The provider directory's data, aligned with FHIR and Da Vinci Plan-Net resources."""
 
+from careatlas.providers.models.claims import ProcedureVolume
 from careatlas.providers.models.organizations import (
     AccessibilityFeature,
     Location,
@@ -10,6 +11,7 @@ from careatlas.providers.models.practitioners import (
     BoardCertification,
     CertificationStatus,
     LicenseStatus,
+    MedicareAssignment,
     Practitioner,
     Sex,
     StateLicense,
@@ -23,6 +25,7 @@ from careatlas.providers.models.roles import (
     PractitionerRole,
     RoleSpecialty,
 )
+from careatlas.providers.models.taxonomy import NUCC_ATTRIBUTION, TaxonomyCode
 from careatlas.providers.models.verification import (
     FACT_SUBJECTS,
     Fact,
@@ -34,6 +37,7 @@ from careatlas.providers.models.verification import (
 
 __all__ = [
     "FACT_SUBJECTS",
+    "NUCC_ATTRIBUTION",
     "OTHER",
     "AcceptingPatients",
     "AccessibilityFeature",
@@ -43,6 +47,7 @@ __all__ = [
     "IncorrectInfoReport",
     "InsurancePlan",
     "LicenseStatus",
+    "MedicareAssignment",
     "Location",
     "Method",
     "OfferedProcedure",
@@ -51,10 +56,12 @@ __all__ = [
     "PlanType",
     "Practitioner",
     "PractitionerRole",
+    "ProcedureVolume",
     "ReportStatus",
     "RoleSpecialty",
     "Sex",
     "StateLicense",
+    "TaxonomyCode",
     "Verification",
     "stale_after_days",
     "stale_before",

@@ -93,20 +93,53 @@ class Organization(models.Model):
     website = models.URLField(_("website"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     active = models.BooleanField(_("active"), default=True)
+    # Registry facts, written by the importers (NPPES, CMS Care Compare, CMS hospitals).
+    ccn = models.CharField(
+        _("CMS Certification Number"), max_length=10, blank=True, help_text=_("Hospitals only.")
+    )
+    pac_id = models.CharField(_("PECOS group PAC ID"), max_length=10, blank=True)
+    hospital_type = models.CharField(_("hospital type"), max_length=100, blank=True)
+    ownership = models.CharField(_("ownership"), max_length=100, blank=True)
+    star_rating = models.PositiveSmallIntegerField(
+        _("CMS overall star rating"), null=True, blank=True
+    )
+    emergency_services = models.BooleanField(_("emergency services"), null=True, blank=True)
+    enumerated_on = models.DateField(_("NPI assigned on"), null=True, blank=True)
+    registry_updated_on = models.DateField(_("registry last updated"), null=True, blank=True)
+    deactivated_on = models.DateField(_("NPI deactivated on"), null=True, blank=True)
+    reactivated_on = models.DateField(_("NPI reactivated on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("organization")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["npi"], condition=~models.Q(npi=""), name="organization_npi_once"
+            ),
+            models.UniqueConstraint(
+                fields=["ccn"], condition=~models.Q(ccn=""), name="organization_ccn_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["pac_id"], condition=~models.Q(pac_id=""), name="organization_pac_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Location(models.Model):
+    # Optional: an individual's NPPES practice address belongs to no organization we know.
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="locations"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="locations",
+        null=True,
+        blank=True,
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     line1 = models.CharField(_("street address"), max_length=200)
@@ -132,12 +165,25 @@ class Location(models.Model):
     )
     telehealth = models.BooleanField(_("telehealth available"), default=False)
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
+    source_key = models.CharField(
+        _("source key"),
+        max_length=60,
+        blank=True,
+        help_text=_("Where an importer found this address, e.g. nppes:1234567893."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["state", "city", "line1", "id"]
         verbose_name = _("location")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="location_source_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or f"{self.line1}, {self.city}, {self.state}"

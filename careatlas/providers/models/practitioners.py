@@ -31,6 +31,14 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated")
 
 
+class MedicareAssignment(models.TextChoices):
+    # Care Compare's Ind_assgn / grp_assgn: "Y" accepts Medicare's approved amount as full
+    # payment for all services; "M" may accept it for some.
+    ACCEPTS = "Y", _("Accepts Medicare assignment")
+    MAY_ACCEPT = "M", _("May accept Medicare assignment")
+    UNKNOWN = "", _("Not known")
+
+
 class Practitioner(models.Model):
     npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
     prefix = models.CharField(_("prefix"), max_length=20, blank=True)
@@ -58,6 +66,36 @@ class Practitioner(models.Model):
     )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick to hide from search and profile pages.")
+    )
+    # Registry facts, written by the importers (NPPES, CMS Care Compare).
+    enumerated_on = models.DateField(_("NPI assigned on"), null=True, blank=True)
+    registry_updated_on = models.DateField(
+        _("registry last updated"), null=True, blank=True, help_text=_("NPPES last update date.")
+    )
+    deactivated_on = models.DateField(
+        _("NPI deactivated on"),
+        null=True,
+        blank=True,
+        help_text=_("A deactivated NPI is hidden from search until it is reactivated."),
+    )
+    reactivated_on = models.DateField(_("NPI reactivated on"), null=True, blank=True)
+    medical_school = models.CharField(_("medical school"), max_length=200, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(_("graduation year"), null=True, blank=True)
+    medicare_assignment = models.CharField(
+        _("Medicare assignment"),
+        max_length=1,
+        choices=MedicareAssignment.choices,
+        default=MedicareAssignment.UNKNOWN,
+        blank=True,
+    )
+    pac_id = models.CharField(
+        _("PECOS PAC ID"), max_length=10, blank=True, help_text=_("CMS's enrollment identifier.")
+    )
+    hospital_affiliations = models.ManyToManyField(
+        "providers.Organization",
+        verbose_name=_("hospital affiliations"),
+        blank=True,
+        related_name="affiliated_practitioners",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

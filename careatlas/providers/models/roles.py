@@ -51,7 +51,10 @@ class PractitionerRole(models.Model):
     """One practitioner at one location for one organization."""
 
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="roles")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    # Optional: NPPES lists an individual's practice address without an organization.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="roles", null=True, blank=True
+    )
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="roles")
     accepting_new_patients = models.CharField(
         _("new patients"),
@@ -73,7 +76,12 @@ class PractitionerRole(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["practitioner", "organization", "location"], name="one_role_per_place"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["practitioner", "location"],
+                condition=Q(organization__isnull=True),
+                name="one_unaffiliated_role_per_place",
+            ),
         ]
 
     def __str__(self) -> str:

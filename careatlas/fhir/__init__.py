@@ -1,0 +1,1 @@
+"""The FHIR R4 provider directory (Da Vinci Plan-Net) at /fhir/."""

@@ -1,0 +1,1 @@
+"""Loading public data files (NPPES, NUCC, CMS) into the directory."""

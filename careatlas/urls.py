@@ -2,12 +2,15 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.core import views as core_views
-from careatlas.procedures.sitemaps import SITEMAPS
+from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
+from careatlas.providers.sitemaps import PractitionerSitemap
+
+SITEMAPS = {**CONTENT_SITEMAPS, "providers": PractitionerSitemap}
 
 admin.site.site_header = _("CareAtlas editors")
 admin.site.site_title = _("CareAtlas back office")
@@ -15,7 +18,14 @@ admin.site.site_title = _("CareAtlas back office")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of one file per section: provider profiles alone exceed one file's 50,000 URLs.
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

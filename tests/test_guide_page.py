@@ -196,7 +196,9 @@ def test_specialty_condition_compare_and_lists(patient, published_guide):
 
 
 def test_sitemap_and_robots(patient, published_guide):
-    sitemap = _html(patient.get("/sitemap.xml"))
+    index = _html(patient.get("/sitemap.xml"))
+    assert "<sitemapindex" in index and "/sitemap-guides.xml" in index
+    sitemap = _html(patient.get("/sitemap-guides.xml"))
     assert published_guide.get_absolute_url() in sitemap
     robots = _html(patient.get("/robots.txt"))
     assert "Sitemap:" in robots and "Disallow: /admin/" in robots

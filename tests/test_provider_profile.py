@@ -195,3 +195,26 @@ def test_profile_has_a_small_map_of_its_locations(patient, dr_reyes):
     assert markers[0]["providers"][0]["url"] == "#place-1-h"
     assert 'id="place-1-h"' in html
     assert "leaflet" in html and "providers/map.js" in html
+
+
+def test_a_practice_address_without_an_organization_still_makes_a_whole_profile(patient, db):
+    """NPPES lists an individual's practice address with no organization: the profile names
+    the place by its street, and the structured data puts the address on the Physician."""
+    location = LocationFactory(organization=None, name="", line1="12 Elm Street")
+    role = RoleFactory(location=location, organization=None, practitioner__last_name="Okafor")
+    html = _html(patient.get(role.practitioner.get_absolute_url()))
+    assert '<h3 id="place-1-h">12 Elm Street</h3>' in html
+    nodes = {node["@type"]: node for node in _json_ld(html)["@graph"]}
+    assert "MedicalClinic" not in nodes
+    assert nodes["Physician"]["address"][0]["streetAddress"].startswith("12 Elm Street")
+    assert "memberOf" not in nodes["Physician"]
+
+
+def test_real_profiles_are_in_the_sitemap_and_demo_or_hidden_ones_are_not(patient, dr_reyes):
+    demo = RoleFactory(practitioner__is_demo=True).practitioner
+    hidden = RoleFactory(practitioner__active=False).practitioner
+    assert "/sitemap-providers.xml" in _html(patient.get("/sitemap.xml"))
+    sitemap = _html(patient.get("/sitemap-providers.xml"))
+    assert dr_reyes.get_absolute_url() in sitemap
+    assert demo.get_absolute_url() not in sitemap
+    assert hidden.get_absolute_url() not in sitemap

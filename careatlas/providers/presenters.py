@@ -274,7 +274,7 @@ def _place(role: PractitionerRole, badges: _Badges) -> PlaceView:
     return PlaceView(
         role=role,
         location=location,
-        heading=location.name or role.organization.name,
+        heading=location.name or (role.organization.name if role.organization else address[0]),
         address=address,
         phone=phone_display(location.phone),
         tel=tel_href(location.phone),

@@ -57,6 +57,8 @@ def profile_graph(page: ProfilePage, crumbs: list[tuple[str, str]]) -> dict:
     organizations: dict[int, dict] = {}
     for place in page.places:
         org = place.role.organization
+        if org is None:  # an NPPES practice address: the Physician node carries it
+            continue
         node = organizations.setdefault(
             org.pk,
             {

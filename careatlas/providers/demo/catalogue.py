@@ -268,3 +268,30 @@ PROFESSIONS = {
 }
 # For a specialty of the content pack that has no profile above.
 DEFAULT_PROFESSION = Profession(weight=3, credentials=PHYSICIAN_CREDENTIALS, degree="MD")
+
+# Large US metro areas (centre, approximate 2020 Census metro population in millions). Real
+# providers crowd where people live, so most demo practices open within METRO_MILES of one;
+# otherwise a demo of a few thousand leaves every city with nobody near it.
+# fmt: off
+METROS = (
+    ("New York", 40.7128, -74.0060, 20.1), ("Los Angeles", 34.0522, -118.2437, 13.2),
+    ("Chicago", 41.8781, -87.6298, 9.6), ("Dallas", 32.7767, -96.7970, 7.6),
+    ("Houston", 29.7604, -95.3698, 7.1), ("Washington", 38.9072, -77.0369, 6.4),
+    ("Philadelphia", 39.9526, -75.1652, 6.2), ("Miami", 25.7617, -80.1918, 6.1),
+    ("Atlanta", 33.7490, -84.3880, 6.1), ("Boston", 42.3601, -71.0589, 4.9),
+    ("Phoenix", 33.4484, -112.0740, 4.8), ("San Francisco", 37.7749, -122.4194, 4.7),
+    ("Detroit", 42.3314, -83.0458, 4.4), ("Seattle", 47.6062, -122.3321, 4.0),
+    ("Minneapolis", 44.9778, -93.2650, 3.7), ("San Diego", 32.7157, -117.1611, 3.3),
+    ("Tampa", 27.9506, -82.4572, 3.2), ("Denver", 39.7392, -104.9903, 3.0),
+    ("Baltimore", 39.2904, -76.6122, 2.8), ("St. Louis", 38.6270, -90.1994, 2.8),
+    ("Orlando", 28.5383, -81.3792, 2.7), ("Charlotte", 35.2271, -80.8431, 2.7),
+    ("San Antonio", 29.4241, -98.4936, 2.6), ("Portland", 45.5152, -122.6784, 2.5),
+    ("Sacramento", 38.5816, -121.4944, 2.4), ("Pittsburgh", 40.4406, -79.9959, 2.4),
+    ("Austin", 30.2672, -97.7431, 2.3), ("Las Vegas", 36.1699, -115.1398, 2.3),
+    ("Cincinnati", 39.1031, -84.5120, 2.3), ("Kansas City", 39.0997, -94.5786, 2.2),
+    ("Columbus", 39.9612, -82.9988, 2.1), ("Indianapolis", 39.7684, -86.1581, 2.1),
+    ("Cleveland", 41.4993, -81.6944, 2.1), ("Nashville", 36.1627, -86.7816, 2.0),
+)
+# fmt: on
+METRO_MILES = 20
+METRO_SHARE = 0.6

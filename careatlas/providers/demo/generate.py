@@ -17,7 +17,12 @@ from django.db import models
 from django.utils import timezone
 
 from careatlas.providers.demo import catalogue as cat
-from careatlas.providers.geocoding import STATE_NAMES, ZipPlace, standard_zip_places
+from careatlas.providers.geocoding import (
+    STATE_NAMES,
+    ZipPlace,
+    distance_miles,
+    standard_zip_places,
+)
 from careatlas.providers.models import (
     BoardCertification,
     Location,
@@ -121,6 +126,8 @@ class DemoGenerator:
             self.places_by_state[place.state].append(place)
         # The first group of each state guarantees every state has demo providers.
         self.state_openers = sorted(self.places_by_state)
+        self.metro_places = [_places_near(places, lat, lon) for _, lat, lon, _ in cat.METROS]
+        self.metro_cw = _cumulative(weight for *_, weight in cat.METROS)
 
         self.specialties = pack.specialties
         self.professions = [
@@ -154,6 +161,8 @@ class DemoGenerator:
     def _place_for_group(self, group: int) -> ZipPlace:
         if group < len(self.state_openers):
             return self.rng.choice(self.places_by_state[self.state_openers[group]])
+        if self.rng.random() < cat.METRO_SHARE:
+            return self.rng.choice(self._pick(self.metro_places, self.metro_cw))
         return self.rng.choice(self.places)
 
     # -- rows ----------------------------------------------------------------------------
@@ -433,6 +442,18 @@ class DemoGenerator:
                 chunk = Chunk()
         if chunk.practitioners:
             yield chunk
+
+
+def _places_near(places: list[ZipPlace], latitude: float, longitude: float) -> list[ZipPlace]:
+    # A degree of latitude is 69 miles: the box test skips the trigonometry for most ZIPs.
+    box = cat.METRO_MILES / 69 * 1.5
+    return [
+        p
+        for p in places
+        if abs(p.latitude - latitude) < box
+        and abs(p.longitude - longitude) < box * 1.6
+        and distance_miles((latitude, longitude), (p.latitude, p.longitude)) <= cat.METRO_MILES
+    ]
 
 
 def _round5(value: float) -> int:

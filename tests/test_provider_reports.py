@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from careatlas.core.ratelimit import RateLimit
 from careatlas.providers.models import IncorrectInfoReport, Verification
-from careatlas.providers.ratelimit import RateLimit
 from tests.provider_factories import LicenseFactory, RoleFactory, verify
 
 pytestmark = pytest.mark.django_db

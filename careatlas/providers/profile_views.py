@@ -10,11 +10,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.core.ratelimit import RateLimit, client_ip
 from careatlas.providers import services
+from careatlas.providers.claims_presenters import claims_evidence
 from careatlas.providers.forms import ReportForm
 from careatlas.providers.models import Practitioner
 from careatlas.providers.presenters import profile_page
-from careatlas.providers.ratelimit import RateLimit, client_ip
+from careatlas.providers.registry_presenters import registry_facts
 from careatlas.providers.search_page import location_markers, map_settings
 from careatlas.providers.structured_data import profile_graph
 
@@ -64,8 +66,10 @@ def profile(request: HttpRequest, npi: str, slug: str) -> HttpResponse:
             "practitioner": practitioner,
             "crumbs": crumbs,
             "structured_data": profile_graph(page, crumbs),
+            "registry": registry_facts(page),
             "map": map_settings(),
             "markers": location_markers(page.places),
+            "claims": claims_evidence(practitioner),
         },
     )
 

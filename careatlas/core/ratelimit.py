@@ -1,0 +1,90 @@
+"""Fixed-window rate limits kept in Django's cache (shared by every worker when it is Redis).
+
+One class serves every limit on the site: five incorrect-information reports an hour, the
+JSON API's requests a minute. Counters are keyed by a hash of the scope and the client, so
+the cache never holds an IP address.
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
+    # rewrites it, and trusting it would let anyone pick their own bucket.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one counted action learnt about its client's window."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int  # seconds until the window resets
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` actions per `window` seconds for one client, e.g. 5 reports an hour.
+
+    A limit of 0 or less means "no limit" (an operator's switch, e.g. behind an API gateway).
+    """
+
+    scope: str
+    limit: int
+    window: int = 3600
+
+    @classmethod
+    def per_minute(cls, scope: str, limit: int) -> "RateLimit":
+        return cls(scope, limit, 60)
+
+    @property
+    def enabled(self) -> bool:
+        return self.limit > 0
+
+    def _key(self, ident: str, now: float | None = None) -> str:
+        bucket = int((time.time() if now is None else now) // self.window)
+        digest = hashlib.sha256(f"{self.scope}|{ident}".encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{digest}:{bucket}"
+
+    def exceeded(self, ident: str, now: float | None = None) -> bool:
+        """Whether the client has used up its window, without counting anything."""
+        return self.enabled and cache.get(self._key(ident, now), 0) >= self.limit
+
+    def hit(self, ident: str, now: float | None = None) -> int:
+        """Count one action; returns the count in the current window.
+
+        add() then incr() are each atomic in Redis and in the memory cache, so workers
+        racing on the same client never lose a count.
+        """
+        key = self._key(ident, now)
+        if cache.add(key, 1, timeout=self.window):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, 1, timeout=self.window)
+            return 1
+
+    def take(self, ident: str, now: float | None = None) -> Verdict:
+        """Count one action and say whether it was within the limit (one cache round trip
+        in the common case), for callers that count every attempt, like the API."""
+        if not self.enabled:
+            return Verdict(True, 0, 0, 0)
+        count = self.hit(ident, now)
+        return Verdict(
+            allowed=count <= self.limit,
+            limit=self.limit,
+            remaining=max(0, self.limit - count),
+            retry_after=self.retry_after(now),
+        )
+
+    def retry_after(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        return int(self.window - now % self.window) + 1

@@ -164,6 +164,35 @@ def test_the_rate_limit_answers_429_with_retry_after(patient, guide, settings):
     assert neighbour.status_code == 200
 
 
+def test_behind_a_trusted_proxy_clients_are_told_apart_and_cannot_forge_their_address(
+    patient, guide, settings
+):
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    assert (
+        patient.get(f"{API}/procedures", HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy).status_code
+        == 200
+    )
+    # A second visitor behind the same proxy has their own count.
+    assert (
+        patient.get(f"{API}/procedures", HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy).status_code
+        == 200
+    )
+    # The first one, prepending a made-up address, is still counted as themselves.
+    forged = patient.get(
+        f"{API}/procedures", HTTP_X_FORWARDED_FOR="192.0.2.77, 198.51.100.1", **proxy
+    )
+    assert forged.status_code == 429
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(patient, guide, settings):
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    assert patient.get(f"{API}/procedures", HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 200
+    again = patient.get(f"{API}/procedures", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert again.status_code == 429
+
+
 def _redis_available() -> bool:
     import redis
 

@@ -9,13 +9,25 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy
-    # rewrites it, and trusting it would let anyone pick their own bucket.
+    """The client's address as the nearest trusted hop saw it.
+
+    Behind TRUSTED_PROXY_COUNT proxies (a load balancer, then nginx: 2), each appends the
+    address it received from to X-Forwarded-For, so the client is that many entries from
+    the right. Entries further left are whatever the client chose to send and are never
+    trusted, or anyone could pick their own bucket. Without proxies, REMOTE_ADDR.
+    """
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -52,6 +52,9 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/providers.py --count $(BENCH_PROVIDERS)
+	$(BIN)/python bench/api.py --count $(BENCH_PROVIDERS)
+	$(BIN)/python bench/utilization.py --providers $(BENCH_PROVIDERS)
+	$(BIN)/python bench/imports.py --rows $(BENCH_PROVIDERS)
 
 # Production-style server: gunicorn with whitenoise serving collected static files.
 serve: install

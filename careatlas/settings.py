@@ -195,6 +195,14 @@ if not PRODUCTION:
 # Provider directory: a verified fact's badge turns to "May be out of date" after this age.
 VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 180)
 PROVIDER_REPORTS_PER_HOUR = env_int("PROVIDER_REPORTS_PER_HOUR", 5)
+
+# JSON API (/api/v1/): requests per client IP per minute, counted in the shared cache
+# (0 turns the limit off, e.g. behind a gateway that limits), and browsers' max-age.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# How many reverse proxies in front of the app append to X-Forwarded-For; rate limits count
+# the address the outermost trusted one saw. 0 (default): use the socket's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)
 # Comma-separated Fernet keys, newest first, for patient-supplied details at rest. Unset: a
 # key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")

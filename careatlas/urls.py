@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from careatlas.core import views as core_views
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
-from careatlas.providers.sitemaps import PractitionerSitemap
+from careatlas.providers.sitemaps import OrganizationSitemap, PractitionerSitemap
 
-SITEMAPS = {**CONTENT_SITEMAPS, "providers": PractitionerSitemap}
+SITEMAPS = {
+    **CONTENT_SITEMAPS,
+    "providers": PractitionerSitemap,
+    "organizations": OrganizationSitemap,
+}
 
 admin.site.site_header = _("CareAtlas editors")
 admin.site.site_title = _("CareAtlas back office")
@@ -27,6 +31,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("careatlas.api.urls")),
+    path("fhir/", include("careatlas.fhir.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("search/", include("careatlas.search.urls")),

@@ -15,6 +15,7 @@ from tests.conftest import require
 from tests.provider_factories import (
     InsurancePlanFactory,
     LicenseFactory,
+    LocationFactory,
     RoleFactory,
     add_specialty_code,
     offer,
@@ -36,6 +37,19 @@ def site(django_db_setup, django_db_blocker) -> Iterator[dict]:
         verify(role.practitioner, "identity")
         verify(LicenseFactory(practitioner=role.practitioner), "license", days_ago=300)
         verify(role.location, "phone", disputed=True)
+        # Registry facts on the profile, and the hospital page they link to.
+        hospital = LocationFactory(
+            name="Naples Community Hospital",
+            organization__kind="hospital",
+            organization__ccn="100018",
+            organization__name="Naples Community Hospital",
+            organization__hospital_type="Acute Care Hospitals",
+            organization__star_rating=3,
+        ).organization
+        role.practitioner.hospital_affiliations.add(hospital)
+        role.practitioner.medical_school = "Example College of Osteopathic Medicine"
+        role.practitioner.medicare_assignment = "Y"
+        role.practitioner.save()
         call_command("seed_demo_providers", count=5, seed=2, verbosity=0)
         demo = role.practitioner.__class__.objects.demo().first()
         yield {
@@ -43,6 +57,7 @@ def site(django_db_setup, django_db_blocker) -> Iterator[dict]:
             "profile": role.practitioner.get_absolute_url(),
             "demo": demo.get_absolute_url(),
             "report": f"/providers/{role.practitioner.npi}/report/",
+            "hospital": "/providers/hospitals/100018/naples-community-hospital/",
         }
 
 
@@ -68,7 +83,7 @@ def no_js_page(browser) -> Iterator[Page]:
     yield from _page(browser, java_script_enabled=False)
 
 
-@pytest.mark.parametrize("which", ["profile", "demo", "report"])
+@pytest.mark.parametrize("which", ["profile", "demo", "report", "hospital"])
 def test_provider_pages_have_no_wcag_violations(site, audit_page, which):
     audit_page.goto(site["url"] + site[which])
     violations = axe_violations(audit_page)

@@ -27,6 +27,7 @@ from careatlas.procedures.models import (
 )
 from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.svg import check_svg
+from careatlas.procedures.suggestion_admin import DECIDE_PERMS, pending_for
 
 
 class StatRangeInline(admin.StackedInline):
@@ -151,6 +152,12 @@ class GuideAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.guide_edited(form.instance, request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Figures an import computed for this guide, for an editor who may decide them.
+        if request.user.has_perms(DECIDE_PERMS) and str(object_id).isdigit():
+            extra_context = {**(extra_context or {}), "stat_suggestions": pending_for(object_id)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # Workflow ---------------------------------------------------------------
     def _transition(self, request, guides, action) -> None:

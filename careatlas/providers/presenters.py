@@ -16,6 +16,7 @@ from careatlas.providers.models import (
     Location,
     Practitioner,
     PractitionerRole,
+    TaxonomyCode,
     Verification,
 )
 from careatlas.providers.models.organizations import DAYS
@@ -221,11 +222,15 @@ class _Badges:
         return view
 
 
-def _place(role: PractitionerRole, badges: _Badges) -> PlaceView:
+def _place(role: PractitionerRole, badges: _Badges, nucc_names: dict[str, str]) -> PlaceView:
     location = role.location
     address = address_lines(location)
     where = location.line1
-    specialties = [s.specialty.name if s.specialty else s.code for s in role.specialties.all()]
+    # Our specialty where the code maps to one, else NUCC's display name for the code.
+    specialties = [
+        s.specialty.name if s.specialty else nucc_names.get(s.code, s.code)
+        for s in role.specialties.all()
+    ]
     accepting = AcceptingPatients(role.accepting_new_patients).label
     telehealth = _("Video or phone visits available") if location.telehealth else _("Not offered")
     accessibility = [str(AccessibilityFeature(code).label) for code in location.accessibility]
@@ -342,7 +347,11 @@ def profile_page(practitioner: Practitioner, today: datetime.date | None = None)
         if education
         else None
     )
-    places = [_place(role, badges) for role in roles]
+    codes = {s.code for role in roles for s in role.specialties.all() if s.specialty is None}
+    nucc_names = (
+        {t.code: t.name for t in TaxonomyCode.objects.filter(code__in=codes)} if codes else {}
+    )
+    places = [_place(role, badges, nucc_names) for role in roles]
     specialties = list(dict.fromkeys(name for place in places for name in place.specialties))
     return ProfilePage(
         practitioner=practitioner,

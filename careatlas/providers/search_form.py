@@ -38,6 +38,16 @@ SORT_LABELS = {
     "name": gettext_lazy("Name"),
     "volume": gettext_lazy("Procedure volume (Medicare claims)"),
 }
+# "Medicare claims" filter: services in the newest data year, at least. Anything CMS lists
+# is 11 or more (it omits smaller counts), so 1 means "has Medicare claims".
+MIN_VOLUME_CHOICES = (
+    ("", gettext_lazy("Any")),
+    ("1", gettext_lazy("Has Medicare claims")),
+    ("50", gettext_lazy("At least 50 a year")),
+    ("100", gettext_lazy("At least 100 a year")),
+    ("500", gettext_lazy("At least 500 a year")),
+)
+MAX_MIN_VOLUME = 10_000_000
 # A point from "use my location" counts as in the US if a ZIP centre is at most this far away.
 MAX_MILES_TO_NEAREST_ZIP = 60
 _COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -51,6 +61,7 @@ FILTER_KEYS = (
     "language",
     "sex",
     "access",
+    "min_volume",
 )
 # Every key the page reads, in the order a canonical URL lists them.
 QUERY_KEYS = (
@@ -179,6 +190,23 @@ class ProviderSearchForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": gettext_lazy("Choose features from the list.")},
     )
+    min_volume = forms.IntegerField(
+        label=gettext_lazy("Medicare claims for the procedure"),
+        help_text=gettext_lazy(
+            "Times the provider billed Original Medicare for it in the latest year CMS "
+            "published (all procedures we list when none is chosen). CMS leaves out counts "
+            "under 11."
+        ),
+        required=False,
+        min_value=1,
+        max_value=MAX_MIN_VOLUME,
+        widget=forms.Select,
+        error_messages={
+            "invalid": gettext_lazy("Choose one of the options, or a whole number such as 50."),
+            "min_value": gettext_lazy("The minimum must be 1 or more."),
+            "max_value": gettext_lazy("That minimum is too large."),
+        },
+    )
     sort = forms.ChoiceField(
         label=gettext_lazy("Sort by"),
         help_text=gettext_lazy("Best match lists the nearest first when you give a location."),
@@ -237,6 +265,12 @@ class ProviderSearchForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose one of the options in the list."
             )
+        volume_choices = list(MIN_VOLUME_CHOICES)
+        asked = (data.get("min_volume") or "").strip()
+        if asked.isdigit() and asked not in dict(volume_choices) and int(asked) > 0:
+            # A shared link or an API client may ask for any number: show it as chosen.
+            volume_choices.append((asked, _("At least %(n)s a year") % {"n": asked}))
+        self.fields["min_volume"].widget.choices = volume_choices
         self.fields["procedure"].widget.attrs["data-specialties"] = ",".join(
             f"{slug}:{specialty}" for slug, specialty in procedure_specialty.items()
         )
@@ -311,6 +345,7 @@ class ProviderSearchForm(forms.Form):
             board_certified=data["board_certified"],
             verified=data["verified"],
             accessibility=tuple(data["access"]),
+            min_volume=data["min_volume"],
             sort=data["sort"],
             page=data["page"],
             page_size=data["page_size"],
@@ -331,6 +366,7 @@ class ProviderSearchForm(forms.Form):
             **{key: ["1"] if data[key] else [] for key in FILTER_KEYS[:4]},
             **{key: [data[key]] for key in ("insurance", "language", "sex")},
             "access": list(data["access"]),
+            "min_volume": [str(data["min_volume"])] if data["min_volume"] else [],
             "sort": [data["sort"]],
             "page": [str(data["page"])] if data["page"] > 1 else [],
             "page_size": [str(data["page_size"])] if data["page_size"] != DEFAULT_PAGE_SIZE else [],

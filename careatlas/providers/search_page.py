@@ -62,12 +62,21 @@ def hit_card(number: int, hit: ProviderHit) -> HitCard:
         label, url = _("Request a consultation"), f"{hit.url}#consult"
     else:
         label, url = _("View profile"), hit.url
-    volume = ""
-    if hit.procedure_volume is not None:
-        volume = _("%(n)s services billed to Medicare in the latest year") % {
-            "n": formats.number_format(hit.procedure_volume, 0, force_grouping=True)
-        }
-    return HitCard(number, hit, distance_text(hit.distance_miles), label, url, volume)
+    return HitCard(number, hit, distance_text(hit.distance_miles), label, url, volume_text(hit))
+
+
+def volume_text(hit: ProviderHit) -> str:
+    """'412 Medicare services in 2023', or '' when CMS lists none."""
+    if hit.procedure_volume is None:
+        return ""
+    return ngettext(
+        "%(n)s Medicare service in %(year)s",
+        "%(n)s Medicare services in %(year)s",
+        hit.procedure_volume,
+    ) % {
+        "n": formats.number_format(hit.procedure_volume, 0, force_grouping=True),
+        "year": hit.volume_year,
+    }
 
 
 def map_markers(cards: list[HitCard]) -> list[dict]:

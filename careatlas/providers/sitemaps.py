@@ -1,8 +1,10 @@
 """sitemap.xml sections for provider profiles (a million of them page in 50,000s)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 
-from careatlas.providers.models import Practitioner
+from careatlas.providers.models import Organization, OrganizationKind, Practitioner
+from careatlas.providers.registry_presenters import organization_url
 
 
 class PractitionerSitemap(Sitemap):
@@ -22,3 +24,27 @@ class PractitionerSitemap(Sitemap):
 
     def lastmod(self, practitioner: Practitioner):
         return practitioner.updated_at
+
+
+class OrganizationSitemap(Sitemap):
+    """Hospitals (by CCN) and group practices (by PAC ID): the organizations with a page."""
+
+    changefreq = "monthly"
+    priority = 0.4
+    limit = 50_000
+
+    def items(self):
+        with_page = Q(kind=OrganizationKind.HOSPITAL) & ~Q(ccn="") | Q(
+            kind=OrganizationKind.PRACTICE
+        ) & ~Q(pac_id="")
+        return (
+            Organization.objects.filter(with_page, active=True, is_demo=False)
+            .only("kind", "name", "ccn", "pac_id", "updated_at")
+            .order_by("pk")
+        )
+
+    def location(self, organization: Organization) -> str:
+        return organization_url(organization)
+
+    def lastmod(self, organization: Organization):
+        return organization.updated_at

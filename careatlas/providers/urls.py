@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from careatlas.providers import profile_views, views
+from careatlas.providers import organization_views, profile_views, views
 
 
 class NPIConverter:
@@ -24,4 +24,6 @@ urlpatterns = [
     path("<npi:npi>/report/", profile_views.report, name="report"),
     path("<npi:npi>/report/thanks/", profile_views.report_thanks, name="report_thanks"),
     path("<npi:npi>/<slug:slug>/", profile_views.profile, name="profile"),
+    path("hospitals/<str:ccn>/<slug:slug>/", organization_views.hospital, name="hospital"),
+    path("practices/<str:pac_id>/<slug:slug>/", organization_views.practice, name="practice"),
 ]

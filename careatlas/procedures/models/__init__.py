@@ -12,6 +12,11 @@ from careatlas.procedures.models.guides import (
     StatUnit,
 )
 from careatlas.procedures.models.sources import Source
+from careatlas.procedures.models.suggestions import (
+    Measure,
+    StatSuggestion,
+    SuggestionStatus,
+)
 from careatlas.procedures.models.taxonomy import Condition, Procedure, ProcedureCode, Specialty
 
 __all__ = [
@@ -22,11 +27,14 @@ __all__ = [
     "GuideRevision",
     "GuideSource",
     "GuideStatus",
+    "Measure",
     "Procedure",
     "ProcedureCode",
     "Source",
     "Specialty",
     "StatKind",
     "StatRange",
+    "StatSuggestion",
     "StatUnit",
+    "SuggestionStatus",
 ]

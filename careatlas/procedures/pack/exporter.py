@@ -2,8 +2,15 @@
 
 from pathlib import Path
 
+from django.conf import settings
+
 from careatlas.procedures.models import Condition, Guide, Procedure, Source, Specialty
-from careatlas.procedures.pack.lists import SOURCE_FIELDS
+from careatlas.procedures.pack.errors import ContentError
+from careatlas.procedures.pack.lists import (
+    SOURCE_FIELDS,
+    TAXONOMY_RULE_FIELDS,
+    read_taxonomy_rules,
+)
 from careatlas.procedures.pack.text import guide_to_text
 from careatlas.procedures.pack.yamlio import dump_yaml
 
@@ -16,13 +23,30 @@ def _write(path: Path, text: str) -> bool:
     return True
 
 
+def _taxonomy_rules() -> dict[str, dict[str, list[str]]]:
+    """The NUCC mapping rules of the configured pack.
+
+    They are not database content (import_nucc applies them to the code set), so an export
+    carries them over from CONTENT_DIR rather than dropping them.
+    """
+    try:
+        return read_taxonomy_rules(Path(settings.CONTENT_DIR))
+    except ContentError:
+        return {}
+
+
 def export_pack(content_dir: Path) -> int:
     """Write every file; return how many files changed on disk."""
     content_dir = Path(content_dir)
-    specialties = [
-        {"slug": s.slug, "name": s.name, "description": s.description, "nucc_codes": s.nucc_codes}
-        for s in Specialty.objects.order_by("slug")
-    ]
+    rules = _taxonomy_rules()
+    specialties = []
+    for s in Specialty.objects.order_by("slug"):
+        row = {"slug": s.slug, "name": s.name, "description": s.description}
+        row["nucc_codes"] = s.nucc_codes
+        for key in TAXONOMY_RULE_FIELDS:
+            if rules.get(s.slug, {}).get(key):
+                row[key] = rules[s.slug][key]
+        specialties.append(row)
     conditions = [
         {
             "slug": c.slug,

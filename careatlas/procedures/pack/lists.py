@@ -11,6 +11,9 @@ from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.yamlio import load_yaml
 
 SPECIALTY_FIELDS = ["slug", "name", "description", "nucc_codes"]
+# Rules that claim NUCC codes by name, on top of the explicit nucc_codes; applied by
+# `manage.py import_nucc` (docs/adr/0010-taxonomy-mapping.md). Not stored on Specialty.
+TAXONOMY_RULE_FIELDS = ["nucc_specializations", "nucc_classifications"]
 CONDITION_FIELDS = ["slug", "name", "synonyms", "summary", "specialty"]
 SOURCE_FIELDS = ["key", "authors", "title", "publisher", "year", "pmid", "pmcid", "doi", "url"]
 
@@ -57,11 +60,13 @@ def _strings(name: str, where: str, value) -> list[str]:
     return [str(v) for v in value]
 
 
-def read_specialties(content_dir: Path) -> list[dict]:
-    rows = []
-    for i, item in enumerate(
-        _read_list(content_dir, "specialties.yaml", SPECIALTY_FIELDS, {"slug", "name"})
-    ):
+def _specialties(content_dir: Path) -> list[tuple[dict, dict[str, list[str]]]]:
+    """Each specialty's model fields, and its taxonomy rules, validated."""
+    items = _read_list(
+        content_dir, "specialties.yaml", SPECIALTY_FIELDS + TAXONOMY_RULE_FIELDS, {"slug", "name"}
+    )
+    specialties = []
+    for i, item in enumerate(items):
         codes = _strings("specialties.yaml", f"[{i}].nucc_codes", item.get("nucc_codes"))
         for j, code in enumerate(codes):
             try:
@@ -70,15 +75,50 @@ def read_specialties(content_dir: Path) -> list[dict]:
                 raise ContentError(
                     "specialties.yaml", f"[{i}].nucc_codes[{j}]", f"{code!r} is not a NUCC code"
                 ) from None
-        rows.append(
-            {
-                "slug": item["slug"],
-                "name": _text(item["name"]),
-                "description": _text(item.get("description")),
-                "nucc_codes": codes,
-            }
-        )
-    return rows
+        row = {
+            "slug": item["slug"],
+            "name": _text(item["name"]),
+            "description": _text(item.get("description")),
+            "nucc_codes": codes,
+        }
+        specialties.append((row, _taxonomy_rules(i, item)))
+    return specialties
+
+
+def _taxonomy_rules(i: int, item: dict) -> dict[str, list[str]]:
+    """The rule lists of one specialty: NUCC names, each given once and not blank."""
+    rules = {}
+    for key in TAXONOMY_RULE_FIELDS:
+        names = [
+            " ".join(name.split())
+            for name in _strings("specialties.yaml", f"[{i}].{key}", item.get(key))
+        ]
+        for j, name in enumerate(names):
+            if not name:
+                raise ContentError("specialties.yaml", f"[{i}].{key}[{j}]", "is empty")
+            if name in names[:j]:
+                raise ContentError(
+                    "specialties.yaml", f"[{i}].{key}[{j}]", f"{name!r} appears twice"
+                )
+        if names:
+            rules[key] = names
+    return rules
+
+
+def read_specialties(content_dir: Path) -> list[dict]:
+    """Specialty rows as the model stores them."""
+    return [row for row, _rules in _specialties(content_dir)]
+
+
+def read_taxonomy_rules(content_dir: Path) -> dict[str, dict[str, list[str]]]:
+    """slug -> {"nucc_codes": [...], "nucc_specializations": [...], "nucc_classifications":
+    [...]} for every specialty that claims NUCC codes (empty lists left out)."""
+    claims = {}
+    for row, rules in _specialties(content_dir):
+        claim = ({"nucc_codes": row["nucc_codes"]} if row["nucc_codes"] else {}) | rules
+        if claim:
+            claims[row["slug"]] = claim
+    return claims
 
 
 def read_conditions(content_dir: Path) -> list[dict]:

@@ -28,6 +28,7 @@ from careatlas.providers.models import (
     Organization,
     Practitioner,
     PractitionerRole,
+    ProcedureVolume,
     RoleSpecialty,
     StateLicense,
     Verification,
@@ -98,6 +99,10 @@ def _raw_delete(queryset: models.QuerySet) -> int:
 DEMO_TABLES = (
     (IncorrectInfoReport, "reports"),
     (Verification, "verifications"),
+    # Tables that refer to practitioners but are never seeded: PostgreSQL truncates a
+    # referenced table only together with every table referring to it.
+    (ProcedureVolume, "Medicare volumes"),
+    (Practitioner.hospital_affiliations.through, "hospital affiliations"),
     (InsuranceLink, "insurance links"),
     (OfferedProcedure, "procedures offered"),
     (RoleSpecialty, "role specialties"),

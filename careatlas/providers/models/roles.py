@@ -122,11 +122,20 @@ class RoleSpecialty(models.Model):
 
 
 def specialty_ids_by_nucc_code() -> dict[str, int]:
-    """Our Specialty for each NUCC code the content pack lists (one small query)."""
+    """Our Specialty for each NUCC code (two small queries).
+
+    The codes the content pack lists, overlaid with the imported code set's mapping, which
+    import_nucc builds from the pack's rules (nucc_classifications, ...) as well.
+    """
+    from careatlas.providers.models.taxonomy import TaxonomyCode
+
     mapping: dict[str, int] = {}
     for specialty_id, codes in Specialty.objects.values_list("id", "nucc_codes"):
         for code in codes or ():
             mapping.setdefault(code, specialty_id)
+    mapping.update(
+        TaxonomyCode.objects.filter(specialty__isnull=False).values_list("code", "specialty_id")
+    )
     return mapping
 
 

@@ -9,14 +9,17 @@ from careatlas.search.providers.interface import (
     RADIUS_CHOICES,
     SORT_CHOICES,
     GeoPoint,
+    NearbyRoles,
     ProviderHit,
     ProviderQuery,
     ProviderResults,
     ProviderSuggestion,
     autocomplete_providers,
     find_providers,
+    indexed_near,
     rebuild_provider_index,
     reindex_practitioners,
+    roles_near,
 )
 
 __all__ = [
@@ -24,12 +27,15 @@ __all__ = [
     "RADIUS_CHOICES",
     "SORT_CHOICES",
     "GeoPoint",
+    "NearbyRoles",
     "ProviderHit",
     "ProviderQuery",
     "ProviderResults",
     "ProviderSuggestion",
     "autocomplete_providers",
     "find_providers",
+    "indexed_near",
     "rebuild_provider_index",
     "reindex_practitioners",
+    "roles_near",
 ]

@@ -7,8 +7,10 @@ with exact great-circle distances.
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,11 +31,15 @@ from careatlas.search.providers.backends import (
     day_number,
     get_backend,
     language_token,
+    volumes_available,
+    volumes_of,
 )
 from careatlas.search.providers.indexing import rebuild_provider_index, reindex_practitioners
 from careatlas.search.providers.interface import (
     MAX_PAGE_SIZE,
     RADIUS_CHOICES,
+    GeoPoint,
+    NearbyRoles,
     ProviderHit,
     ProviderQuery,
     ProviderResults,
@@ -45,6 +51,8 @@ from careatlas.search.text import words
 __all__ = [
     "autocomplete_providers",
     "find_providers",
+    "indexed_near",
+    "roles_near",
     "rebuild_provider_index",
     "reindex_practitioners",
 ]
@@ -98,6 +106,9 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
         if slug and ids[name] is None:
             notes.append(_("We do not know “%s”.") % slug)
             return resolved
+    if query.min_volume is not None and query.min_volume < 1:
+        notes.append(_("The minimum number of Medicare services must be 1 or more."))
+        return resolved
     clauses = ()
     text = query.text.strip()[:MAX_QUERY_LENGTH]
     if words(text):
@@ -122,8 +133,19 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
         accessibility=access,
         verified_on=today if query.verified else None,
         certified_on=today if query.board_certified else None,
+        min_volume=query.min_volume,
+        volume_procedure_id=volume_procedure(ids["procedure"], clauses),
     )
     return resolved
+
+
+def volume_procedure(procedure_id: int | None, clauses) -> int | None:
+    """Whose Medicare volume a search orders and filters by: the procedure chosen, else the
+    one procedure the text names ("colonoscopy"); None (the total) otherwise."""
+    if procedure_id is not None:
+        return procedure_id
+    named = {pk for clause in clauses for pk in clause.procedure_ids}
+    return named.pop() if len(named) == 1 else None
 
 
 def _order(query: ProviderQuery, notes: list[str]) -> Order:
@@ -148,7 +170,11 @@ def _address(location: Location) -> str:
     return f"{street}, {location.city}, {location.state} {location.zip_code}"
 
 
-def _hits(rows: list[Row], query: ProviderQuery, today: int) -> list[ProviderHit]:
+def _hits(
+    rows: list[Row], query: ProviderQuery, today: int, volume_procedure_id: int | None
+) -> list[ProviderHit]:
+    # Shown whatever the order: the volume for the procedure searched, with its year.
+    volumes = volumes_of([r.practitioner_id for r in rows], volume_procedure_id)
     practitioners = Practitioner.objects.only(
         "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
     ).in_bulk([r.practitioner_id for r in rows])
@@ -190,7 +216,8 @@ def _hits(rows: list[Row], query: ProviderQuery, today: int) -> list[ProviderHit
                 verified=row.verified_until >= today,
                 board_certified=row.certified_until >= today,
                 is_demo=bool(row.flags & DEMO),
-                procedure_volume=row.procedure_volume,
+                procedure_volume=volumes.get(practitioner.pk, (None, None))[0],
+                volume_year=volumes.get(practitioner.pk, (None, None))[1],
             )
         )
     return hits
@@ -221,16 +248,50 @@ def find_providers(query: ProviderQuery) -> ProviderResults:
         found = backend.within(resolved.criteria, circle, order, page_size, offset)
     else:
         found = backend.nationwide(resolved.criteria, order, page_size, offset, NATIONWIDE_WINDOW)
-    results.hits = _hits(found.rows, query, today)
+    results.hits = _hits(found.rows, query, today, resolved.criteria.volume_procedure_id)
     results.total = found.total
     results.total_is_lower_bound = not found.exact
     if not found.exact:
-        results.notes.append(
-            _("Showing the first matches in name order; add a location to see everyone.")
-        )
-    if order is Order.VOLUME and not any(h.procedure_volume for h in results.hits):
-        results.notes.append(_("Procedure volumes are not available yet."))
+        if resolved.criteria.min_volume is not None:
+            message = _(
+                "Showing the matches with the most Medicare services; "
+                "add a location to see everyone."
+            )
+        else:
+            message = _("Showing the first matches in name order; add a location to see everyone.")
+        results.notes.append(message)
+    if order is Order.VOLUME and results.hits and not any(h.procedure_volume for h in results.hits):
+        if volumes_available():
+            results.notes.append(_("None of these providers has Medicare claims data we list."))
+        else:
+            results.notes.append(_("Procedure volumes are not available yet."))
     return results
+
+
+def roles_near(
+    near: GeoPoint,
+    radius_miles: float,
+    limit: int,
+    offset: int,
+    specialty_ids: Collection[int] = (),
+    nucc_codes: Collection[str] | None = None,
+) -> NearbyRoles:
+    circle = Circle(near.latitude, near.longitude, float(radius_miles))
+    rows, total = get_backend().roles_within(circle, specialty_ids, nucc_codes, limit, offset)
+    origin = (near.latitude, near.longitude)
+    return NearbyRoles(
+        [(role_id, distance_miles(origin, (lat, lon))) for role_id, lat, lon in rows], total
+    )
+
+
+def indexed_near(
+    column: str, near: GeoPoint, radius_miles: float, specialty_ids: Collection[int] = ()
+) -> RawSQL:
+    """Index entries in the bounding box of the circle, as a subquery of `column`."""
+    circle = Circle(near.latitude, near.longitude, float(radius_miles))
+    sql, params = get_backend().entries_in_box(circle, column, specialty_ids)
+    # The backend checks `column` against ENTRY_ID_COLUMNS; every value is a parameter.
+    return RawSQL(sql, params)  # noqa: S611
 
 
 def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:

@@ -165,6 +165,8 @@ def _build(practitioner_ids: list[int] | None) -> BuildStats:
         else:
             backend.set_ordinals(_ordinals(backend, previous))
         lap("names")
+        backend.fill_volumes()
+        lap("volumes")
         stats.entries = backend.fill_entries(practitioner_ids, stale_after_days())
         lap("entries")
         stats.names = backend.fill_names(practitioner_ids)

@@ -1,5 +1,6 @@
 """Typed request and result shapes of provider search (shared by the page and the JSON API)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
@@ -34,6 +35,9 @@ class ProviderQuery:
     verified: bool = False  # identity and licence verified and current
     min_rating: float | None = None  # reviews arrive with the patient-actions issue
     accessibility: tuple[str, ...] = ()  # providers.AccessibilityFeature values, all required
+    # Medicare services in the newest data year, at least: for the procedure asked for (or
+    # the only one the text names), else in total. CMS omits counts under 11.
+    min_volume: int | None = None
     sort: str = ""  # "" = distance when near is given, else name
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
@@ -59,7 +63,10 @@ class ProviderHit:
     verified: bool
     board_certified: bool
     is_demo: bool
-    procedure_volume: int | None = None  # Medicare services in the latest year (claims data)
+    # Medicare services in the newest data year (claims data): for the query's procedure,
+    # else the total over the procedures we list; None when CMS lists none.
+    procedure_volume: int | None = None
+    volume_year: int | None = None  # the data year of procedure_volume
 
 
 @dataclass
@@ -97,6 +104,45 @@ def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggesti
     from careatlas.search.providers.engine import autocomplete_providers as run
 
     return run(prefix, limit)
+
+
+@dataclass
+class NearbyRoles:
+    roles: list[tuple[int, float]]  # (role id, great-circle miles), nearest first
+    total: int
+
+
+def roles_near(
+    near: GeoPoint,
+    radius_miles: float,
+    limit: int,
+    offset: int,
+    specialty_ids: Collection[int] = (),
+    nucc_codes: Collection[str] | None = None,
+) -> NearbyRoles:
+    """One page of the indexed practitioner roles within the radius, nearest first, with
+    one of `specialty_ids` (procedures.Specialty ids, if any) and one of `nucc_codes`
+    (RoleSpecialty codes; None: any), and their total: the FHIR PractitionerRole search
+    near a point, answered from the index alone (its rows are the active roles of active
+    practitioners at located places; callers still read each row through their own rules).
+    """
+    from careatlas.search.providers.engine import roles_near as run
+
+    return run(near, radius_miles, limit, offset, specialty_ids, nucc_codes)
+
+
+def indexed_near(
+    column: str, near: GeoPoint, radius_miles: float, specialty_ids: Collection[int] = ()
+):
+    """A subquery of the `role_id`s or `location_id`s of indexed roles whose place lies in the
+    bounding box of the circle, and that have one of `specialty_ids` (procedures.Specialty
+    ids) if any are given, for `pk__in=` (a superset: the caller cuts at the exact distance
+    and checks its own criteria). The index holds the active roles of active practitioners
+    at located places; this lets other readers (the FHIR `near` search) use its spatial
+    index."""
+    from careatlas.search.providers.engine import indexed_near as run
+
+    return run(column, near, radius_miles, specialty_ids)
 
 
 def rebuild_provider_index() -> int:

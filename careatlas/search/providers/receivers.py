@@ -19,6 +19,7 @@ from careatlas.providers.models import (
     OfferedProcedure,
     Practitioner,
     PractitionerRole,
+    ProcedureVolume,
     RoleSpecialty,
     StateLicense,
     Verification,
@@ -60,7 +61,7 @@ def practitioner_changed(sender, instance, **kwargs) -> None:
 
 
 def owned_changed(sender, instance, **kwargs) -> None:
-    """A role, license or certification: it belongs to one practitioner."""
+    """A role, license, certification or Medicare volume: it belongs to one practitioner."""
     _queue([instance.practitioner_id])
 
 
@@ -119,7 +120,7 @@ def connect() -> None:
     )
     receivers = [
         (practitioner_changed, [Practitioner]),
-        (owned_changed, [PractitionerRole, StateLicense, BoardCertification]),
+        (owned_changed, [PractitionerRole, StateLicense, BoardCertification, ProcedureVolume]),
         (role_part_changed, [RoleSpecialty, OfferedProcedure]),
         (location_changed, [Location]),
         (verification_changed, [Verification]),

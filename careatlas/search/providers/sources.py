@@ -18,6 +18,7 @@ from careatlas.providers.models import (
     OfferedProcedure,
     Practitioner,
     PractitionerRole,
+    ProcedureVolume,
     RoleSpecialty,
     StateLicense,
     Verification,
@@ -37,6 +38,7 @@ class Tables:
     verification: str
     license: str
     certification: str
+    procedure_volume: str
 
 
 @cache
@@ -55,6 +57,7 @@ def directory_tables() -> Tables:
         verification=qn(Verification._meta.db_table),
         license=qn(StateLicense._meta.db_table),
         certification=qn(BoardCertification._meta.db_table),
+        procedure_volume=qn(ProcedureVolume._meta.db_table),
     )
 
 

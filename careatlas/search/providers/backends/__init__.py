@@ -8,7 +8,7 @@ meaning; only the spatial and text structures differ.
 
 import datetime
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -34,6 +34,10 @@ ORDINAL_GAP = 1024
 # Added to the weight of words of specialty, procedure and condition names, so a typo is
 # corrected towards them rather than towards a rare surname ("manipulatve" -> manipulative).
 TOPIC_WEIGHT = 1_000_000
+# Id columns of search_provider_entry that other modules may select (entries_in_box).
+ENTRY_ID_COLUMNS = ("role_id", "location_id")
+# search_provider_volume.procedure_id of a practitioner's total over all procedures.
+ALL_PROCEDURES = 0
 # "Never expires" for certified_until / verified_until day numbers.
 FOREVER = 10**7
 _EPOCH = datetime.date(1970, 1, 1)
@@ -92,6 +96,9 @@ class Criteria:
     accessibility: int = 0  # every one of these bits
     verified_on: int | None = None  # day number: verified on that day
     certified_on: int | None = None  # day number: board-certified on that day
+    min_volume: int | None = None  # Medicare services in the newest year, at least
+    # Whose volume orders and filters: a procedure id, or None for the total over all.
+    volume_procedure_id: int | None = None
 
     def match_tokens(self) -> list[list[str]]:
         """Groups of name-index tokens: every group must have a token of the row.
@@ -252,6 +259,10 @@ class Backend(Protocol):
     def fill_entries(self, practitioner_ids: list[int] | None, stale_days: int) -> int:
         """Write entries for staged practitioners from the directory tables; returns rows."""
 
+    def fill_volumes(self) -> int:
+        """Write the staged practitioners' newest Medicare volumes (before their entries,
+        which copy the total); returns rows."""
+
     def fill_names(self, practitioner_ids: list[int] | None) -> int: ...
 
     def replace_terms(self, terms: list[TermRow]) -> None: ...
@@ -292,6 +303,25 @@ class Backend(Protocol):
     def naive_within(self, criteria: Criteria, circle: Circle, limit: int) -> tuple[list[int], int]:
         """The same search without spatial or text indexes (for the benchmark only)."""
 
+    def roles_within(
+        self,
+        circle: Circle,
+        specialty_ids: Collection[int],
+        nucc_codes: Collection[str] | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        """One page of (role id, latitude, longitude) of the indexed roles inside the circle,
+        nearest first (ties by role id), that have one of `specialty_ids` (if any) and one of
+        `nucc_codes` (RoleSpecialty.code; None: any), and how many there are in all."""
+
+    def entries_in_box(
+        self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
+    ) -> tuple[str, list]:
+        """SQL and parameters selecting `column` (role_id or location_id) of every entry
+        inside the circle's bounding box (and with one of `specialty_ids`, if given), for
+        use as a subquery; callers cut at the exact distance."""
+
 
 def get_backend() -> Backend:
     if connection.vendor == "postgresql":
@@ -305,6 +335,77 @@ def get_backend() -> Backend:
     raise NotImplementedError(f"No provider search backend for {connection.vendor!r} databases.")
 
 
+@dataclass(frozen=True)
+class VolumeTerms:
+    """How a query reaches the volume it orders or filters by: the entry's total, or the
+    procedure's row of search_provider_volume joined as `v` (only when it is needed)."""
+
+    column: str = "e.procedure_volume"
+    join: str = ""
+    params: dict = field(default_factory=dict)
+
+
+def volume_terms(criteria: Criteria, order: Order) -> VolumeTerms:
+    needed = order is Order.VOLUME or criteria.min_volume is not None
+    if criteria.volume_procedure_id is None or not needed:
+        return VolumeTerms()
+    return VolumeTerms(
+        column="v.services",
+        join=(
+            " LEFT JOIN search_provider_volume v ON v.practitioner_id = e.practitioner_id"
+            " AND v.procedure_id = %(volume_procedure)s"
+        ),
+        params={"volume_procedure": criteria.volume_procedure_id},
+    )
+
+
+@dataclass(frozen=True)
+class VolumeCandidates:
+    """Practitioners who reach `min_volume` for the criteria's procedure (or in total), most
+    services first: WHERE and ORDER BY over search_provider_volume as `vc` (its rank index).
+
+    A nationwide search with a minimum volume takes its candidates from here rather than
+    from the first names in name order, which might include nobody who qualifies.
+    """
+
+    where: str
+    order: str
+    params: dict
+
+
+def volume_candidates(criteria: Criteria) -> VolumeCandidates:
+    procedure = criteria.volume_procedure_id
+    return VolumeCandidates(
+        where="vc.procedure_id = %(candidate_procedure)s AND vc.services >= %(min_volume)s",
+        order="vc.services DESC, vc.practitioner_id",
+        params={
+            "candidate_procedure": ALL_PROCEDURES if procedure is None else procedure,
+            "min_volume": criteria.min_volume,
+        },
+    )
+
+
+def volumes_of(practitioner_ids: list[int], procedure_id: int | None) -> dict[int, tuple[int, int]]:
+    """Practitioner id -> (services, data year) for a procedure (None: their total)."""
+    if not practitioner_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(practitioner_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT practitioner_id, services, year FROM search_provider_volume"  # noqa: S608
+            f" WHERE procedure_id = %s AND practitioner_id IN ({marks})",
+            [ALL_PROCEDURES if procedure_id is None else procedure_id, *practitioner_ids],
+        )
+        return {pk: (services, year) for pk, services, year in cursor.fetchall()}
+
+
+def volumes_available() -> bool:
+    """Whether any Medicare volume is indexed (claims data imported at all)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM search_provider_volume LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 class FilterTerms:
     """WHERE terms and parameters for the criteria, cheapest tests first.
 
@@ -314,7 +415,7 @@ class FilterTerms:
 
     always_true = "1"
 
-    def __init__(self, criteria: "Criteria"):
+    def __init__(self, criteria: "Criteria", volume: VolumeTerms | None = None):
         self.params: dict = {}
         terms: list[str] = []
         if criteria.flags:
@@ -342,6 +443,12 @@ class FilterTerms:
                 terms.append(self.contains(column, value))
         for clause in criteria.clauses:
             terms.append(self._clause(clause))
+        if criteria.min_volume is not None:
+            # Last: with a procedure it reads a joined row of search_provider_volume.
+            volume = volume or VolumeTerms()
+            terms.append(f"{volume.column} >= %(min_volume)s")
+            self.params["min_volume"] = criteria.min_volume
+            self.params.update(volume.params)
         self.terms = terms
 
     def contains(self, column: str, value) -> str:

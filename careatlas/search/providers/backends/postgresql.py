@@ -6,12 +6,13 @@ in statute miles on a 3,958.747-mile sphere, scaled to our 3,958.7613 so both da
 cut at the same place).
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import connection
 
 from careatlas.providers.geocoding import EARTH_RADIUS_MILES
 from careatlas.search.providers.backends import (
+    ENTRY_ID_COLUMNS,
     Circle,
     Clause,
     Criteria,
@@ -20,15 +21,23 @@ from careatlas.search.providers.backends import (
     Page,
     Row,
     TermRow,
+    VolumeTerms,
+    volume_candidates,
+    volume_terms,
 )
 from careatlas.search.providers.backends.postgresql_index import PostgreSQLIndexWriter
+from careatlas.search.providers.sources import directory_tables
 
 # The sphere earthdistance's <@> measures on (statute miles, its EARTH_RADIUS).
 EARTHDISTANCE_RADIUS_MILES = 3958.747
 _ROW_COLUMNS = (
     "e.practitioner_id, e.id AS entry_id, e.location_id, e.latitude, e.longitude, e.flags,"
-    " e.verified_until, e.certified_until, e.specialty_ids, e.procedure_volume, e.name_ordinal"
+    " e.verified_until, e.certified_until, e.specialty_ids"
 )
+
+
+def _columns(volume: VolumeTerms) -> str:
+    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal"
 
 
 def _row(values) -> Row:
@@ -93,12 +102,19 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
     def within(
         self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
     ) -> Page:
-        filters = _Filters(criteria)
-        params = {**filters.params, **_circle_params(circle), "limit": limit, "offset": offset}
+        volume = volume_terms(criteria, order)
+        filters = _Filters(criteria, volume)
+        params = {
+            **volume.params,
+            **filters.params,
+            **_circle_params(circle),
+            "limit": limit,
+            "offset": offset,
+        }
         best = (
-            f"SELECT DISTINCT ON (e.practitioner_id) {_ROW_COLUMNS},"  # noqa: S608
+            f"SELECT DISTINCT ON (e.practitioner_id) {_columns(volume)},"  # noqa: S608
             " e.location <@> point(%(lon)s, %(lat)s) AS distance_key"
-            " FROM search_provider_entry e"
+            f" FROM search_provider_entry e{volume.join}"
             " WHERE e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))"
             " AND (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
             f" AND {filters.sql()}"
@@ -121,26 +137,43 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
     def nationwide(
         self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
     ) -> Page:
-        filters = _Filters(criteria)
-        params = {**filters.params, "window": window, "limit": limit, "offset": offset}
+        volume = volume_terms(criteria, order)
+        filters = _Filters(criteria, volume)
+        params = {
+            **volume.params,
+            **filters.params,
+            "window": window,
+            "limit": limit,
+            "offset": offset,
+        }
         groups = criteria.match_tokens()
-        where = ""
-        if groups:
-            params["match"] = _tsquery(groups)
-            where = " WHERE document @@ %(match)s::tsquery"
-        # Names sort by surname, so one surname's rows are neighbours in ordinal order and
-        # an ordered scan that filters would read every name before them: with name words,
-        # "+ 0" makes PostgreSQL collect the GIN matches and sort those instead. Facets
-        # (a specialty) are spread out, and the ordered scan stops early.
-        named = any(clause.name_terms for clause in criteria.clauses)
-        candidates = (
-            f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
-            f" ORDER BY ordinal{' + 0' if named else ''}"
-        )
+        if criteria.min_volume is not None:
+            ranked = volume_candidates(criteria)
+            params.update(ranked.params)
+            candidates = (
+                "SELECT n.ordinal, n.practitioner_id FROM search_provider_volume vc"  # noqa: S608
+                " JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
+                f" WHERE {ranked.where} ORDER BY {ranked.order}"
+            )
+        else:
+            where = ""
+            if groups:
+                params["match"] = _tsquery(groups)
+                where = " WHERE document @@ %(match)s::tsquery"
+            # Names sort by surname, so one surname's rows are neighbours in ordinal order
+            # and an ordered scan that filters would read every name before them: with name
+            # words, "+ 0" makes PostgreSQL collect the GIN matches and sort those instead.
+            # Facets (a specialty) are spread out, and the ordered scan stops early.
+            named = any(clause.name_terms for clause in criteria.clauses)
+            candidates = (
+                f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
+                f" ORDER BY ordinal{' + 0' if named else ''}"
+            )
         best = (
-            f"SELECT DISTINCT ON (c.ordinal) {_ROW_COLUMNS}"  # noqa: S608
+            f"SELECT DISTINCT ON (c.ordinal) {_columns(volume)}"  # noqa: S608
             f" FROM ({candidates} LIMIT %(window)s) c"
             " JOIN search_provider_entry e ON e.practitioner_id = c.practitioner_id"
+            f"{volume.join}"
             f" WHERE {filters.sql()} ORDER BY c.ordinal, e.id"
         )
         with connection.cursor() as cursor:
@@ -242,3 +275,55 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             cursor.execute(sql, {**filters.params, **_circle_params(circle), "limit": limit})
             found = cursor.fetchall()
         return [r[0] for r in found], (found[0][-1] if found else 0)
+
+    def roles_within(
+        self,
+        circle: Circle,
+        specialty_ids: Collection[int],
+        nucc_codes: Collection[str] | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        if nucc_codes is not None and not nucc_codes:
+            return [], 0
+        params = {**_circle_params(circle), "limit": limit, "offset": offset}
+        terms = [
+            "e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))",
+            "(e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s",
+        ]
+        if specialty_ids:
+            params["facets"] = sorted(specialty_ids)
+            terms.append("e.specialty_ids && %(facets)s::integer[]")
+        if nucc_codes is not None:
+            params["codes"] = sorted(nucc_codes)
+            terms.append(
+                f"EXISTS (SELECT 1 FROM {directory_tables().role_specialty} rs"  # noqa: S608
+                " WHERE rs.role_id = e.role_id AND rs.code = ANY(%(codes)s))"
+            )
+        source = "FROM search_provider_entry e WHERE " + " AND ".join(terms)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
+                f" {source} ORDER BY e.location <@> point(%(lon)s, %(lat)s), e.role_id"
+                " LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            found = cursor.fetchall()
+            if found:
+                return [row[:3] for row in found], found[0][3]
+            cursor.execute(f"SELECT count(*) {source}", params)  # noqa: S608
+            return [], cursor.fetchone()[0]
+
+    def entries_in_box(
+        self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
+    ) -> tuple[str, list]:
+        if column not in ENTRY_ID_COLUMNS:
+            raise ValueError(f"not an id column of the index: {column!r}")
+        south, north, west, east = circle.bounding_box()
+        sql = (
+            f"SELECT e.{column} FROM search_provider_entry e"  # noqa: S608 - column checked
+            " WHERE e.location <@ box(point(%s, %s), point(%s, %s))"
+            + (" AND e.specialty_ids && %s::integer[]" if specialty_ids else "")
+        )
+        params = [west, south, east, north]
+        return sql, params + ([sorted(specialty_ids)] if specialty_ids else [])

@@ -13,6 +13,7 @@ from careatlas.search.providers.backends import (
     ACCEPTING,
     ACCEPTING_CODE,
     ACCESSIBILITY_BITS,
+    ALL_PROCEDURES,
     FOREVER,
     ORDINAL_GAP,
     SEX_CODES,
@@ -51,7 +52,8 @@ class PostgreSQLIndexWriter:
             if practitioner_ids is None:
                 # Locks the tables until the rebuild commits: searches wait, never see half.
                 cursor.execute(
-                    "TRUNCATE search_provider_entry, search_provider_name RESTART IDENTITY"
+                    "TRUNCATE search_provider_entry, search_provider_name, search_provider_volume"
+                    " RESTART IDENTITY"
                 )
                 cursor.execute("DROP INDEX IF EXISTS search_provider_entry_point")
                 cursor.execute("DROP INDEX IF EXISTS search_provider_name_document")
@@ -66,6 +68,10 @@ class PostgreSQLIndexWriter:
                 previous[practitioner_id] = (ordinal, sort_name)
             cursor.execute(
                 "DELETE FROM search_provider_entry WHERE practitioner_id = ANY(%s)",
+                [practitioner_ids],
+            )
+            cursor.execute(
+                "DELETE FROM search_provider_volume WHERE practitioner_id = ANY(%s)",
                 [practitioner_ids],
             )
         return previous
@@ -170,7 +176,8 @@ class PostgreSQLIndexWriter:
                     FROM {json_list("p.languages")} j ORDER BY 1),
                 string_to_array(s.name_words, ' '),
                 s.ordinal,
-                NULL
+                (SELECT x.services FROM search_provider_volume x
+                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES})
             FROM {_STAGING} s
             JOIN {t.practitioner} p ON p.id = s.practitioner_id
             JOIN {t.role} r ON r.practitioner_id = p.id
@@ -195,6 +202,30 @@ class PostgreSQLIndexWriter:
             if practitioner_ids is None:
                 cursor.execute(_SPATIAL_INDEX)
             return written
+
+    def fill_volumes(self) -> int:
+        volume = directory_tables().procedure_volume
+        with connection.cursor() as cursor:
+            # The newest year of each procedure, then each practitioner's newest year in total.
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                " SELECT DISTINCT ON (v.practitioner_id, v.procedure_id)"
+                " v.practitioner_id, v.procedure_id, v.year, v.services"
+                f" FROM {volume} v JOIN {_STAGING} s ON s.practitioner_id = v.practitioner_id"
+                " ORDER BY v.practitioner_id, v.procedure_id, v.year DESC"
+            )
+            written = cursor.rowcount
+            # One pass with a window, not a correlated max(): right after a bulk import the
+            # planner has no statistics for the volumes and scanned them once per row.
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                f" SELECT practitioner_id, {ALL_PROCEDURES}, year, sum(services) FROM ("
+                " SELECT v.practitioner_id, v.year, v.services,"
+                "  max(v.year) OVER (PARTITION BY v.practitioner_id) AS newest"
+                f" FROM {volume} v JOIN {_STAGING} s ON s.practitioner_id = v.practitioner_id"
+                ") latest WHERE year = newest GROUP BY practitioner_id, year"
+            )
+            return written + cursor.rowcount
 
     # Facet tokens of one entry (see Criteria.match_tokens).
     _FACETS = f"""

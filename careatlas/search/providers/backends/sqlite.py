@@ -8,12 +8,13 @@ exact haversine (a Python function registered on the connection), so the edge is
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import connection
 
 from careatlas.providers.geocoding import distance_miles
 from careatlas.search.providers.backends import (
+    ENTRY_ID_COLUMNS,
     MILES_PER_DEGREE,
     Circle,
     Clause,
@@ -23,15 +24,23 @@ from careatlas.search.providers.backends import (
     Page,
     Row,
     TermRow,
+    VolumeTerms,
+    volume_candidates,
+    volume_terms,
 )
 from careatlas.search.providers.backends.sqlite_index import SQLiteIndexWriter
+from careatlas.search.providers.sources import directory_tables
 
 # Relative error the equirectangular distance may carry (measured worst case 2.8e-4).
 BAND = 1e-3
 _ROW_COLUMNS = (
     "e.practitioner_id, e.id, e.location_id, e.latitude, e.longitude, e.flags,"
-    " e.verified_until, e.certified_until, e.specialty_ids, e.procedure_volume"
+    " e.verified_until, e.certified_until, e.specialty_ids"
 )
+
+
+def _columns(volume: VolumeTerms) -> str:
+    return f"{_ROW_COLUMNS}, {volume.column} AS volume"
 
 
 def _parse_ids(text: str) -> tuple[int, ...]:
@@ -121,7 +130,7 @@ def _order_sql(order: Order, by_distance: bool) -> str:
     if order is Order.NAME:
         return "e.name_ordinal"
     if order is Order.VOLUME:
-        return f"e.procedure_volume IS NULL, e.procedure_volume DESC, {tail}"
+        return f"volume IS NULL, volume DESC, {tail}"
     return tail
 
 
@@ -132,9 +141,11 @@ class SQLiteBackend(SQLiteIndexWriter):
         self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
     ) -> Page:
         _register_functions()
-        filters, distance = _Filters(criteria), _Distance(circle)
+        volume = volume_terms(criteria, order)
+        filters, distance = _Filters(criteria, volume), _Distance(circle)
         south, north, west, east = circle.bounding_box()
         params = {
+            **volume.params,
             **filters.params,
             **distance.params,
             "south": south,
@@ -146,12 +157,13 @@ class SQLiteBackend(SQLiteIndexWriter):
         }
         source = (
             "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            f"{volume.join}"
             " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
             " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s"
             f" AND {filters.sql()} AND {distance.cut}"
         )
         sql = (
-            f"SELECT {_ROW_COLUMNS}, min({distance.squared}) AS distance_key,"  # noqa: S608
+            f"SELECT {_columns(volume)}, min({distance.squared}) AS distance_key,"  # noqa: S608
             f" count(*) OVER () {source}"
             f" GROUP BY e.practitioner_id ORDER BY {_order_sql(order, True)}"
             " LIMIT %(limit)s OFFSET %(offset)s"
@@ -170,10 +182,25 @@ class SQLiteBackend(SQLiteIndexWriter):
     def nationwide(
         self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
     ) -> Page:
-        filters = _Filters(criteria)
-        params = {**filters.params, "window": window, "limit": limit, "offset": offset}
+        volume = volume_terms(criteria, order)
+        filters = _Filters(criteria, volume)
+        params = {
+            **volume.params,
+            **filters.params,
+            "window": window,
+            "limit": limit,
+            "offset": offset,
+        }
         groups = criteria.match_tokens()
-        if groups:
+        if criteria.min_volume is not None:
+            best = volume_candidates(criteria)
+            params.update(best.params)
+            candidates = (
+                "SELECT n.ordinal FROM search_provider_volume vc"  # noqa: S608
+                " CROSS JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
+                f" WHERE {best.where} ORDER BY {best.order}"
+            )
+        elif groups:
             params["match"] = _match(groups)
             candidates = (
                 "SELECT rowid AS ordinal FROM search_provider_name_fts"
@@ -182,10 +209,11 @@ class SQLiteBackend(SQLiteIndexWriter):
         else:
             candidates = "SELECT ordinal FROM search_provider_name ORDER BY ordinal"
         sql = (
-            f"SELECT {_ROW_COLUMNS}, min(e.id), count(*) OVER ()"  # noqa: S608
+            f"SELECT {_columns(volume)}, min(e.id), count(*) OVER ()"  # noqa: S608
             f" FROM ({candidates} LIMIT %(window)s) c"
             " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
             " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
+            f"{volume.join}"
             f" WHERE {filters.sql()}"
             f" GROUP BY n.ordinal ORDER BY {_order_sql(order, False)}"
             " LIMIT %(limit)s OFFSET %(offset)s"
@@ -206,6 +234,7 @@ class SQLiteBackend(SQLiteIndexWriter):
                 f"SELECT count(DISTINCT n.ordinal) FROM ({candidates} LIMIT %(window)s) c"  # noqa: S608
                 " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
                 " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
+                f"{volume.join}"
                 f" WHERE {filters.sql()}",
                 params,
             )
@@ -291,3 +320,73 @@ class SQLiteBackend(SQLiteIndexWriter):
             cursor.execute(sql, {**filters.params, **distance.params, "limit": limit})
             found = cursor.fetchall()
         return [r[0] for r in found], (found[0][-1] if found else 0)
+
+    def roles_within(
+        self,
+        circle: Circle,
+        specialty_ids: Collection[int],
+        nucc_codes: Collection[str] | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        if nucc_codes is not None and not nucc_codes:
+            return [], 0
+        _register_functions()
+        distance = _Distance(circle)
+        south, north, west, east = circle.bounding_box()
+        params = {
+            **distance.params,
+            "south": south,
+            "north": north,
+            "west": west,
+            "east": east,
+            "limit": limit,
+            "offset": offset,
+        }
+        terms = [distance.cut]
+        if specialty_ids:
+            facets = []
+            for i, pk in enumerate(sorted(specialty_ids)):
+                params[f"facet_{i}"] = f" {pk} "
+                facets.append(f"instr(e.specialty_ids, %(facet_{i})s) > 0")
+            terms.append("(" + " OR ".join(facets) + ")")
+        if nucc_codes is not None:
+            for i, code in enumerate(sorted(nucc_codes)):
+                params[f"code_{i}"] = code
+            wanted = ", ".join(f"%(code_{i})s" for i in range(len(nucc_codes)))
+            terms.append(
+                f"EXISTS (SELECT 1 FROM {directory_tables().role_specialty} rs"  # noqa: S608
+                f" WHERE rs.role_id = e.role_id AND rs.code IN ({wanted}))"
+            )
+        source = (
+            "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
+            " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s AND " + " AND ".join(terms)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
+                f" {source} ORDER BY {distance.squared}, e.role_id"
+                " LIMIT %(limit)s OFFSET %(offset)s",
+                params,
+            )
+            found = cursor.fetchall()
+            if found:
+                return [row[:3] for row in found], found[0][3]
+            cursor.execute(f"SELECT count(*) {source}", params)  # noqa: S608
+            return [], cursor.fetchone()[0]
+
+    def entries_in_box(
+        self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
+    ) -> tuple[str, list]:
+        if column not in ENTRY_ID_COLUMNS:
+            raise ValueError(f"not an id column of the index: {column!r}")
+        south, north, west, east = circle.bounding_box()
+        facets = " OR ".join(["instr(e.specialty_ids, %s) > 0"] * len(specialty_ids))
+        sql = (
+            f"SELECT e.{column} FROM search_provider_rtree t"  # noqa: S608 - column checked
+            " CROSS JOIN search_provider_entry e ON e.id = t.id"
+            " WHERE t.max_lat >= %s AND t.min_lat <= %s AND t.max_lon >= %s AND t.min_lon <= %s"
+            + (f" AND ({facets})" if facets else "")
+        )
+        return sql, [south, north, west, east, *(f" {pk} " for pk in sorted(specialty_ids))]

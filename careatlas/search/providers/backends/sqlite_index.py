@@ -14,6 +14,7 @@ from careatlas.search.providers.backends import (
     ACCEPTING,
     ACCEPTING_CODE,
     ACCESSIBILITY_BITS,
+    ALL_PROCEDURES,
     FOREVER,
     ORDINAL_GAP,
     SEX_CODES,
@@ -51,6 +52,7 @@ class SQLiteIndexWriter:
                     "search_provider_entry",
                     "search_provider_rtree",
                     "search_provider_name",
+                    "search_provider_volume",
                 ):
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
                 cursor.execute(
@@ -78,6 +80,8 @@ class SQLiteIndexWriter:
                 " search_provider_entry WHERE practitioner_id IN"
                 " (SELECT value FROM json_each(%(ids)s)))",
                 "DELETE FROM search_provider_entry"
+                " WHERE practitioner_id IN (SELECT value FROM json_each(%(ids)s))",
+                "DELETE FROM search_provider_volume"
                 " WHERE practitioner_id IN (SELECT value FROM json_each(%(ids)s))",
             ):
                 cursor.execute(sql, ids)
@@ -190,7 +194,8 @@ class SQLiteIndexWriter:
                     ',', ' ') || ' ', ''),
                 s.name_words,
                 s.ordinal,
-                NULL
+                (SELECT x.services FROM search_provider_volume x
+                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES})
             FROM temp.search_provider_staging s
             JOIN {t.practitioner} p ON p.id = s.practitioner_id
             JOIN {t.role} r ON r.practitioner_id = p.id
@@ -211,6 +216,30 @@ class SQLiteIndexWriter:
             )
             cursor.execute("SELECT count(*) FROM search_provider_entry WHERE id > %s", [before])
             return cursor.fetchone()[0]
+
+    def fill_volumes(self) -> int:
+        volume = directory_tables().procedure_volume
+        with connection.cursor() as cursor:
+            # The newest year of each procedure, then each practitioner's newest year in total.
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                " SELECT practitioner_id, procedure_id, year, services FROM ("
+                " SELECT v.practitioner_id, v.procedure_id, v.year, v.services, row_number()"
+                "  OVER (PARTITION BY v.practitioner_id, v.procedure_id ORDER BY v.year DESC) n"
+                f" FROM {volume} v WHERE v.practitioner_id IN"
+                " (SELECT practitioner_id FROM temp.search_provider_staging)) latest WHERE n = 1"
+            )
+            written = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                f" SELECT practitioner_id, {ALL_PROCEDURES}, year, sum(services) FROM ("
+                " SELECT v.practitioner_id, v.year, v.services,"
+                "  max(v.year) OVER (PARTITION BY v.practitioner_id) AS newest"
+                f" FROM {volume} v WHERE v.practitioner_id IN"
+                " (SELECT practitioner_id FROM temp.search_provider_staging)"
+                ") latest WHERE year = newest GROUP BY practitioner_id, year"
+            )
+            return written + cursor.rowcount
 
     # Facet tokens of one entry: ' 3 17 ' -> ' _s3 _s17', plus sex and flags.
     _FACETS = (

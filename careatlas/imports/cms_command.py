@@ -1,0 +1,262 @@
+"""What the NUCC, Care Compare and hospital import commands share: options, runs, batches.
+
+Each command names its ImportKind and supplies a row importer; this module reads the file
+in batches, one transaction and one checkpoint per batch, so a killed import resumes where
+its last batch committed. A dry run imports inside a transaction that is rolled back, so it
+reports exactly what a real run would create, update and quarantine, and writes only its
+run record and quarantine.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from careatlas.imports.files import CsvSource, SourceFile, SourceFileError, describe_file
+from careatlas.imports.models import ImportRun, RunStatus
+from careatlas.imports.progress import Progress
+from careatlas.imports.runs import (
+    DEFAULT_MAX_BAD_SHARE,
+    Quarantine,
+    bad_share,
+    finish_run,
+    restart_run,
+    save_checkpoint,
+    start_run,
+    summary,
+    write_quarantine_csv,
+)
+
+OUTCOMES = ("created", "updated", "unchanged")
+# Above this many practitioners a full index rebuild is cheaper than row by row refreshes.
+FULL_REINDEX_ABOVE = 20_000
+
+
+class BadFile(Exception):
+    """The file cannot be imported at all (missing columns, wrong version); nothing is read."""
+
+
+class BadRow(Exception):
+    """One row is refused: it goes to the quarantine with this reason."""
+
+    def __init__(self, reason: str, identifier: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.identifier = identifier
+
+
+def column_indexes(path, header: list[str], required: Iterable[str]) -> dict[str, int]:
+    """Column name -> position; a BadFile naming the missing columns if any is absent."""
+    positions = {name: i for i, name in enumerate(header)}
+    missing = [name for name in required if name not in positions]
+    if missing:
+        raise BadFile(
+            f"{path}: not the expected layout, missing column(s) {', '.join(missing)} "
+            f"(found {', '.join(header[:12])}{', ...' if len(header) > 12 else ''})"
+        )
+    return positions
+
+
+@dataclass
+class Tally:
+    """Counts of one run, carried over from its checkpoint when it resumes."""
+
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, run: ImportRun) -> "Tally":
+        return cls(**{name: getattr(run, name) for name in cls.counters()})
+
+    @staticmethod
+    def counters() -> tuple[str, ...]:
+        return ("rows_read", *OUTCOMES, "quarantined")
+
+    def as_counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.counters()}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+class RowImporter:
+    """One file's rows into the directory. Subclasses implement `row` and may add `finish`."""
+
+    def __init__(self, run: ImportRun, source: CsvSource, options: dict):
+        self.run = run
+        self.source = source
+        self.options = options
+
+    def prepare_batch(self, rows: list[list[str]]) -> None:
+        """Before a batch: load what its rows will look up, in a few queries."""
+
+    def row(self, line: int, fields: list[str]) -> str:
+        """Import one row; return "created", "updated" or "unchanged", or raise BadRow."""
+        raise NotImplementedError
+
+    def finish(self, tally: Tally) -> None:
+        """After the last row (inside its own transaction): mapping, links, indexes."""
+
+
+class ImportCommand(BaseCommand):
+    kind: str = ""
+    label: str = ""
+    importer_class: type[RowImporter] = RowImporter
+    batch_rows = 1000
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="The CSV file as downloaded.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Validate and count what would change, without writing to the directory.",
+        )
+        parser.add_argument(
+            "--max-bad-share",
+            type=float,
+            default=DEFAULT_MAX_BAD_SHARE,
+            help="Exit non-zero when more than this share of rows is quarantined "
+            "(default %(default)s; the good rows still import).",
+        )
+        parser.add_argument(
+            "--quarantine-report", metavar="PATH", help="Also write the bad rows to this CSV."
+        )
+        parser.add_argument(
+            "--restart",
+            action="store_true",
+            help="Forget an interrupted run of this file and start again from the top.",
+        )
+        self.add_import_arguments(parser)
+
+    def add_import_arguments(self, parser: CommandParser) -> None:
+        """Options of one command."""
+
+    def prepare(self, source: SourceFile, options: dict) -> dict:
+        """Check options before the run starts; return the ones that identify a run."""
+        return {}
+
+    def handle(self, *args, **options) -> None:
+        path = options["file"]
+        try:
+            source = describe_file(path)
+            run_options = self.prepare(source, options)
+        except (SourceFileError, BadFile) as error:
+            raise CommandError(str(error)) from None
+        run = start_run(
+            self.kind,
+            source,
+            options=run_options,
+            dry_run=options["dry_run"],
+            data_date=options.get("data_date"),
+        )
+        if options["restart"] and (run.resumed or run.checkpoint):
+            restart_run(run)
+        try:
+            tally = self._import(run, source, options)
+        except (SourceFileError, BadFile) as error:
+            finish_run(run, RunStatus.FAILED, str(error))
+            raise CommandError(str(error)) from None
+        status = RunStatus.VALIDATED if run.dry_run else RunStatus.COMPLETED
+        finish_run(run, status, notes=tally.notes)  # the summary line, then the notes
+        for note in tally.notes:
+            self.stderr.write(note)
+        if options["quarantine_report"]:
+            write_quarantine_csv(run, options["quarantine_report"])
+        if options["verbosity"] > 0:
+            self.stdout.write(summary(run))
+        share = bad_share(run)
+        if share > options["max_bad_share"]:
+            raise CommandError(
+                f"{path}: {run.quarantined:,} of {run.rows_read:,} rows ({share:.1%}) were "
+                f"quarantined, more than --max-bad-share {options['max_bad_share']:.1%}; "
+                f"see the quarantine report of import run {run.pk}."
+            )
+
+    def _import(self, run: ImportRun, source: SourceFile, options: dict) -> Tally:
+        tally = Tally.of(run)
+        with CsvSource(source.path) as csv_source:
+            importer = self.importer_class(run, csv_source, options)
+            if run.checkpoint:
+                csv_source.seek(run.checkpoint["offset"], run.checkpoint["line"])
+            progress = Progress(self.label or self.kind, csv_source.data_size, stream=self.stderr)
+            if run.dry_run:
+                self._dry_run(run, importer, tally, progress)
+            else:
+                self._batches(run, importer, tally, progress)
+            progress.close()
+        return tally
+
+    def _rows(self, importer: RowImporter, tally: Tally, quarantine: Quarantine, progress):
+        """Import the next batch of rows; False once the file is exhausted."""
+        source = importer.source
+        width = len(source.header)
+        batch = []
+        for line, fields in source.rows():
+            batch.append((line, fields))
+            if len(batch) >= self.batch_rows:
+                break
+        importer.prepare_batch([fields for _line, fields in batch if len(fields) == width])
+        for line, fields in batch:
+            tally.rows_read += 1
+            try:
+                if len(fields) != width:
+                    raise BadRow(f"expected {width} fields, found {len(fields)}")
+                outcome = importer.row(line, fields)
+            except BadRow as bad:
+                quarantine.add(line, bad.reason, bad.identifier)
+                tally.quarantined += 1
+            else:
+                setattr(tally, outcome, getattr(tally, outcome) + 1)
+        progress.update(tally.rows_read, source.offset)
+        return len(batch) >= self.batch_rows
+
+    def _batches(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
+        quarantine = Quarantine(run)
+        more = True
+        while more:
+            with transaction.atomic():
+                more = self._rows(importer, tally, quarantine, progress)
+                quarantine.flush()
+                checkpoint = {"offset": importer.source.offset, "line": importer.source.line}
+                save_checkpoint(run, checkpoint, phase="rows", **tally.as_counts())
+        with transaction.atomic():
+            importer.finish(tally)
+            save_checkpoint(run, run.checkpoint, phase="finished", **tally.as_counts())
+        if tally.changed:
+            from careatlas.providers.services import directory_changed
+
+            directory_changed()
+
+    def _dry_run(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
+        quarantine = Quarantine(run)
+
+        class Rollback(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                while self._rows(importer, tally, quarantine, progress):
+                    pass
+                importer.finish(tally)
+                raise Rollback
+        except Rollback:
+            pass
+        quarantine.flush()
+        save_checkpoint(run, {}, phase="validated", **tally.as_counts())
+
+
+def refresh_search(practitioner_ids: Iterable[int]) -> None:
+    """Bring the provider index up to date for practitioners written without signals."""
+    from careatlas.search.providers import rebuild_provider_index, reindex_practitioners
+
+    ids = sorted(set(practitioner_ids))
+    if len(ids) > FULL_REINDEX_ABOVE:
+        rebuild_provider_index()
+    elif ids:
+        reindex_practitioners(ids)

@@ -1,0 +1,191 @@
+"""How each kind of FHIR search parameter narrows a QuerySet (string, token, reference, date).
+
+Each builder returns `apply(queryset, criterion) -> queryset`. A criterion's values are
+alternatives (OR); repeating a parameter ANDs the criteria (the caller applies each in turn).
+Values that cannot match anything (a non-numeric id, a code from another system) match
+nothing rather than fail: that is what FHIR servers do with well-formed but unknown values.
+"""
+
+from collections.abc import Callable
+from functools import reduce
+from operator import and_, or_
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from careatlas.fhir import params
+from careatlas.fhir.params import Criterion
+from careatlas.fhir.resources.common import fhir_base
+
+Apply = Callable[[QuerySet, Criterion], QuerySet]
+STRING_MODIFIERS = ("exact", "contains")
+_STRING_LOOKUPS = {"": "istartswith", "exact": "exact", "contains": "icontains"}
+_NOTHING = Q(pk__in=[])
+
+
+def any_of(alternatives: list[Q]) -> Q:
+    return reduce(or_, alternatives) if alternatives else _NOTHING
+
+
+def string(*fields: str, by_word: bool = False) -> Apply:
+    """FHIR string search: starts with (case-insensitive), or :exact, or :contains.
+
+    `by_word` (person names): every word must start one of the fields, so
+    name=ana alv finds Ana Alvarez; otherwise the whole value must start a field.
+    """
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        lookup = _STRING_LOOKUPS[criterion.modifier]
+        alternatives = []
+        for value in criterion.values:
+            pieces = value.split() if by_word and criterion.modifier != "exact" else [value]
+            each_piece = [
+                any_of([Q(**{f"{field}__{lookup}": piece}) for field in fields]) for piece in pieces
+            ]
+            alternatives.append(reduce(and_, each_piece))
+        return queryset.filter(any_of(alternatives))
+
+    return apply
+
+
+def ids(field: str = "pk", numeric: bool = True) -> Apply:
+    """`_id`: our numeric primary keys, or another id column (a practitioner's NPI)."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = [v for v in criterion.values if not numeric or (v.isascii() and v.isdigit())]
+        return queryset.filter(**{f"{field}__in": [int(v) if numeric else v for v in wanted]})
+
+    return apply
+
+
+def codes(system: str, field: str, *, normalise: Callable[[str], str] = str) -> Apply:
+    """Token search on one code column: `code`, `system|code` or `|code` (no system)."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = []
+        for value in criterion.values:
+            token = params.token(value)
+            if token.system in (None, system) and token.code:
+                wanted.append(normalise(token.code))
+            elif token.system == system:  # "system|": anything coded in the system
+                return queryset.exclude(**{field: ""})
+        return queryset.filter(**{f"{field}__in": wanted})
+
+    return apply
+
+
+def mapped_codes(system: str, meaning: dict[str, str], field: str) -> Apply:
+    """Token search over a code system we map onto our own values (e.g. OrgTypeCS)."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = []
+        for value in criterion.values:
+            token = params.token(value)
+            if token.system in (None, system) and token.code in meaning:
+                wanted.append(meaning[token.code])
+        return queryset.filter(**{f"{field}__in": wanted})
+
+    return apply
+
+
+def specialty(role_field: str) -> Apply:
+    """NUCC taxonomy codes of a role (RoleSpecialty.code), e.g. 207Q00000X."""
+    from careatlas.providers.models import RoleSpecialty
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = nucc_codes(criterion)
+        found = RoleSpecialty.objects.filter(role_id=OuterRef(role_field))
+        if wanted is not None:
+            found = found.filter(code__in=wanted)
+        return queryset.filter(Exists(found))
+
+    return apply
+
+
+def nucc_codes(criterion: Criterion) -> list[str] | None:
+    """The NUCC codes a specialty criterion asks for; None for "any code"."""
+    from careatlas.fhir.resources.common import NUCC_SYSTEM
+
+    wanted = []
+    for value in criterion.values:
+        token = params.token(value)
+        if token.system in (None, NUCC_SYSTEM) and token.code:
+            wanted.append(token.code.upper())  # NUCC codes are upper case by definition
+        elif token.system == NUCC_SYSTEM:
+            return None
+    return wanted
+
+
+def specialty_facets(criteria: list[Criterion]) -> set[int] | None:
+    """Our Specialty ids that roles with the asked-for NUCC codes are filed under in the
+    search index (through Specialty.nucc_codes or the imported TaxonomyCode mapping), or
+    None when some code has no specialty and the index cannot narrow by it."""
+    from careatlas.procedures.models import Specialty
+    from careatlas.providers.models import TaxonomyCode
+
+    narrowed = None
+    for criterion in criteria:
+        codes = nucc_codes(criterion) if criterion.name == "specialty" else None
+        if not codes:
+            continue
+        filed: dict[str, set[int]] = {}
+        for pk, listed in Specialty.objects.order_by().values_list("id", "nucc_codes"):
+            for code in listed or ():
+                filed.setdefault(code, set()).add(pk)
+        mapped = TaxonomyCode.objects.filter(code__in=codes, specialty__isnull=False)
+        for code, pk in mapped.values_list("code", "specialty_id"):
+            filed.setdefault(code, set()).add(pk)
+        if any(code not in filed for code in codes):
+            continue
+        found = set().union(*(filed[code] for code in codes))
+        narrowed = found if narrowed is None else narrowed & found
+    return narrowed
+
+
+def reference(target: str, field: str, numeric: bool = True) -> Apply:
+    """A reference parameter: `Type/id`, `id` or an absolute URL, to `field`."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = []
+        for value in criterion.values:
+            ident = params.reference(criterion.name, value, target, fhir_base())
+            if not numeric or ident.isdigit():
+                wanted.append(int(ident) if numeric else ident)
+        return queryset.filter(**{f"{field}__in": wanted})
+
+    return apply
+
+
+def related_ids(target: str, model, link: str) -> Apply:
+    """A to-many reference (a role's HealthcareServices): some related row has the id."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        wanted = []
+        for value in criterion.values:
+            ident = params.reference(criterion.name, value, target, fhir_base())
+            if ident.isdigit():
+                wanted.append(int(ident))
+        related = model.objects.filter(pk__in=wanted, **{link: OuterRef("pk")})
+        return queryset.filter(Exists(related))
+
+    return apply
+
+
+def last_updated(field: str = "updated_at") -> Apply:
+    """`_lastUpdated` with eq (default), gt, lt, ge, le over the value's precision."""
+
+    def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
+        alternatives = []
+        for value in criterion.values:
+            when = params.date_range(criterion.name, value)
+            alternatives.append(
+                {
+                    "eq": Q(**{f"{field}__gte": when.start, f"{field}__lt": when.end}),
+                    "gt": Q(**{f"{field}__gte": when.end}),
+                    "ge": Q(**{f"{field}__gte": when.start}),
+                    "lt": Q(**{f"{field}__lt": when.start}),
+                    "le": Q(**{f"{field}__lt": when.end}),
+                }[when.prefix]
+            )
+        return queryset.filter(any_of(alternatives))
+
+    return apply

@@ -257,6 +257,8 @@ def test_the_openapi_schema_describes_every_endpoint_and_error(patient):
         f"{API}/providers/filters",
         f"{API}/providers/autocomplete",
         f"{API}/providers/{{npi}}",
+        f"{API}/hospitals/{{ccn}}",
+        f"{API}/practices/{{pac_id}}",
     }
     error = {"$ref": "#/components/schemas/ErrorOut"}
     for path, methods in schema["paths"].items():

@@ -22,8 +22,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from careatlas.api.v1 import api
+from careatlas.procedures.models import Procedure
+from careatlas.providers.models import OrganizationKind, ProcedureVolume, TaxonomyCode
 from careatlas.wsgi import application
-from tests.provider_search_world import build_neighbourhood
+from tests.provider_factories import LocationFactory, RoleFactory, add_specialty_code
+from tests.provider_search_world import OMT, build_neighbourhood
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +50,60 @@ schema = schemathesis.openapi.from_dict(_served_schema())
 schema.app = application  # requests go straight into Django's WSGI handler
 
 
+def build_registry_examples() -> None:
+    """A hospital, a group practice and a provider with every registry fact and claims,
+    under the identifiers the schema gives as examples, so those answers are checked too."""
+    parameters = {
+        p["name"]: p
+        for methods in _served_schema()["paths"].values()
+        for p in methods["get"].get("parameters", [])
+        if p["in"] == "path"
+    }
+    hospital = LocationFactory(
+        organization__name="Example Community Hospital",
+        organization__kind=OrganizationKind.HOSPITAL,
+        organization__ccn=parameters["ccn"]["example"],
+        organization__hospital_type="Acute Care Hospitals",
+        organization__ownership="Voluntary non-profit - Private",
+        organization__star_rating=3,
+        organization__emergency_services=True,
+    ).organization
+    TaxonomyCode.objects.create(
+        code="207R00000X",
+        grouping="Allopathic & Osteopathic Physicians",
+        classification="Internal Medicine",
+        display_name="Internal Medicine Physician",
+    )
+    role = RoleFactory(
+        practitioner__npi=parameters["npi"]["example"],
+        practitioner__medical_school="Example School of Medicine",
+        practitioner__graduation_year=1990,
+        practitioner__medicare_assignment="Y",
+        practitioner__enumerated_on="2006-05-23",
+        practitioner__registry_updated_on="2024-02-01",
+        location__organization__pac_id=parameters["pac_id"]["example"],
+    )
+    add_specialty_code(role, "207R00000X")
+    role.practitioner.hospital_affiliations.add(hospital)
+    ProcedureVolume.objects.create(
+        practitioner=role.practitioner,
+        procedure=Procedure.objects.get(slug=OMT),
+        year=2023,
+        services=120,
+    )
+
+
 @pytest.fixture
 def world(content_pack, settings) -> Iterator[None]:
-    """The content pack and a few providers, so searches and profiles find something.
+    """The content pack and a few providers, so searches and profiles find something, and
+    the schema's example hospital, practice and provider.
 
     Requests run in this thread, inside the test's transaction. Like Django's test client,
     keep the handler from closing the connection after each request, which would end it.
     """
     settings.API_RATE_LIMIT_PER_MINUTE = 0  # thousands of requests from one address
     build_neighbourhood()
+    build_registry_examples()
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     yield

@@ -3,45 +3,25 @@
 import csv
 import json
 import re
-from io import StringIO
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from careatlas.providers.models import Organization, Practitioner
 from tests.provider_factories import PractitionerFactory, RoleFactory, verify
+from tests.registry_files import NAPLES_NPI, import_naples
+from tests.registry_files import excerpt as _excerpt
+from tests.registry_files import load as _load
 
 pytestmark = pytest.mark.django_db
 
 NAPLES = "/providers/hospitals/100018/naples-community-hospital/"
 
 
-def _load(command: str, *args) -> None:
-    call_command(command, *map(str, args), stdout=StringIO(), stderr=StringIO())
-
-
-def _excerpt(source: Path, target: Path, keep) -> Path:
-    lines = source.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    target.write_text(lines[0] + "".join(line for line in lines[1:] if keep(line)))
-    return target
-
-
 @pytest.fixture
 def naples(content_pack, shared_data, tmp_path) -> Practitioner:
     """Dr Perez-Rodriguez from Care Compare, then Florida's hospitals from CMS and HIFLD."""
-    _load("import_nucc", shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
-    _load(
-        "import_care_compare",
-        _excerpt(dac, tmp_path / "dac.csv", lambda line: line.startswith("1215911011,")),
-    )
-    cms = shared_data / "facilities" / "cms_hospital_general_information.csv"
-    florida = _excerpt(cms, tmp_path / "cms.csv", lambda line: line.startswith("100"))
-    _load(
-        "import_hospitals", florida, "--coordinates", shared_data / "facilities/hifld_hospitals.csv"
-    )
-    return Practitioner.objects.get(npi="1215911011")
+    import_naples(shared_data, tmp_path)
+    return Practitioner.objects.get(npi=NAPLES_NPI)
 
 
 def _html(response) -> str:

@@ -360,6 +360,7 @@ def test_autocomplete_suggests_names_as_they_are_typed(directory, typed):
     suggestions = autocomplete_providers(typed)
     assert [s.label for s in suggestions] == ["Dana Rodriguez, DO"]
     assert suggestions[0].url == directory.dana.get_absolute_url()
+    assert suggestions[0].npi == directory.dana.npi
     assert suggestions[0].detail == "New York, NY"
 
 

@@ -5,13 +5,13 @@ label, value and badge as on the page; the API adds the verification record behi
 """
 
 import datetime
-from urllib.parse import urlsplit
 
-from django.urls import resolve, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from careatlas.api.links import absolute, api_url
+from careatlas.api.registry_presenters import claims_data, registry_data
 from careatlas.providers.models import (
     AcceptingPatients,
     AccessibilityFeature,
@@ -116,13 +116,12 @@ def filter_choices(form: ProviderSearchForm) -> dict:
 
 
 def suggestion_data(suggestion: ProviderSuggestion) -> dict:
-    npi = resolve(urlsplit(suggestion.url).path).kwargs["npi"]
     return {
-        "npi": npi,
+        "npi": suggestion.npi,
         "label": suggestion.label,
         "detail": suggestion.detail,
         "url": absolute(suggestion.url),
-        "api_url": api_url("provider_detail", npi=npi),
+        "api_url": api_url("provider_detail", npi=suggestion.npi),
     }
 
 
@@ -249,10 +248,12 @@ def _place(place: PlaceView, fact: _Facts) -> dict:
 
 
 def provider_detail(practitioner: Practitioner, today: datetime.date | None = None) -> dict:
-    """A practitioner loaded with `for_profile()`, as its profile page shows it."""
+    """A practitioner loaded with `for_profile()`, as its profile page shows it, with its
+    public-registry facts and Medicare claims."""
     today = today or timezone.localdate()
     page = profile_page(practitioner, today)
     fact = _Facts(page, today)
+    registry, taxonomy_attribution = registry_data(page)
     licenses = _paired(practitioner.licenses.all(), page.licenses)
     certifications = _paired(practitioner.certifications.all(), page.certifications)
     return {
@@ -299,4 +300,7 @@ def provider_detail(practitioner: Practitioner, today: datetime.date | None = No
             for item, view in certifications
         ],
         "places": [_place(place, fact) for place in page.places],
+        "registry": registry,
+        "claims": claims_data(page),
+        "taxonomy_attribution": taxonomy_attribution,
     }

@@ -8,6 +8,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from careatlas.api.registry_schemas import ClaimsOut, RegistryOut
+
 
 class HitPlace(Schema):
     address: str = Field(description='One line: "12 Main St, Springfield, IL 62701".')
@@ -232,3 +234,9 @@ class ProviderDetail(Schema):
     licenses: list[LicenseOut]
     certifications: list[CertificationOut]
     places: list[PlaceOut]
+    registry: RegistryOut
+    claims: ClaimsOut | None = Field(description="Null when CMS lists no claims for them.")
+    taxonomy_attribution: str | None = Field(
+        description="NUCC's attribution, present whenever a name in this answer "
+        "(`registry.provider_types`, `places[].specialties`) comes from the NUCC code set."
+    )

@@ -93,10 +93,15 @@ def autocomplete(
 )
 def get_provider(
     request,
-    npi: str = Path(..., pattern=r"^\d{10}$", description="The ten-digit NPI."),
+    npi: str = Path(
+        ..., pattern=r"^\d{10}$", description="The ten-digit NPI.", example="1234567893"
+    ),
     lang: Language = LANG,
 ):
     """What the profile page shows: places, hours, procedures and prices, insurance,
-    licenses and certifications, each fact with how and when it was verified."""
+    licenses and certifications, each fact with how and when it was verified; what CMS Care
+    Compare and NPPES say (medical school, Medicare assignment, group practice, hospital
+    affiliations, NUCC provider types, NPI dates), each with its source; and how often CMS's
+    Medicare claims show them performing each procedure."""
     with translation.override(lang):
         return present.provider_detail(get_public_practitioner(npi))

@@ -3,13 +3,15 @@
 from django.conf import settings
 from ninja import NinjaAPI, Schema
 
-from careatlas.api import content, providers
+from careatlas.api import content, organizations, providers
 from careatlas.api.errors import documented, install_handlers, openapi_extra
 from careatlas.api.links import NAMESPACE, api_url
 
 DESCRIPTION = """Read-only, public data of CareAtlas: procedure guides (every figure with its
 source), conditions, specialties, content search, and the provider directory (search with
-the search page's parameters, profiles with how and when each fact was verified).
+the search page's parameters, profiles with how and when each fact was verified, their
+public-registry facts and Medicare claims), and hospitals and group practices with their
+clinicians. Every registry fact names its source.
 
 No sign-in. Errors are JSON: `{"error": {"code", "message", "field", "details"}}` with
 code `invalid_parameter` (400), `not_found` (404), `method_not_allowed` (405),
@@ -28,6 +30,7 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("", content.router)
 api.add_router("", providers.router)
+api.add_router("", organizations.router)
 
 
 class Index(Schema):

@@ -24,6 +24,8 @@ class ClaimsLine:
     services: int
     year: int
     text: SafeString  # "Performed 412 times for Medicare patients in 2023 (CMS)", linked
+    slug: str  # the procedure's
+    plain_text: str  # the same sentence without markup (the JSON API's)
 
 
 @dataclass(frozen=True)
@@ -43,23 +45,29 @@ def newest_volumes(practitioner: Practitioner) -> list[ProcedureVolume]:
     return sorted(newest.values(), key=lambda v: (-v.services, v.procedure.slug))
 
 
-def performed_text(services: int, year: int) -> SafeString:
-    """'Performed 412 times for Medicare patients in 2023 (CMS)', CMS linking to the data."""
+def _performed(services: int, year: int) -> tuple[str, dict]:
     sentence = ngettext(
         "Performed %(n)s time for Medicare patients in %(year)s (%(source)s)",
         "Performed %(n)s times for Medicare patients in %(year)s (%(source)s)",
         services,
     )
-    source = format_html(
+    return sentence, {"n": formats.number_format(services, 0, force_grouping=True), "year": year}
+
+
+def performed_text(services: int, year: int) -> SafeString:
+    """'Performed 412 times for Medicare patients in 2023 (CMS)', CMS linking to the data."""
+    sentence, values = _performed(services, year)
+    values["source"] = format_html(
         '<a href="{}" rel="noopener" title="{}">CMS</a>', DATASET_URL, f"{DATASET}, {year}"
     )
-    values = {
-        "n": formats.number_format(services, 0, force_grouping=True),
-        "year": year,
-        "source": source,
-    }
     # The translated sentence is escaped first; only the link is markup.
     return mark_safe(conditional_escape(sentence) % values)  # noqa: S308
+
+
+def performed_plain_text(services: int, year: int) -> str:
+    """The same sentence as plain text, for answers that are not HTML."""
+    sentence, values = _performed(services, year)
+    return sentence % (values | {"source": "CMS"})
 
 
 def claims_evidence(practitioner: Practitioner) -> ClaimsEvidence | None:
@@ -84,6 +92,8 @@ def claims_evidence(practitioner: Practitioner) -> ClaimsEvidence | None:
                 services=volume.services,
                 year=volume.year,
                 text=performed_text(volume.services, volume.year),
+                slug=procedure.slug,
+                plain_text=performed_plain_text(volume.services, volume.year),
             )
         )
     return ClaimsEvidence(

@@ -88,6 +88,11 @@ def organization_url(organization: Organization) -> str:
     return ""
 
 
+def assignment_note(assignment: MedicareAssignment) -> str:
+    """What a Medicare assignment status means for a patient, in a sentence."""
+    return str(_ASSIGNMENT_HELP[assignment])
+
+
 def taxonomy_names(codes: Iterable[str]) -> dict[str, str]:
     """NUCC display names of the codes the code set knows (one query)."""
     codes = set(codes)
@@ -100,12 +105,13 @@ def _date(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def _organization_links(organizations: Iterable[Organization]) -> list[Link]:
+def _by_name(organizations: Iterable[Organization]) -> list[Organization]:
     unique = {org.pk: org for org in organizations}
-    return [
-        Link(org.name, organization_url(org))
-        for org in sorted(unique.values(), key=lambda org: org.name.casefold())
-    ]
+    return sorted(unique.values(), key=lambda org: org.name.casefold())
+
+
+def _organization_links(organizations: list[Organization]) -> list[Link]:
+    return [Link(org.name, organization_url(org)) for org in organizations]
 
 
 def _code_sources(page: ProfilePage) -> str:
@@ -117,13 +123,43 @@ def _code_sources(page: ProfilePage) -> str:
     return _(" and ").join(sources) or _("This directory")
 
 
-def registry_facts(page: ProfilePage) -> RegistryFacts:
-    """What Care Compare and NPPES say about a practitioner, for the profile page.
+@dataclass
+class RegistryRecord:
+    """The registry facts that take a query to find, as values: `registry_facts` words them
+    for the profile page, the JSON API gives them as they are."""
 
-    Uses the roles `profile_page` already loaded; costs two queries (affiliations and
-    taxonomy names).
-    """
+    practices: list[Organization]  # group practices (by PAC ID) of the active roles, by name
+    hospitals: list[Organization]  # active hospital affiliations, by name
+    provider_types: list[tuple[str, str]]  # (NUCC code, NUCC's name), in the roles' order
+    provider_types_source: str  # who gave the roles their codes
+    attribution: str  # NUCC's, when any NUCC name is given
+
+
+def registry_record(page: ProfilePage) -> RegistryRecord:
+    """A practitioner's group practices, hospitals and NUCC provider types. Uses the roles
+    `profile_page` already loaded; costs two queries (affiliations and taxonomy names)."""
+    practices = _by_name(
+        place.role.organization
+        for place in page.places
+        if place.role.organization and place.role.organization.pac_id
+    )
+    hospitals = _by_name(page.practitioner.hospital_affiliations.filter(active=True))
+    codes = [s.code for place in page.places for s in place.role.specialties.all()]
+    names = taxonomy_names(codes)
+    provider_types = [(code, names[code]) for code in dict.fromkeys(codes) if code in names]
+    return RegistryRecord(
+        practices=practices,
+        hospitals=hospitals,
+        provider_types=provider_types,
+        provider_types_source=_code_sources(page),
+        attribution=str(NUCC_ATTRIBUTION) if provider_types else "",
+    )
+
+
+def registry_facts(page: ProfilePage) -> RegistryFacts:
+    """What Care Compare and NPPES say about a practitioner, for the profile page."""
     practitioner = page.practitioner
+    record = registry_record(page)
     facts: list[SourcedFact] = []
     if practitioner.medical_school:
         school = practitioner.medical_school
@@ -143,26 +179,18 @@ def registry_facts(page: ProfilePage) -> RegistryFacts:
                 _("Medicare assignment"),
                 str(assignment.label),
                 str(CARE_COMPARE),
-                note=str(_ASSIGNMENT_HELP[assignment]),
+                note=assignment_note(assignment),
             )
         )
-    practices = [
-        place.role.organization
-        for place in page.places
-        if place.role.organization and place.role.organization.pac_id
-    ]
-    if practices:
-        links = _organization_links(practices)
+    if record.practices:
+        links = _organization_links(record.practices)
         facts.append(SourcedFact(_("Group practice"), "", str(CARE_COMPARE), links=links))
-    hospitals = list(practitioner.hospital_affiliations.filter(active=True))
-    if hospitals:
-        links = _organization_links(hospitals)
+    if record.hospitals:
+        links = _organization_links(record.hospitals)
         facts.append(SourcedFact(_("Hospital affiliations"), "", str(CARE_COMPARE), links=links))
-    codes = [s.code for place in page.places for s in place.role.specialties.all()]
-    names = taxonomy_names(codes)
-    if names:
-        listed = [f"{names[code]} ({code})" for code in dict.fromkeys(codes) if code in names]
-        facts.append(SourcedFact(_("Provider type"), "; ".join(listed), _code_sources(page)))
+    if record.provider_types:
+        listed = "; ".join(f"{name} ({code})" for code, name in record.provider_types)
+        facts.append(SourcedFact(_("Provider type"), listed, record.provider_types_source))
     if practitioner.enumerated_on:
         facts.append(
             SourcedFact(
@@ -180,14 +208,19 @@ def registry_facts(page: ProfilePage) -> RegistryFacts:
                 str(NPPES),
             )
         )
-    return RegistryFacts(facts=facts, attribution=str(NUCC_ATTRIBUTION) if names else "")
+    return RegistryFacts(facts=facts, attribution=record.attribution)
 
 
 @dataclass
 class Person:
     name: str
     url: str
-    provider_type: str
+    npi: str
+    provider_types: list[str]  # our specialty's name, else NUCC's name, of primary codes
+
+    @property
+    def provider_type(self) -> str:
+        return ", ".join(self.provider_types)
 
 
 @dataclass
@@ -220,8 +253,8 @@ def _emergency(value: bool | None) -> str:
     return _("Yes") if value else _("No")
 
 
-def _people(queryset, page_number: str | None) -> tuple[Page, list[Person], str]:
-    paginator = Paginator(queryset.order_by("last_name", "first_name", "id"), PEOPLE_PER_PAGE)
+def _people(queryset, page_number: str | None, per_page: int) -> tuple[Page, list[Person], str]:
+    paginator = Paginator(queryset.order_by("last_name", "first_name", "id"), per_page)
     people = paginator.get_page(page_number)
     primary = Prefetch(
         "specialties",
@@ -246,14 +279,19 @@ def _people(queryset, page_number: str | None) -> tuple[Page, list[Person], str]
             Person(
                 practitioner.display_name,
                 practitioner.get_absolute_url(),
-                ", ".join(dict.fromkeys(labels)),
+                practitioner.npi,
+                list(dict.fromkeys(labels)),
             )
         )
     return people, listed, str(NUCC_ATTRIBUTION) if names else ""
 
 
-def organization_page(organization: Organization, page_number: str | None) -> OrganizationPage:
-    """A hospital or group practice page: where it is, CMS's facts, who works there."""
+def organization_page(
+    organization: Organization, page_number: str | None, per_page: int = PEOPLE_PER_PAGE
+) -> OrganizationPage:
+    """A hospital or group practice page: where it is, CMS's facts, who works there
+    (`per_page` of them, the page numbered `page_number`; an unusable number gives the
+    nearest page, as Paginator.get_page does)."""
     location = organization.locations.order_by("id").first()
     hospital = organization.kind == OrganizationKind.HOSPITAL
     if hospital:
@@ -276,7 +314,7 @@ def organization_page(organization: Organization, page_number: str | None) -> Or
         facts = [(_("PECOS group PAC ID"), organization.pac_id)] if organization.pac_id else []
         source, known = str(CARE_COMPARE), True
         people_label = _("Clinicians in this group practice")
-    people, listed, attribution = _people(people_qs, page_number)
+    people, listed, attribution = _people(people_qs, page_number, per_page)
     return OrganizationPage(
         organization=organization,
         location=location,

@@ -317,6 +317,7 @@ def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggesti
         ProviderSuggestion(
             label=practitioners[pk].display_name,
             url=practitioners[pk].get_absolute_url(),
+            npi=practitioners[pk].npi,
             detail=f"{places[location].city}, {places[location].state}"
             if location in places
             else "",

@@ -90,6 +90,7 @@ class ProviderResults:
 class ProviderSuggestion:
     label: str
     url: str
+    npi: str  # so API clients need not parse it out of the profile URL
     kind: str = "provider"
     detail: str = ""  # where they practise, e.g. "Austin, TX"
 

@@ -7,8 +7,9 @@
 Uses a throw-away SQLite file unless DATABASE_URL is set; then DATABASE_URL must name a
 "*_bench" scratch database, and the run uses "<name>_utilization_bench" next to it, dropped
 and created afresh. Seeds demo providers, writes a synthetic file for their NPIs (plus 5%
-NPIs the directory lacks) with `make_synthetic_utilization`, then runs `import_utilization` as an operator would, in a
-child process: first import, the same file again (unchanged), and a dry run. Prints rows/s
+NPIs the directory lacks) with `make_synthetic_utilization`, then runs `import_utilization`
+as an operator would, in a child process: first import, the same file again (unchanged),
+and a dry run. Prints rows/s
 for each, the floor (the same file only parsed by the csv module), and each import's time
 by phase and peak memory (what the command prints with -v 2). Asserts nothing.
 """

@@ -88,3 +88,40 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
+
+
+class NppesRecord(models.Model):
+    """What the NPPES importer last wrote for one NPI: the hash of the row it came from.
+
+    A row whose hash is unchanged is skipped without touching the directory, which makes a
+    re-import idempotent and several times faster than the first. `run` is the last run
+    that wrote or re-confirmed the NPI: the search index is refreshed for those.
+    """
+
+    npi = models.CharField("NPI", max_length=10, primary_key=True)
+    row_hash = models.BigIntegerField(_("row hash"))
+    entity = models.PositiveSmallIntegerField(
+        _("entity type"), null=True, help_text=_("1 individual, 2 organization, empty: unknown.")
+    )
+    deactivated = models.BooleanField(_("deactivated"), default=False)
+    as_of = models.DateField(
+        _("as of"), null=True, help_text=_("The latest date in the row: older rows never win.")
+    )
+    verified_on = models.DateField(
+        _("verified on"), null=True, help_text=_("Data date of the file that last confirmed it.")
+    )
+    # No constraint or index: deleting old runs must not touch millions of rows.
+    run = models.ForeignKey(
+        ImportRun,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("NPPES record")
+
+    def __str__(self) -> str:
+        return self.npi

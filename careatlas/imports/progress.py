@@ -4,6 +4,8 @@ import sys
 import time
 from typing import TextIO
 
+from django.core.management.base import OutputWrapper
+
 
 def _clock(seconds: float) -> str:
     seconds = max(0, int(seconds))
@@ -21,7 +23,7 @@ class Progress:
         self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.started = time.monotonic()
         self._drawn = 0.0
-        self._first_bytes: int | None = None
+        self._first: tuple[int, int] | None = None  # rows and bytes at the first update
 
     def update(self, rows: int, bytes_done: int, *, force: bool = False) -> None:
         if not self.enabled:
@@ -30,19 +32,27 @@ class Progress:
         if not force and now - self._drawn < 0.25:
             return
         self._drawn = now
-        if self._first_bytes is None:  # a resumed run starts part way through the file
-            self._first_bytes = bytes_done
+        if self._first is None:  # a resumed run starts part way through the file
+            self._first = (rows, bytes_done)
+            self.started = now
+            return
         elapsed = max(now - self.started, 1e-6)
+        rate = (rows - self._first[0]) / elapsed
+        speed = (bytes_done - self._first[1]) / elapsed
         share = min(1.0, bytes_done / self.total_bytes)
-        speed = (bytes_done - self._first_bytes) / elapsed
         left = (self.total_bytes - bytes_done) / speed if speed > 0 else 0
-        self.stream.write(
-            f"\r{self.label}: {rows:,} rows  {rows / elapsed:,.0f} rows/s  "
-            f"{share:6.1%}  ETA {_clock(left)}  "
+        self._write(
+            f"\r{self.label}: {rows:,} rows  {rate:,.0f} rows/s  {share:6.1%}  ETA {_clock(left)}  "
         )
-        self.stream.flush()
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+            self._write("\n")
+
+    def _write(self, text: str) -> None:
+        if isinstance(self.stream, OutputWrapper):
+            # A command's self.stderr would end each redraw with a new line.
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)
+        self.stream.flush()

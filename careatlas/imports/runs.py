@@ -97,10 +97,14 @@ class Quarantine:
         return count
 
 
-def finish_run(run: ImportRun, status: str, message: str = "") -> ImportRun:
+def finish_run(
+    run: ImportRun, status: str, message: str | None = None, *, notes: Iterable[str] = ()
+) -> ImportRun:
+    """Close a run. Without a message it keeps the one-line summary (with its duration)
+    followed by any notes."""
     run.status = status
-    run.message = message
     run.finished_at = timezone.now()
+    run.message = message if message is not None else " ".join([summary(run), *notes])
     run.save(update_fields=["status", "message", "finished_at"])
     return run
 

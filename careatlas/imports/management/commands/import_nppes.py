@@ -1,0 +1,120 @@
+"""manage.py import_nppes: the NPPES registry file (monthly full or weekly) into the directory."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+
+from careatlas.imports.files import WorkerStopped
+from careatlas.imports.nppes.importer import (
+    DEFAULT_BATCH_ROWS,
+    NppesImportError,
+    NppesOptions,
+    import_nppes,
+)
+from careatlas.imports.runs import DEFAULT_MAX_BAD_SHARE, bad_share, write_quarantine_csv
+
+
+def _day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(
+            f"--data-date must be a date such as 2025-06-08, not {value!r}"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an NPPES data file (npidata_pfile_*.csv, or the .zip as downloaded; monthly "
+        "full or weekly incremental, V2 layout). Re-running an interrupted import resumes it; "
+        "importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="npidata_pfile_YYYYMMDD-YYYYMMDD.csv or the NPPES .zip")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Validate and count what would change without writing to the directory.",
+        )
+        parser.add_argument(
+            "--data-date",
+            type=_day,
+            help="The day the file's data is from (YYYY-MM-DD), used as the verification "
+            "date. Default: the end date in the file name, else the latest Last Update Date.",
+        )
+        parser.add_argument(
+            "--max-bad-share",
+            type=float,
+            default=DEFAULT_MAX_BAD_SHARE,
+            help="Exit non-zero when more than this share of rows is quarantined "
+            "(default %(default)s); the good rows are imported either way.",
+        )
+        parser.add_argument(
+            "--quarantine-report", metavar="PATH", help="Also write the bad rows to this CSV."
+        )
+        parser.add_argument(
+            "--skip-taxonomy-check",
+            action="store_true",
+            help="Accept any well-formed taxonomy code (when the NUCC code set is not loaded).",
+        )
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="Rewrite every row, even those unchanged since the last import.",
+        )
+        parser.add_argument(
+            "--restart",
+            action="store_true",
+            help="Forget an interrupted run of this file and start again from the top.",
+        )
+        parser.add_argument(
+            "--batch-rows",
+            type=int,
+            default=DEFAULT_BATCH_ROWS,
+            help="Rows per transaction and checkpoint (default %(default)s).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        path = options["file"]
+        settings = NppesOptions(
+            dry_run=options["dry_run"],
+            data_date=options["data_date"],
+            skip_taxonomy_check=options["skip_taxonomy_check"],
+            refresh=options["refresh"],
+            restart=options["restart"],
+            batch_rows=options["batch_rows"],
+        )
+        try:
+            run = import_nppes(path, settings, progress_stream=self.stderr)
+        except NppesImportError as error:
+            raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            raise CommandError(
+                f"{path}: interrupted. Everything up to the last checkpoint is imported; "
+                "run the same command again to resume."
+            ) from None
+        except (DatabaseError, WorkerStopped) as error:
+            raise CommandError(
+                f"{path}: the import stopped ({type(error).__name__}: {error}). Everything up "
+                "to the last checkpoint is imported; run the same command again to resume."
+            ) from error
+        if options["quarantine_report"]:
+            write_quarantine_csv(run, options["quarantine_report"])
+        if options["verbosity"] > 0:
+            self.stdout.write(run.message)
+        if options["verbosity"] > 1:
+            seconds = run.checkpoint.get("seconds", {})
+            steps = ", ".join(f"{k} {v}" for k, v in seconds.get("index_steps", {}).items())
+            self.stdout.write(
+                f"Rows: {seconds.get('rows', 0)} s; search index: {seconds.get('index', 0)} s"
+                + (f" ({steps})" if steps else "")
+            )
+        share = bad_share(run)
+        if share > options["max_bad_share"]:
+            raise CommandError(
+                f"{path}: {run.quarantined:,} of {run.rows_read:,} rows ({share:.2%}) were "
+                f"quarantined, more than --max-bad-share {options['max_bad_share']:.2%}; the "
+                f"good rows were imported. See the quarantine report of import run {run.pk}."
+            )

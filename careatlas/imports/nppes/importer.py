@@ -1,0 +1,422 @@
+"""import_nppes: stream an NPPES file into the directory in batches, resumably.
+
+One transaction per batch holds everything the batch changed: the directory rows, the
+importer's record of each NPI's row hash, the quarantined rows and the run's checkpoint
+(the byte offset after the batch and its counts). A process killed at any point leaves the
+database at the end of its last committed batch, and the same command resumes from there.
+The search index is refreshed once at the end: in full after a large change, otherwise for
+the practitioners this run touched.
+"""
+
+import datetime
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TextIO
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from careatlas.imports.files import (
+    CsvSource,
+    SourceFileError,
+    describe_file,
+    fewer_collections,
+    items_from_worker,
+)
+from careatlas.imports.models import ImportKind, ImportRun, NppesRecord, RunStatus
+from careatlas.imports.nppes.layout import FILE_NAME_DATES
+from careatlas.imports.nppes.linking import link, link_all_for_merge
+from careatlas.imports.nppes.merge import Merger
+from careatlas.imports.nppes.reading import (
+    ZIP_MEMBER,
+    Batch,
+    ReadPlan,
+    read_batches,
+    read_batches_in_worker,
+)
+from careatlas.imports.nppes.rows import Record, check_header
+from careatlas.imports.nppes.staging import BatchTables, Known, known_records
+from careatlas.imports.progress import Progress
+from careatlas.imports.runs import (
+    COUNTERS,
+    Quarantine,
+    finish_run,
+    restart_run,
+    save_checkpoint,
+    start_run,
+)
+from careatlas.providers.models import (
+    Location,
+    Organization,
+    Practitioner,
+    PractitionerRole,
+    RoleSpecialty,
+    StateLicense,
+    TaxonomyCode,
+    Verification,
+)
+from careatlas.providers.models.roles import specialty_ids_by_nucc_code
+from careatlas.providers.services import directory_changed
+from careatlas.search.providers import reindex_practitioners
+from careatlas.search.providers.backends import BuildStats
+
+# The indexing module's own entry point (the interface's takes no arguments): it also
+# reports the time of each step.
+from careatlas.search.providers.indexing import rebuild_provider_index
+
+DEFAULT_BATCH_ROWS = 5_000
+READ_IN_WORKER_ABOVE = 50 * 1024 * 1024
+# Above this many touched practitioners one full index rebuild beats refreshing each.
+FULL_REINDEX_ABOVE = 20_000
+
+
+class NppesImportError(Exception):
+    """The file cannot be imported at all; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class NppesOptions:
+    dry_run: bool = False
+    data_date: datetime.date | None = None
+    skip_taxonomy_check: bool = False
+    refresh: bool = False  # rewrite unchanged rows too (repairs hand edits of NPPES facts)
+    restart: bool = False
+    batch_rows: int = DEFAULT_BATCH_ROWS
+    read_in_worker: bool | None = None  # None: for files over READ_IN_WORKER_ABOVE bytes
+
+    def identity(self) -> dict:
+        """The options that change what a run writes: a resumed run must have the same."""
+        return {
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+            "refresh": self.refresh,
+            "skip_taxonomy_check": self.skip_taxonomy_check,
+        }
+
+
+@dataclass
+class Tally:
+    counts: dict[str, int]
+    older: int = 0  # rows older than what an earlier file already gave
+    staged: list[tuple[Record, str]] = field(default_factory=list)
+
+
+def date_from_file_name(name: str) -> datetime.date | None:
+    """npidata_pfile_20050523-20250608.csv -> 2025-06-08 (the end of the period covered)."""
+    match = FILE_NAME_DATES.search(name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime.strptime(match.group(2), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def latest_update_date(path: Path) -> datetime.date | None:
+    """The latest Last Update Date in the file (a pass over it; only when nothing else
+    says what day the data is from)."""
+    latest = ""
+    with CsvSource(path, zip_member=ZIP_MEMBER) as source:
+        index = source.header.index("Last Update Date")
+        for _line, fields in source.rows():
+            if len(fields) > index:
+                value = fields[index]
+                if len(value) == 10:
+                    key = value[6:] + value[:2] + value[3:5]
+                    latest = max(latest, key)
+    return datetime.datetime.strptime(latest, "%Y%m%d").date() if latest else None
+
+
+def _classify(batch: Batch, tally: Tally, day: str, refresh: bool, quarantine) -> None:
+    """Sort a batch's records into what to write, against what is committed; count each
+    row once."""
+    counts = tally.counts
+    counts["unchanged"] += batch.unchanged
+    by_npi: dict[str, Record] = {}
+    for record in batch.records:
+        earlier = by_npi.get(record.npi)
+        if earlier is not None:
+            quarantine.add(
+                earlier.line,
+                f"NPI repeated on line {record.line}; that later row is imported",
+                record.npi,
+            )
+        by_npi[record.npi] = record
+    known: dict[str, Known] = known_records(list(by_npi))
+    staged = tally.staged = []
+    for npi, record in by_npi.items():
+        previous = known.get(npi)
+        if record.stub and (previous is None or previous.row_hash != record.row_hash):
+            # The reader saw this NPI's hash before an earlier row of the same file changed
+            # it (the NPI is listed twice); that earlier row stands.
+            quarantine.add(
+                record.line, "NPI listed again in this file; its earlier row is imported", npi
+            )
+            continue
+        if previous is None:
+            change = "new" if record.active else "deactivated"
+        elif previous.row_hash == record.row_hash and not refresh:
+            counts["unchanged"] += 1
+            if record.entity == 1 and record.active and previous.verified_on < day:
+                staged.append((record, "confirmed"))
+            continue
+        elif record.as_of and previous.as_of and record.as_of < previous.as_of:
+            counts["unchanged"] += 1
+            tally.older += 1
+            continue
+        elif previous.deactivated and record.active:
+            change = "reactivated"
+        elif record.active or previous.deactivated:
+            change = "updated"
+        else:
+            change = "deactivated"
+        counts["created" if change == "new" else change] += 1
+        staged.append((record, change))
+
+
+def _lookup(npis: list[str]) -> dict[str, tuple[int, str]]:
+    return {npi: (known.row_hash, known.verified_on) for npi, known in known_records(npis).items()}
+
+
+def _worker_database() -> dict | None:
+    """How the reading process connects to read hashes, or None if it cannot (an in-memory
+    SQLite database, as in tests, exists in this process only)."""
+    table = connection.ops.quote_name(NppesRecord._meta.db_table)
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        plain = {k: v for k, v in params.items() if isinstance(v, str | int) and v != ""}
+        return {"vendor": "postgresql", "table": table, "connect": plain}
+    name = str(connection.settings_dict["NAME"])
+    if connection.is_in_memory_db() or name.startswith("file:"):
+        return None
+    return {"vendor": "sqlite", "table": table, "connect": name}
+
+
+def _specialty_map() -> dict[str, int]:
+    """NUCC code -> our Specialty: the code set's mapping, else the content pack's list."""
+    mapping = specialty_ids_by_nucc_code()
+    mapping.update(TaxonomyCode.objects.exclude(specialty=None).values_list("code", "specialty_id"))
+    return mapping
+
+
+def _taxonomy_codes(options: NppesOptions) -> frozenset[str] | None:
+    if options.skip_taxonomy_check:
+        return None
+    codes = frozenset(TaxonomyCode.objects.values_list("code", flat=True))
+    if not codes:
+        raise NppesImportError(
+            "The NUCC taxonomy code set is not loaded, so taxonomy codes cannot be checked:"
+            " run `manage.py import_nucc FILE` first (or pass --skip-taxonomy-check)."
+        )
+    return codes
+
+
+def import_nppes(
+    path: str | Path, options: NppesOptions, *, progress_stream: TextIO | None = None
+) -> ImportRun:
+    """Import (or, dry, validate) one NPPES file; resumes an interrupted run of it."""
+    path = Path(path)
+    try:
+        described = describe_file(path)
+        with CsvSource(path, zip_member=ZIP_MEMBER) as source:
+            header, label, size = source.header, source.member_name, source.data_size
+    except SourceFileError as error:
+        raise NppesImportError(str(error)) from None
+    try:
+        check_header(header)
+    except ValueError as error:
+        raise NppesImportError(f"{path}: {error}") from None
+    codes = _taxonomy_codes(options)
+    run = start_run(
+        ImportKind.NPPES,
+        described,
+        options=options.identity(),
+        dry_run=options.dry_run,
+        data_date=options.data_date or date_from_file_name(label),
+    )
+    if options.restart and (run.resumed or run.checkpoint):
+        restart_run(run)
+    if run.data_date is None:
+        run.data_date = latest_update_date(path) or timezone.localdate()
+        run.save(update_fields=["data_date"])
+    plan = ReadPlan(
+        path=path,
+        offset=0,
+        line=0,
+        batch_rows=options.batch_rows,
+        taxonomy_codes=codes,
+        specialty_for_code=_specialty_map(),
+        day=run.data_date.isoformat(),
+        skip_unchanged=not options.refresh,
+    )
+    with _lean_connection(), fewer_collections():
+        _rows_phase(run, plan, label, size, options, progress_stream)
+        if not run.dry_run and run.phase != "done":
+            _index_phase(run)
+    status = RunStatus.VALIDATED if run.dry_run else RunStatus.COMPLETED
+    return finish_run(run, status, notes=_notes(run))
+
+
+@contextmanager
+def _lean_connection() -> Iterator[None]:
+    """SQLite: no memory-mapped reads while importing. Pages read through a mapping count
+    in the process's resident memory (up to the 256 MB the site's settings allow), which
+    an import promising to stay under 400 MB cannot spend; the page cache serves it as
+    well. The setting is restored afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        row = cursor.fetchone()
+    if row is None:  # an in-memory database has nothing to map
+        yield
+        return
+    previous = int(row[0])
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size = {previous}")
+
+
+def _notes(run: ImportRun) -> list[str]:
+    older = run.checkpoint.get("older", 0)
+    if not older:
+        return []
+    return [f"{older:,} rows were older than what an earlier file gave and were skipped."]
+
+
+def _rows_phase(
+    run: ImportRun,
+    plan: ReadPlan,
+    label: str,
+    size: int,
+    options: NppesOptions,
+    progress_stream: TextIO | None,
+) -> None:
+    checkpoint = dict(run.checkpoint)
+    if run.phase in ("index", "done"):
+        return
+    started = time.monotonic()
+    if checkpoint.get("offset"):
+        plan = replace(plan, offset=checkpoint["offset"], line=checkpoint["line"])
+    tally = Tally(counts={name: getattr(run, name) for name in COUNTERS})
+    tally.older = checkpoint.get("older", 0)
+    quarantine = Quarantine(run)
+    tables = None if run.dry_run else BatchTables()
+    day = run.data_date.isoformat()
+    merger = None if run.dry_run else Merger(run.data_date, run.pk, timezone.now())
+    progress = Progress(f"NPPES {label}", size, stream=progress_stream)
+    # A big file is read and parsed in a second process, in parallel with the writing.
+    in_worker = options.read_in_worker
+    if in_worker is None:
+        in_worker = size > READ_IN_WORKER_ABOVE
+    if in_worker:
+        plan = replace(plan, database=_worker_database())
+        batches = items_from_worker(read_batches_in_worker, plan)
+    else:
+        batches = read_batches(plan, _lookup if plan.skip_unchanged else None)
+    for batch in batches:
+        with transaction.atomic():
+            _relaxed_commit()
+            for line, npi, reason in batch.bad:
+                quarantine.add(line, reason, npi)
+            _classify(batch, tally, day, options.refresh, quarantine)
+            if merger is not None and tally.staged:
+                _write(tally.staged, tables, merger)
+            tally.counts["quarantined"] += quarantine.flush()
+            tally.counts["rows_read"] += batch.rows
+            checkpoint = {"offset": batch.offset, "line": batch.line, "older": tally.older}
+            save_checkpoint(run, checkpoint, phase="rows", **tally.counts)
+        progress.update(tally.counts["rows_read"], batch.offset)
+    progress.close()
+    seconds = {**run.checkpoint.get("seconds", {})}
+    seconds["rows"] = round(seconds.get("rows", 0) + time.monotonic() - started, 1)
+    save_checkpoint(
+        run, {**run.checkpoint, "seconds": seconds}, phase="rows" if run.dry_run else "index"
+    )
+
+
+def _relaxed_commit() -> None:
+    """PostgreSQL: this transaction's commit need not wait for its WAL to reach disk. A
+    server crash may then lose the last batches committed, but each batch carries its own
+    checkpoint, so the run resumes before them: nothing half-written, nothing skipped."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _write(staged: list[tuple[Record, str]], tables: BatchTables, merger: Merger) -> None:
+    link(staged)
+    try:
+        with transaction.atomic():
+            tables.write(staged)
+            result = merger.merge()
+    except IntegrityError:
+        # A location keyed "nppes:<NPI>" outlived the importer's record of that NPI (both
+        # deleted by hand, say): this batch goes through the merge that looks everything up.
+        link_all_for_merge(staged)
+        tables.write(staged)
+        result = merger.merge()
+    if result.delisted_licenses:
+        StateLicense.objects.filter(pk__in=result.delisted_licenses).delete()
+
+
+def touched_practitioners(run: ImportRun, limit: int) -> list[int]:
+    """Practitioners whose NPPES row this run wrote or re-confirmed, and those working at
+    the locations of organizations it wrote (at most limit + 1 ids)."""
+    qn = connection.ops.quote_name
+    record, practitioner, role, location, organization = (
+        qn(model._meta.db_table)
+        for model in (NppesRecord, Practitioner, PractitionerRole, Location, Organization)
+    )
+    sql = (
+        f"SELECT p.id FROM {record} n JOIN {practitioner} p ON p.npi = n.npi"  # noqa: S608
+        " WHERE n.run_id = %s AND (n.entity IS NULL OR n.entity = 1)"
+        f" UNION SELECT r.practitioner_id FROM {record} n"
+        f" JOIN {organization} o ON o.npi = n.npi AND NOT (o.npi = '')"
+        f" JOIN {location} l ON l.organization_id = o.id"
+        f" JOIN {role} r ON r.location_id = l.id"
+        " WHERE n.run_id = %s AND (n.entity IS NULL OR n.entity = 2) LIMIT %s"
+    )  # table names from model metadata, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk, run.pk, limit + 1])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _index_phase(run: ImportRun) -> None:
+    started = time.monotonic()
+    changed = run.created + run.updated + run.deactivated + run.reactivated
+    touched = touched_practitioners(run, FULL_REINDEX_ABOVE)
+    steps: dict[str, float] = {}
+    if touched:
+        if len(touched) > FULL_REINDEX_ABOVE:
+            if connection.vendor == "postgresql":
+                _analyze()
+            stats = BuildStats()
+            rebuild_provider_index(stats)
+            steps = {step: round(value, 1) for step, value in stats.seconds.items()}
+        else:
+            reindex_practitioners(touched)
+    if changed or touched:
+        directory_changed()
+    seconds = {
+        **run.checkpoint.get("seconds", {}),
+        "index": round(time.monotonic() - started, 1),
+        "index_steps": steps,
+    }
+    save_checkpoint(run, {**run.checkpoint, "seconds": seconds}, phase="done")
+
+
+def _analyze() -> None:
+    """Fresh statistics after a bulk load: the index build plans its joins on them."""
+    tables = (Practitioner, Organization, Location, PractitionerRole, RoleSpecialty)
+    tables += (StateLicense, Verification, NppesRecord)
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -1,0 +1,232 @@
+"""kill -9 at any point, run the same command again: the directory ends exactly as if the
+import had never been interrupted.
+
+The import runs in real subprocesses (`manage.py import_nppes`) against databases of their
+own, on the database this test session uses (SQLite files, or PostgreSQL databases
+careatlas_nppes_a and careatlas_nppes_b next to the test database).
+"""
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from careatlas.imports.nppes.synthetic import nucc_codes_from_csv, write_synthetic_nppes
+from tests.conftest import REPO
+
+POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+ROWS, BATCH = 6_000, 300
+
+# Every imported row by its natural keys (ids differ between databases: PostgreSQL hands
+# out sequence values that a rolled-back batch never uses).
+CHECKSUM_QUERIES = {
+    "practitioners": """
+        SELECT npi, prefix, first_name, middle_name, last_name, suffix, credentials, sex,
+               active, enumerated_on, registry_updated_on, deactivated_on, reactivated_on
+        FROM providers_practitioner ORDER BY npi""",
+    "organizations": """
+        SELECT npi, name, kind, active, enumerated_on, registry_updated_on, deactivated_on,
+               reactivated_on
+        FROM providers_organization ORDER BY npi""",
+    "locations": """
+        SELECT l.source_key, o.npi, l.name, l.line1, l.line2, l.city, l.state, l.zip_code,
+               l.latitude, l.longitude, l.phone
+        FROM providers_location l LEFT JOIN providers_organization o ON o.id = l.organization_id
+        ORDER BY l.source_key""",
+    "roles": """
+        SELECT p.npi, l.source_key, r.organization_id IS NULL, r.active
+        FROM providers_practitionerrole r JOIN providers_practitioner p ON p.id = r.practitioner_id
+        JOIN providers_location l ON l.id = r.location_id ORDER BY p.npi, l.source_key""",
+    "specialties": """
+        SELECT p.npi, s.code, s.is_primary, s.specialty_id
+        FROM providers_rolespecialty s JOIN providers_practitionerrole r ON r.id = s.role_id
+        JOIN providers_practitioner p ON p.id = r.practitioner_id ORDER BY p.npi, s.code""",
+    "licenses": """
+        SELECT p.npi, sl.state, sl.number, sl.status
+        FROM providers_statelicense sl JOIN providers_practitioner p ON p.id = sl.practitioner_id
+        ORDER BY p.npi, sl.state, sl.number""",
+    "verifications": """
+        SELECT v.fact, coalesce(p.npi, lp.npi), sl.state, sl.number, v.method, v.verified_by,
+               v.verified_on, v.disputed
+        FROM providers_verification v
+        LEFT JOIN providers_practitioner p ON p.id = v.practitioner_id
+        LEFT JOIN providers_statelicense sl ON sl.id = v.license_id
+        LEFT JOIN providers_practitioner lp ON lp.id = sl.practitioner_id
+        ORDER BY 1, 2, 3, 4""",
+    "records": """
+        SELECT npi, row_hash, entity, deactivated, as_of, verified_on
+        FROM imports_nppesrecord ORDER BY npi""",
+    "search index": """
+        SELECT p.npi, l.source_key, e.latitude, e.longitude, e.specialty_ids, e.verified_until
+        FROM search_provider_entry e JOIN providers_practitioner p ON p.id = e.practitioner_id
+        JOIN providers_location l ON l.id = e.location_id ORDER BY p.npi""",
+    "quarantine": """
+        SELECT q.line, q.identifier, q.reason FROM imports_quarantinedrow q
+        JOIN imports_importrun r ON r.id = q.run_id WHERE r.kind = 'nppes' ORDER BY q.line""",
+    "run": """
+        SELECT rows_read, created, updated, unchanged, deactivated, reactivated, quarantined,
+               status, data_date
+        FROM imports_importrun WHERE kind = 'nppes' ORDER BY id DESC LIMIT 1""",
+}
+
+
+class Database:
+    """A scratch database for subprocesses: its environment and a raw connection to read it."""
+
+    def __init__(self, name: str, folder: Path):
+        self.name = name
+        self.env = {
+            **os.environ,
+            "CAREATLAS_ENV": "test",
+            "DEBUG": "0",
+            "PYTHONPATH": str(REPO),
+        }
+        if POSTGRESQL:
+            url = settings.DATABASES["default"]
+            self.params = {
+                "host": url["HOST"] or "127.0.0.1",
+                "port": url["PORT"] or 5432,
+                "user": url["USER"],
+                "password": url["PASSWORD"],
+            }
+            self.env["DATABASE_URL"] = (
+                f"postgres://{url['USER']}@{self.params['host']}:{self.params['port']}/{name}"
+            )
+        else:
+            self.path = folder / f"{name}.sqlite3"
+            self.env.pop("DATABASE_URL", None)
+            self.env["SQLITE_PATH"] = str(self.path)
+
+    def manage(self, *args: str, **kwargs) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, str(REPO / "manage.py"), *args],
+            env=self.env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **kwargs,
+        )
+
+    def run(self, *args: str) -> str:
+        process = self.manage(*args)
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, f"manage.py {' '.join(args)} failed:\n{out}\n{err}"
+        return out
+
+    def query(self, sql: str) -> list[tuple]:
+        if POSTGRESQL:
+            import psycopg
+
+            with psycopg.connect(dbname=self.name, autocommit=True, **self.params) as db:
+                return db.execute(sql).fetchall()
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30) as db:
+            return db.execute(sql).fetchall()
+
+    def progress(self) -> tuple[int, str, str]:
+        rows = self.query(
+            "SELECT rows_read, phase, status FROM imports_importrun"
+            " WHERE kind = 'nppes' ORDER BY id DESC LIMIT 1"
+        )
+        return rows[0] if rows else (0, "", "")
+
+    def checksum(self) -> dict[str, str]:
+        return {
+            name: hashlib.sha256(repr(self.query(sql)).encode()).hexdigest()
+            for name, sql in CHECKSUM_QUERIES.items()
+        }
+
+
+def _create_postgresql(names: list[str], template: str) -> None:
+    import psycopg
+
+    url = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname="postgres",
+        host=url["HOST"] or "127.0.0.1",
+        port=url["PORT"] or 5432,
+        user=url["USER"],
+        autocommit=True,
+    ) as admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+
+@pytest.fixture
+def databases(tmp_path, shared_data) -> tuple[Database, Database]:
+    """Two migrated databases with the NUCC code set: a, to interrupt; b, the reference."""
+    template = Database("careatlas_nppes_template", tmp_path)
+    if POSTGRESQL:
+        _create_postgresql([template.name], "template0")
+    template.run("migrate", "--verbosity", "0")
+    template.run(
+        "shell",
+        "-c",
+        "from pathlib import Path; from tests.nppes_files import load_taxonomy;"
+        f" load_taxonomy(Path({str(shared_data)!r}))",
+    )
+    a, b = Database("careatlas_nppes_a", tmp_path), Database("careatlas_nppes_b", tmp_path)
+    if POSTGRESQL:
+        _create_postgresql([a.name, b.name], template.name)
+    else:
+        for copy in (a, b):
+            copy.path.write_bytes(template.path.read_bytes())
+    return a, b
+
+
+def _kill_when(
+    database: Database, args: list[str], ready, timeout: float = 120
+) -> tuple[int, str, str]:
+    """Start the import, SIGKILL it as soon as `ready(progress)` holds; the progress seen."""
+    process = database.manage("import_nppes", *args)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            state = database.progress()
+            if ready(state) or process.poll() is not None:
+                break
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.communicate(timeout=60)
+    return database.progress()
+
+
+def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
+    databases, tmp_path, shared_data
+):
+    a, b = databases
+    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+    synthetic = write_synthetic_nppes(
+        tmp_path / "npidata_pfile_20050523-20250608.csv", ROWS, 7, codes, bad_rows=4
+    )
+    args = [str(synthetic.path), "--batch-rows", str(BATCH)]
+
+    # Killed after its first checkpoints, again half way, and once more as soon as its
+    # rows are in (during the index refresh, if the poll sees it in time).
+    first = _kill_when(a, args, lambda state: state[0] >= 2 * BATCH)
+    assert 0 < first[0] < ROWS and first[2] == "running"
+    second = _kill_when(a, args, lambda state: state[0] >= ROWS // 2)
+    assert first[0] <= second[0] < ROWS and second[2] == "running"
+    third = _kill_when(a, args, lambda state: state[1] in ("index", "done"))
+    if third[2] == "running":
+        a.run("import_nppes", *args)
+    runs = a.query("SELECT resumed, status, message FROM imports_importrun WHERE kind = 'nppes'")
+    assert len(runs) == 1, runs  # one run, picked up again each time
+    resumed, status, message = runs[0]
+    assert resumed == (3 if third[2] == "running" else 2) and status == "completed"
+    assert f"{ROWS:,} rows imported" in message and "4 quarantined" in message
+
+    b.run("import_nppes", *args)
+
+    interrupted, clean = a.checksum(), b.checksum()
+    assert interrupted == clean
+    assert a.query("SELECT count(*) FROM search_provider_entry")[0][0] > ROWS // 2

@@ -1,13 +1,28 @@
 """NPPES files for tests: hand-written rows in the real 330-column layout, written as NPPES
-writes them (every field quoted, CRLF, Latin-1 unless told otherwise)."""
+writes them (every field quoted, CRLF, Latin-1 unless told otherwise), and the operator's
+side: running the command and looking at what it left."""
 
 import csv
 import datetime
+import io
 from pathlib import Path
 
+from django.core.management import call_command
+
+from careatlas.imports.models import ImportRun
 from careatlas.imports.nppes.layout import COLUMNS, HEADER, POSITION, taxonomy_columns
-from careatlas.providers.models import TaxonomyCode
+from careatlas.providers.models import (
+    Location,
+    Organization,
+    Practitioner,
+    PractitionerRole,
+    RoleSpecialty,
+    StateLicense,
+    TaxonomyCode,
+    Verification,
+)
 from careatlas.providers.npi import npi_check_digit
+from careatlas.search.providers import ProviderQuery, find_providers
 
 
 def npi(n: int) -> str:
@@ -144,3 +159,30 @@ def load_taxonomy(shared_data: Path) -> int:
         ]
     TaxonomyCode.objects.bulk_create(codes, ignore_conflicts=True)
     return len(codes)
+
+
+def run_import(path, *args: str) -> str:
+    out = io.StringIO()
+    call_command("import_nppes", str(path), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def last_run() -> ImportRun:
+    return ImportRun.objects.filter(kind="nppes").latest("started_at", "id")
+
+
+def found(text: str) -> list[str]:
+    return [hit.npi for hit in find_providers(ProviderQuery(text=text, page_size=50)).hits]
+
+
+def snapshot() -> dict:
+    """Every directory row the importer writes, with its last-modified time."""
+    return {
+        "practitioners": list(Practitioner.objects.order_by("npi").values()),
+        "organizations": list(Organization.objects.order_by("npi").values()),
+        "locations": list(Location.objects.order_by("source_key").values()),
+        "roles": list(PractitionerRole.objects.order_by("id").values()),
+        "specialties": list(RoleSpecialty.objects.order_by("id").values()),
+        "licenses": list(StateLicense.objects.order_by("id").values()),
+        "verifications": list(Verification.objects.order_by("id").values()),
+    }

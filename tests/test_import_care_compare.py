@@ -314,3 +314,10 @@ def test_restart_forgets_an_interrupted_run_and_reads_the_file_again(
     run = ImportRun.objects.get(kind="care_compare")
     assert run.status == RunStatus.COMPLETED and run.rows_read == 386
     assert "100 unchanged" in out  # the first batch was already in
+
+
+def test_names_in_capitals_keep_their_accents_when_made_readable():
+    from careatlas.imports.casing import person_name, place_name
+
+    assert person_name("JOSÉ PEÑA-ÁLVAREZ") == "José Peña-Álvarez"
+    assert place_name("HOSPITAL SAN JOSÉ") == "Hospital San José"

@@ -3,39 +3,37 @@ never corrupts what is there."""
 
 import csv
 import datetime
-import io
+import random
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
 from careatlas.imports.models import ImportRun, NppesRecord, QuarantinedRow, RunStatus
-from careatlas.imports.nppes.importer import NppesOptions, Tally, _classify, import_nppes
+from careatlas.imports.nppes.importer import NppesOptions, import_nppes
 from careatlas.imports.nppes.layout import POSITION
-from careatlas.imports.nppes.reading import ReadPlan, read_batches
+from careatlas.imports.nppes.rows import _npi_ok
 from careatlas.imports.nppes.synthetic import nucc_codes_from_csv, write_synthetic_nppes
-from careatlas.imports.runs import COUNTERS, Quarantine
 from careatlas.providers.models import (
     Location,
     Organization,
     Practitioner,
     PractitionerRole,
     RoleSpecialty,
-    StateLicense,
     TaxonomyCode,
     Verification,
 )
-from careatlas.search.providers import ProviderQuery, find_providers
+from careatlas.providers.npi import is_valid_npi, npi_check_digit
 from tests.nppes_files import (
-    deactivation,
+    found,
     individual,
+    last_run,
     load_taxonomy,
     npi,
     organization,
+    run_import,
     write_nppes,
 )
-from tests.provider_factories import PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 FILE_NAME = "npidata_pfile_20050523-20250608.csv"
@@ -50,33 +48,6 @@ def nucc(shared_data):
 def recent() -> datetime.date:
     """A data date young enough for verifications to count as current."""
     return timezone.localdate() - datetime.timedelta(days=10)
-
-
-def run_import(path, *args: str) -> str:
-    out = io.StringIO()
-    call_command("import_nppes", str(path), *args, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def last_run() -> ImportRun:
-    return ImportRun.objects.filter(kind="nppes").latest("started_at", "id")
-
-
-def found(text: str) -> list[str]:
-    return [hit.npi for hit in find_providers(ProviderQuery(text=text, page_size=50)).hits]
-
-
-def snapshot() -> dict:
-    """Every directory row the importer writes, with its last-modified time."""
-    return {
-        "practitioners": list(Practitioner.objects.order_by("npi").values()),
-        "organizations": list(Organization.objects.order_by("npi").values()),
-        "locations": list(Location.objects.order_by("source_key").values()),
-        "roles": list(PractitionerRole.objects.order_by("id").values()),
-        "specialties": list(RoleSpecialty.objects.order_by("id").values()),
-        "licenses": list(StateLicense.objects.order_by("id").values()),
-        "verifications": list(Verification.objects.order_by("id").values()),
-    }
 
 
 def test_an_individual_becomes_a_verified_practitioner_at_their_practice_address(
@@ -170,151 +141,6 @@ def test_latin1_and_utf8_accents_arrive_intact(tmp_path, nucc, patient):
     assert "José Peña" in page.content.decode()
 
 
-def test_importing_the_same_file_twice_changes_nothing(tmp_path, nucc):
-    rows = [individual(npi(n)) for n in range(10, 20)] + [organization(npi(20))]
-    rows.append(deactivation(npi(21), "2019-01-01"))
-    path = write_nppes(tmp_path, rows)
-    run_import(path)
-    before = snapshot()
-
-    summary = run_import(path)
-
-    assert "0 new, 0 updated, 12 unchanged, 0 deactivated" in summary
-    assert snapshot() == before  # not even a timestamp moved
-    first, second = ImportRun.objects.filter(kind="nppes").order_by("id")
-    assert first.file_sha256 == second.file_sha256 and second.unchanged == 12
-
-
-def test_a_later_file_updates_changed_facts_and_reverifies_the_rest(tmp_path, nucc):
-    moved, stayed = npi(30), npi(31)
-    june = write_nppes(tmp_path, [individual(moved), individual(stayed)], data_date="2025-06-08")
-    run_import(june)
-    (tmp_path / "july").mkdir()
-    july = write_nppes(
-        tmp_path / "july",
-        [
-            individual(
-                moved,
-                street="1 MAIN ST",
-                city="BOSTON",
-                state="MA",
-                zip_code="02108",
-                updated="2025-07-01",
-                taxonomies=(("204D00000X", "MA777", "MA", "Y"),),
-            ),
-            individual(stayed),
-        ],
-        data_date="2025-07-06",
-    )
-
-    summary = run_import(july)
-
-    assert "0 new, 1 updated, 1 unchanged" in summary
-    location = Location.objects.get(source_key=f"nppes:{moved}")
-    assert (location.city, location.state, location.zip_code) == ("Boston", "MA", "02108")
-    assert location.latitude == pytest.approx(42.36, abs=0.05)
-    assert Location.objects.filter(source_key__startswith="nppes:").count() == 2
-    # The license NPPES no longer lists is gone; the new one is verified on the new date.
-    licenses = StateLicense.objects.filter(practitioner__npi=moved)
-    assert list(licenses.values_list("state", "number")) == [("MA", "MA777")]
-    july_6 = datetime.date(2025, 7, 6)
-    assert Verification.objects.get(license__in=licenses).verified_on == july_6
-    # Unchanged facts were confirmed again by the newer file.
-    for number in (moved, stayed):
-        identity = Verification.objects.get(fact="identity", practitioner__npi=number)
-        assert identity.verified_on == july_6
-    assert NppesRecord.objects.get(npi=stayed).verified_on == july_6
-
-
-def test_an_older_file_never_overwrites_newer_registry_data(tmp_path, nucc):
-    number = npi(35)
-    (tmp_path / "new").mkdir()
-    newer = write_nppes(
-        tmp_path / "new",
-        [individual(number, city="BOSTON", state="MA", zip_code="02108", updated="2025-07-01")],
-        data_date="2025-07-06",
-    )
-    older = write_nppes(tmp_path, [individual(number, updated="2025-01-01")])
-    run_import(newer)
-
-    summary = run_import(older)
-
-    assert "1 unchanged" in summary and "older than what an earlier file gave" in summary
-    assert Location.objects.get(source_key=f"nppes:{number}").city == "Boston"
-
-
-def test_deactivation_hides_a_practitioner_and_reactivation_brings_them_back(
-    tmp_path, nucc, patient
-):
-    number = npi(40)
-    for folder in ("a", "b", "c"):
-        (tmp_path / folder).mkdir()
-    run_import(
-        write_nppes(tmp_path / "a", [individual(number, last="HIDEME")], data_date="2025-01-05")
-    )
-    assert found("hideme") == [number]
-    profile = Practitioner.objects.get(npi=number).get_absolute_url()
-
-    off = run_import(
-        write_nppes(tmp_path / "b", [deactivation(number, "2025-02-01")], data_date="2025-02-09")
-    )
-
-    practitioner = Practitioner.objects.get(npi=number)  # hidden, not deleted
-    assert "1 deactivated" in off
-    assert not practitioner.active and practitioner.deactivated_on == datetime.date(2025, 2, 1)
-    assert practitioner.last_name == "Hideme"  # the deactivation row carries no name
-    assert found("hideme") == []
-    assert patient.get(profile).status_code == 404
-
-    back = run_import(
-        write_nppes(
-            tmp_path / "c",
-            [
-                individual(
-                    number,
-                    last="HIDEME",
-                    deactivated="2025-02-01",
-                    reactivated="2025-03-01",
-                    updated="2025-03-01",
-                )
-            ],
-            data_date="2025-03-09",
-        )
-    )
-
-    practitioner.refresh_from_db()
-    assert "1 reactivated" in back
-    assert practitioner.active and practitioner.reactivated_on == datetime.date(2025, 3, 1)
-    assert found("hideme") == [number]
-    assert patient.get(profile).status_code == 200
-
-
-def test_an_editor_hiding_a_practitioner_outlasts_registry_updates(tmp_path, nucc):
-    number = npi(45)
-    run_import(write_nppes(tmp_path, [individual(number)]))
-    Practitioner.objects.filter(npi=number).update(active=False)
-    (tmp_path / "later").mkdir()
-    run_import(
-        write_nppes(
-            tmp_path / "later",
-            [individual(number, phone="2125559999", updated="2025-07-01")],
-            data_date="2025-07-06",
-        )
-    )
-    assert not Practitioner.objects.get(npi=number).active
-
-
-def test_a_practitioner_known_from_elsewhere_is_completed_not_duplicated(tmp_path, nucc):
-    number = npi(50)
-    PractitionerFactory(npi=number, first_name="Dana", last_name="Reyes", bio="Kept.")
-    run_import(write_nppes(tmp_path, [individual(number, first="DANA", last="REYES")]))
-
-    practitioner = Practitioner.objects.get(npi=number)
-    assert practitioner.bio == "Kept."
-    assert practitioner.roles.get().location.source_key == f"nppes:{number}"
-    assert practitioner.verifications.get(fact="identity").verified_by == "NPPES registry"
-
-
 def test_credentials_are_normalised(tmp_path, nucc):
     spellings = {npi(60): "D.O.", npi(61): "DO, MPH", npi(62): "m.d.", npi(63): "PT, DPT"}
     run_import(write_nppes(tmp_path, [individual(n, credential=c) for n, c in spellings.items()]))
@@ -335,9 +161,7 @@ def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, shared_data)
 
 def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, shared_data):
     codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(
-        tmp_path / "npidata_pfile_20050523-20250608.csv", 400, 9, codes, bad_rows=8
-    )
+    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 400, 9, codes, bad_rows=8)
     report = tmp_path / "bad.csv"
 
     with pytest.raises(CommandError, match=r"8 of 400 rows \(2\.00%\) were quarantined"):
@@ -428,9 +252,7 @@ def test_a_repeated_npi_keeps_the_later_row(tmp_path, nucc):
 
 def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, shared_data):
     codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(
-        tmp_path / "npidata_pfile_20050523-20250608.csv", 500, 3, codes, bad_rows=2
-    )
+    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 500, 3, codes, bad_rows=2)
     options = NppesOptions(batch_rows=120, read_in_worker=True)
 
     run = import_nppes(synthetic.path, options)
@@ -441,55 +263,10 @@ def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, sh
     assert practitioners == NppesRecord.objects.filter(entity=1).count()
 
 
-def test_registry_rows_left_behind_by_hand_are_taken_up_again(tmp_path, nucc):
-    """A practitioner deleted in the admin leaves the NPPES location; deleting the importer's
-    records too makes the NPI look new, and the import must still find that location."""
-    number = npi(96)
-    path = write_nppes(tmp_path, [individual(number)])
-    run_import(path)
-    location = Location.objects.get(source_key=f"nppes:{number}")
-    Practitioner.objects.filter(npi=number).delete()
-    NppesRecord.objects.all().delete()
-
-    assert "1 new" in run_import(path, "--restart")
-
-    practitioner = Practitioner.objects.get(npi=number)
-    assert practitioner.roles.get().location == location
-    assert Location.objects.filter(source_key__startswith="nppes:").count() == 1
-
-
-def test_refresh_rewrites_what_was_edited_by_hand(tmp_path, nucc):
-    number = npi(97)
-    path = write_nppes(tmp_path, [individual(number, first="DANA")])
-    run_import(path)
-    Practitioner.objects.filter(npi=number).update(first_name="Typo")
-
-    assert "1 unchanged" in run_import(path)
-    assert Practitioner.objects.get(npi=number).first_name == "Typo"
-    assert "1 updated" in run_import(path, "--refresh")
-    assert Practitioner.objects.get(npi=number).first_name == "Dana"
-
-
-def test_a_hash_read_before_an_earlier_row_changed_it_never_wins(tmp_path, nucc):
-    """The reading process may read a hash before the batch that changes it is committed
-    (an NPI listed twice): the importer checks again and keeps the earlier row."""
-    number = npi(98)
-    old = individual(number, last="OLDNAME")
-    run_import(write_nppes(tmp_path, [old]))
-    stale = {number: (NppesRecord.objects.get(npi=number).row_hash, "2000-01-01")}
-    (tmp_path / "new").mkdir()
-    path = write_nppes(tmp_path / "new", [individual(number, last="NEWNAME"), old])
-    plan = ReadPlan(path, 0, 0, 1, None, {}, day="2025-06-08")
-    first, second = read_batches(plan, lambda npis: stale)
-    assert not first.records[0].stub and second.records[0].stub
-    run = ImportRun.objects.create(kind="nppes", file_name="x", file_sha256="0", file_size=1)
-    quarantine = Quarantine(run)
-
-    tally = Tally(counts=dict.fromkeys(COUNTERS, 0))
-    NppesRecord.objects.filter(npi=number).update(row_hash=first.records[0].row_hash)
-    _classify(second, tally, "2025-06-08", False, quarantine)
-
-    assert tally.staged == [] and tally.counts["unchanged"] == 0
-    assert quarantine.pending[0].reason == (
-        "NPI listed again in this file; its earlier row is imported"
-    )
+def test_the_importers_fast_npi_check_agrees_with_the_directorys():
+    rng = random.Random(4)
+    candidates = [f"{rng.randrange(10**10):010d}" for _ in range(20_000)]
+    candidates += [n[:9] + npi_check_digit(n[:9]) for n in candidates[:5_000]]
+    candidates += ["123456789", "12345678901", "12345678a3", "１２３４５６７８９３", ""]
+    assert sum(map(is_valid_npi, candidates)) > 5_000
+    assert [_npi_ok(n) for n in candidates] == [is_valid_npi(n) for n in candidates]

@@ -44,7 +44,7 @@ def test_the_history_lists_each_run_with_its_counts_and_quarantine(
     assert page.status_code == 200
     assert "npidata_pfile_20050523-20250608.csv" in html
     assert "NPPES registry" in html and "Completed" in html
-    assert run.get_quarantine_url() in html and "1 rows (CSV)" in html
+    assert run.get_quarantine_url() in html and "1 row (CSV)" in html
     detail = operator.get(reverse("admin:imports_importrun_change", args=[run.pk]))
     assert run.file_sha256 in detail.content.decode()
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import quarantine_rows
@@ -60,10 +61,9 @@ class ImportRunAdmin(admin.ModelAdmin):
     def quarantine_link(self, run: ImportRun) -> str:
         if not run.quarantined:
             return "-"
+        label = ngettext("%(n)s row (CSV)", "%(n)s rows (CSV)", run.quarantined)
         return format_html(
-            '<a href="{}">{}</a>',
-            run.get_quarantine_url(),
-            _("%(n)s rows (CSV)") % {"n": run.quarantined},
+            '<a href="{}">{}</a>', run.get_quarantine_url(), label % {"n": run.quarantined}
         )
 
     def get_urls(self):

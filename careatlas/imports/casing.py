@@ -7,7 +7,8 @@ Dallas". Text already in mixed case is taken as written: someone typed it with c
 
 import re
 
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Any letter, not only ASCII: "JOSÉ PEÑA" -> "José Peña", not "JosÉ PeÑa".
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ROMAN = {"II", "III", "IV", "VI", "VII", "VIII"}
 # Short words that are English (or Spanish, common in US place names), so they are not
 # acronyms; everything else of three letters or fewer stays in capitals (UT, NYU, HCA, MH).

@@ -51,8 +51,9 @@ class Progress:
 
     def _write(self, text: str) -> None:
         if isinstance(self.stream, OutputWrapper):
-            # A command's self.stderr would end each redraw with a new line.
-            self.stream.write(text, ending="")
+            # A command's self.stderr would end each redraw with a new line, and colour it
+            # as an error.
+            self.stream.write(text, style_func=str, ending="")
         else:
             self.stream.write(text)
         self.stream.flush()

@@ -1,8 +1,8 @@
 """One NPPES row in, one validated record out (or the reason it was refused).
 
 This runs for every one of the file's ~9 million rows, so it does as little Python as it
-can: columns are picked by position with one itemgetter, and everything that repeats
-(dates, credentials, names, ZIP codes) is converted once and remembered.
+can: columns are picked by position with one itemgetter, what repeats (dates, credentials,
+names) is converted once and remembered, and a ZIP's centroid is one dict lookup.
 """
 
 import datetime
@@ -66,9 +66,9 @@ _DATE_FIELDS = (
 )
 _NUCC_CODE = re.compile(r"^[0-9A-Z]{9}X$")
 _SEPARATOR = "\x1f"
-# The data columns of a deactivated NPI's record, before its dates.
 ADDRESS_LINE1 = 8  # position of the practice address's first line in Record.values
 _NO_ADDRESS = ("", "", "", "", "", None, None, "")
+# The data columns of a deactivated NPI's record, before its dates.
 _NO_DETAILS = ("", "", "", "", "", "[]", "unknown", "", *_NO_ADDRESS)
 _DOUBLED = str.maketrans("0123456789", "0246813579")
 

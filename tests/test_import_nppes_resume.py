@@ -200,15 +200,20 @@ def _kill_when(
     return database.progress()
 
 
+def _import_args(folder: Path, shared_data: Path, *, seed: int, bad_rows: int) -> list[str]:
+    """A synthetic registry file, and the arguments that import it in small batches."""
+    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+    synthetic = write_synthetic_nppes(
+        folder / "npidata_pfile_20050523-20250608.csv", ROWS, seed, codes, bad_rows=bad_rows
+    )
+    return [str(synthetic.path), "--batch-rows", str(BATCH)]
+
+
 def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
     databases, tmp_path, shared_data
 ):
     a, b = databases
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(
-        tmp_path / "npidata_pfile_20050523-20250608.csv", ROWS, 7, codes, bad_rows=4
-    )
-    args = [str(synthetic.path), "--batch-rows", str(BATCH)]
+    args = _import_args(tmp_path, shared_data, seed=7, bad_rows=4)
 
     # Killed after its first checkpoints, again half way, and once more as soon as its
     # rows are in (during the index refresh, if the poll sees it in time).
@@ -230,3 +235,30 @@ def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
     interrupted, clean = a.checksum(), b.checksum()
     assert interrupted == clean
     assert a.query("SELECT count(*) FROM search_provider_entry")[0][0] > ROWS // 2
+
+
+_KEYS_AND_INDEXES = """
+    SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated::text
+    FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace
+    UNION ALL SELECT tablename, indexname, indexdef, '' FROM pg_indexes
+    WHERE schemaname = 'public' ORDER BY 1, 2"""
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="a bulk load sets things aside on PostgreSQL only")
+def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
+    databases, tmp_path, shared_data
+):
+    a, b = databases
+    args = _import_args(tmp_path, shared_data, seed=11, bad_rows=2)
+    schema = a.query(_KEYS_AND_INDEXES)
+
+    killed = _kill_when(a, [*args, "--bulk-load", "yes"], lambda state: state[0] >= ROWS // 2)
+
+    assert 0 < killed[0] < ROWS and killed[2] == "running"
+    missing = set(schema) - set(a.query(_KEYS_AND_INDEXES))
+    assert {"providers_practitionerrole", "providers_rolespecialty"} <= {m[0] for m in missing}
+    # Resumed as a bulk load (however it is told), it ends as if never interrupted.
+    a.run("import_nppes", *args, "--bulk-load", "no")
+    b.run("import_nppes", *args, "--bulk-load", "no")
+    assert a.query(_KEYS_AND_INDEXES) == schema == b.query(_KEYS_AND_INDEXES)
+    assert a.checksum() == b.checksum()

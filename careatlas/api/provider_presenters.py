@@ -5,6 +5,7 @@ label, value and badge as on the page; the API adds the verification record behi
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.urls import reverse
 from django.utils import timezone
@@ -46,12 +47,21 @@ FILTER_FIELDS = (
 )
 
 
-def _hit(hit: ProviderHit) -> dict:
+_SOME_NPI = "0000000000"
+
+
+def _detail_urls() -> Callable[[str], str]:
+    """NPI -> its API detail URL, with one URL reversal for a whole page of hits."""
+    before, after = api_url("provider_detail", npi=_SOME_NPI).split(_SOME_NPI)
+    return lambda npi: before + npi + after
+
+
+def _hit(hit: ProviderHit, detail_url: Callable[[str], str]) -> dict:
     return {
         "npi": hit.npi,
         "name": hit.name,
         "url": absolute(hit.url),
-        "api_url": api_url("provider_detail", npi=hit.npi),
+        "api_url": detail_url(hit.npi),
         "specialties": hit.specialties,
         "place": {
             "address": hit.address,
@@ -81,6 +91,7 @@ def search_data(form: ProviderSearchForm, results: ProviderResults, lang_query: 
 
     page, pages = results.page, results.pages
     near = form.resolved_location
+    detail_url = _detail_urls()
     previous = min(page - 1, pages)
     return {
         "total": results.total,
@@ -94,7 +105,7 @@ def search_data(form: ProviderSearchForm, results: ProviderResults, lang_query: 
         "radius_miles": results.query.radius_miles if near else None,
         "corrected_text": results.corrected_text or None,
         "notes": [str(note) for note in results.notes],
-        "results": [_hit(hit) for hit in results.hits],
+        "results": [_hit(hit, detail_url) for hit in results.hits],
         "links": {
             "self": link(),
             "next": link(page=page + 1) if page < pages else None,

@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from careatlas.core.memo import for_content_version
 from careatlas.procedures.models import Guide, Procedure, Specialty
 from careatlas.providers.geocoding import (
     distance_miles,
@@ -105,7 +106,7 @@ def nearest_zip(latitude: float, longitude: float) -> str | None:
 
 @dataclass(frozen=True)
 class Choices:
-    """What the selects offer, read once per request (a few small queries)."""
+    """What the selects offer (a few small queries, read once per content version)."""
 
     procedures: list[tuple[str, str, str]]  # (slug, title, specialty slug)
     specialties: list[tuple[str, str]]
@@ -113,6 +114,10 @@ class Choices:
 
     @classmethod
     def load(cls, language: str) -> "Choices":
+        return for_content_version(("search choices", language), lambda: cls._read(language))
+
+    @classmethod
+    def _read(cls, language: str) -> "Choices":
         titles = dict(
             Guide.objects.published()
             .pick_language(language)

@@ -19,6 +19,7 @@ from typing import TextIO
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from careatlas.imports import bulk_load
 from careatlas.imports.files import (
     CsvSource,
     SourceFileError,
@@ -67,10 +68,24 @@ from careatlas.search.providers.backends import BuildStats
 # reports the time of each step.
 from careatlas.search.providers.indexing import rebuild_provider_index
 
-DEFAULT_BATCH_ROWS = 5_000
+# Rows per transaction and checkpoint. SQLite holds its one write lock for a batch, so its
+# batches stay short (about a second); on PostgreSQL the site's readers and writers are not
+# blocked, and bigger batches spend less on running the merge's 40-odd statements per batch.
+BATCH_ROWS = {"sqlite": 5_000, "postgresql": 10_000}
 READ_IN_WORKER_ABOVE = 50 * 1024 * 1024
 # Above this many touched practitioners one full index rebuild beats refreshing each.
 FULL_REINDEX_ABOVE = 20_000
+# Every table the merge writes (what a bulk load sets aside is theirs).
+WRITTEN_TABLES = [
+    Practitioner,
+    Organization,
+    Location,
+    PractitionerRole,
+    RoleSpecialty,
+    StateLicense,
+    Verification,
+    NppesRecord,
+]
 
 
 class NppesImportError(Exception):
@@ -84,8 +99,11 @@ class NppesOptions:
     skip_taxonomy_check: bool = False
     refresh: bool = False  # rewrite unchanged rows too (repairs hand edits of NPPES facts)
     restart: bool = False
-    batch_rows: int = DEFAULT_BATCH_ROWS
+    batch_rows: int | None = None  # None: BATCH_ROWS for the database
     read_in_worker: bool | None = None  # None: for files over READ_IN_WORKER_ABOVE bytes
+    # Set foreign keys and indexes aside (PostgreSQL, careatlas.imports.bulk_load)? None:
+    # for a first load (no NPI imported yet) of a file over READ_IN_WORKER_ABOVE bytes.
+    bulk_load: bool | None = None
 
     def identity(self) -> dict:
         """The options that change what a run writes: a resumed run must have the same."""
@@ -237,7 +255,13 @@ def import_nppes(
         data_date=options.data_date or date_from_file_name(label),
     )
     if options.restart and (run.resumed or run.checkpoint):
+        _put_back(run)
         restart_run(run)
+    if not run.dry_run:
+        try:
+            bulk_load.put_back_others(run)
+        except bulk_load.PutBackError as error:
+            raise NppesImportError(str(error)) from None
     if run.data_date is None:
         run.data_date = latest_update_date(path) or timezone.localdate()
         run.save(update_fields=["data_date"])
@@ -245,7 +269,7 @@ def import_nppes(
         path=path,
         offset=0,
         line=0,
-        batch_rows=options.batch_rows,
+        batch_rows=options.batch_rows or BATCH_ROWS.get(connection.vendor, 5_000),
         taxonomy_codes=codes,
         specialty_for_code=_specialty_map(),
         day=run.data_date.isoformat(),
@@ -321,6 +345,8 @@ def _rows_phase(
         batches = items_from_worker(read_batches_in_worker, plan)
     else:
         batches = read_batches(plan, _lookup if plan.skip_unchanged else None)
+    if loads_in_bulk(run, size, options):
+        bulk_load.set_aside(run, WRITTEN_TABLES)
     for batch in batches:
         with transaction.atomic():
             _relaxed_commit()
@@ -331,15 +357,39 @@ def _rows_phase(
                 _write(tally.staged, tables, merger)
             tally.counts["quarantined"] += quarantine.flush()
             tally.counts["rows_read"] += batch.rows
-            checkpoint = {"offset": batch.offset, "line": batch.line, "older": tally.older}
+            checkpoint = {
+                **run.checkpoint,
+                "offset": batch.offset,
+                "line": batch.line,
+                "older": tally.older,
+            }
             save_checkpoint(run, checkpoint, phase="rows", **tally.counts)
         progress.update(tally.counts["rows_read"], batch.offset)
     progress.close()
+    _put_back(run)
     seconds = {**run.checkpoint.get("seconds", {})}
     seconds["rows"] = round(seconds.get("rows", 0) + time.monotonic() - started, 1)
     save_checkpoint(
         run, {**run.checkpoint, "seconds": seconds}, phase="rows" if run.dry_run else "index"
     )
+
+
+def loads_in_bulk(run: ImportRun, size: int, options: NppesOptions) -> bool:
+    """Whether this run sets foreign keys and indexes aside (careatlas.imports.bulk_load)."""
+    if run.dry_run or not bulk_load.supported() or run.checkpoint.get("offset"):
+        return False
+    if bulk_load.CHECKPOINT_KEY in run.checkpoint:
+        return False
+    if options.bulk_load is not None:
+        return options.bulk_load
+    return size > READ_IN_WORKER_ABOVE and not NppesRecord.objects.exists()
+
+
+def _put_back(run: ImportRun) -> None:
+    try:
+        bulk_load.put_back(run)
+    except bulk_load.PutBackError as error:
+        raise NppesImportError(str(error)) from None
 
 
 def _relaxed_commit() -> None:
@@ -392,10 +442,12 @@ def touched_practitioners(run: ImportRun, limit: int) -> list[int]:
 def _index_phase(run: ImportRun) -> None:
     started = time.monotonic()
     changed = run.created + run.updated + run.deactivated + run.reactivated
-    touched = touched_practitioners(run, FULL_REINDEX_ABOVE)
+    # Past the threshold already: no need to list who was touched (seconds at a million).
+    full = changed > FULL_REINDEX_ABOVE
+    touched = [] if full else touched_practitioners(run, FULL_REINDEX_ABOVE)
     steps: dict[str, float] = {}
-    if touched:
-        if len(touched) > FULL_REINDEX_ABOVE:
+    if full or touched:
+        if full or len(touched) > FULL_REINDEX_ABOVE:
             if connection.vendor == "postgresql":
                 _analyze()
             stats = BuildStats()

@@ -48,6 +48,20 @@ def _existing(model: type[models.Model], column: str, keys: list[str]) -> set[st
         return {key for (key,) in cursor.fetchall()}
 
 
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _sequence(cursor, table: str, column: str) -> str:
+    """The table's id sequence, looked up once per process (the catalog lookup costs more
+    than the nextval calls of a batch)."""
+    if (table, column) not in _SEQUENCES:
+        cursor.execute(
+            "SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(table), column]
+        )
+        _SEQUENCES[table, column] = cursor.fetchone()[0]
+    return _SEQUENCES[table, column]
+
+
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` unused primary keys of the model's table, in increasing order."""
     if count <= 0:
@@ -55,13 +69,7 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sequence is looked up once: per row, the lookup would cost more than
-            # nextval itself.
-            cursor.execute(
-                "SELECT pg_get_serial_sequence(%s, %s)",
-                [connection.ops.quote_name(table), model._meta.pk.column],
-            )
-            (sequence,) = cursor.fetchone()
+            sequence = _sequence(cursor, table, model._meta.pk.column)
             cursor.execute(
                 "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
             )

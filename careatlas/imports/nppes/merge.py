@@ -465,10 +465,16 @@ class Merger:
         )
 
     def _remember(self) -> None:
-        self._run(
+        # Rows inserted as new need no conflict handling, which costs per row (a batch that
+        # collided with unknown rows comes back with every row in merge mode).
+        remembered = (
             "INSERT INTO {nr} (npi, row_hash, entity, deactivated, as_of, verified_on, run_id)"
             " SELECT npi, row_hash, entity, NOT active, as_of, %(day)s, %(run)s FROM {b}"
-            " WHERE TRUE ON CONFLICT (npi) DO UPDATE SET row_hash = excluded.row_hash,"
+        )
+        self._run(remembered + " WHERE mode = 'insert'")
+        self._run(
+            remembered + " WHERE mode <> 'insert'"
+            " ON CONFLICT (npi) DO UPDATE SET row_hash = excluded.row_hash,"
             " entity = excluded.entity, deactivated = excluded.deactivated,"
             " as_of = excluded.as_of, verified_on = excluded.verified_on,"
             " run_id = excluded.run_id"

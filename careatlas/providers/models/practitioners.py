@@ -143,8 +143,9 @@ class LicenseStatus(models.TextChoices):
 
 
 class StateLicense(models.Model):
+    # No index of its own: the unique index below starts with it and serves its lookups.
     practitioner = models.ForeignKey(
-        Practitioner, on_delete=models.CASCADE, related_name="licenses"
+        Practitioner, on_delete=models.CASCADE, related_name="licenses", db_index=False
     )
     state = models.CharField(_("state"), max_length=2, choices=STATE_CHOICES)
     number = models.CharField(_("license number"), max_length=40)
@@ -180,8 +181,9 @@ class CertificationStatus(models.TextChoices):
 
 
 class BoardCertification(models.Model):
+    # No index of its own: the unique index below starts with it and serves its lookups.
     practitioner = models.ForeignKey(
-        Practitioner, on_delete=models.CASCADE, related_name="certifications"
+        Practitioner, on_delete=models.CASCADE, related_name="certifications", db_index=False
     )
     board = models.CharField(_("board"), max_length=200)
     specialty = models.CharField(_("certified in"), max_length=200)

@@ -50,7 +50,10 @@ class AcceptingPatients(models.TextChoices):
 class PractitionerRole(models.Model):
     """One practitioner at one location for one organization."""
 
-    practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="roles")
+    # No index of its own: the unique indexes below start with it and serve its lookups.
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="roles", db_index=False
+    )
     # Optional: NPPES lists an individual's practice address without an organization.
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="roles", null=True, blank=True
@@ -91,7 +94,10 @@ class PractitionerRole(models.Model):
 class RoleSpecialty(models.Model):
     """A NUCC taxonomy code of a role, and the Specialty of ours it maps to (if any)."""
 
-    role = models.ForeignKey(PractitionerRole, on_delete=models.CASCADE, related_name="specialties")
+    # No index of its own: code_once_per_role (role, code) serves lookups by role.
+    role = models.ForeignKey(
+        PractitionerRole, on_delete=models.CASCADE, related_name="specialties", db_index=False
+    )
     code = models.CharField(
         _("NUCC taxonomy code"), max_length=10, validators=[nucc_code_validator]
     )

@@ -14,6 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from careatlas.core.memo import for_content_version
 from careatlas.procedures.models import Procedure, Specialty
 from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import InsurancePlan, Location, Practitioner, Sex
@@ -181,10 +182,8 @@ def _hits(
     locations = Location.objects.only(
         "line1", "line2", "city", "state", "zip_code", "latitude", "longitude", "phone"
     ).in_bulk([r.location_id for r in rows])
-    specialty_names = dict(
-        Specialty.objects.filter(id__in={i for r in rows for i in r.specialty_ids}).values_list(
-            "id", "name"
-        )
+    specialty_names = for_content_version(
+        "specialty names", lambda: dict(Specialty.objects.values_list("id", "name"))
     )
     near = query.near
     hits = []

@@ -7,7 +7,7 @@ from django.db import DatabaseError
 
 from careatlas.imports.files import WorkerStopped
 from careatlas.imports.nppes.importer import (
-    DEFAULT_BATCH_ROWS,
+    BATCH_ROWS,
     NppesImportError,
     NppesOptions,
     import_nppes,
@@ -22,6 +22,9 @@ def _day(value: str) -> datetime.date:
         raise CommandError(
             f"--data-date must be a date such as 2025-06-08, not {value!r}"
         ) from None
+
+
+_BULK_LOAD = {"auto": None, "yes": True, "no": False}
 
 
 class Command(BaseCommand):
@@ -72,8 +75,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-rows",
             type=int,
-            default=DEFAULT_BATCH_ROWS,
-            help="Rows per transaction and checkpoint (default %(default)s).",
+            default=None,
+            help="Rows per transaction and checkpoint (default: "
+            + ", ".join(f"{rows:,} on {vendor}" for vendor, rows in BATCH_ROWS.items())
+            + ").",
+        )
+
+        parser.add_argument(
+            "--bulk-load",
+            choices=sorted(_BULK_LOAD),
+            default="auto",
+            help="PostgreSQL: drop the foreign keys and non-unique indexes of the tables the "
+            "import writes, and build them again (foreign keys checked) after the rows: much "
+            "faster for a big load. 'auto' (default): for a first import of a file over 50 MB.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -85,6 +99,7 @@ class Command(BaseCommand):
             refresh=options["refresh"],
             restart=options["restart"],
             batch_rows=options["batch_rows"],
+            bulk_load=_BULK_LOAD[options["bulk_load"]],
         )
         try:
             run = import_nppes(path, settings, progress_stream=self.stderr)

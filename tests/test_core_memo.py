@@ -1,0 +1,68 @@
+"""Search requests reuse the select choices and specialty names read for the current content
+version, and read them again once an editor's change bumps it."""
+
+import pytest
+from django.test import override_settings
+
+from careatlas.core import memo
+from careatlas.core import models as core_models
+from careatlas.core.models import SiteVersion
+from careatlas.procedures.models import Specialty
+from careatlas.providers.search_form import Choices
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    memo._entries.clear()
+    core_models._memo.clear()
+    yield
+    memo._entries.clear()
+    core_models._memo.clear()
+
+
+def _counting():
+    calls = []
+
+    def load():
+        calls.append(1)
+        return len(calls)
+
+    return calls, load
+
+
+@override_settings(SITE_VERSION_TTL_SECONDS=0)
+def test_without_a_version_memo_nothing_is_kept():
+    calls, load = _counting()
+    assert [memo.for_content_version("k", load) for _ in range(3)] == [1, 2, 3]
+
+
+@override_settings(SITE_VERSION_TTL_SECONDS=30)
+def test_kept_until_the_content_version_moves_or_the_entry_ages(monkeypatch):
+    calls, load = _counting()
+    assert memo.for_content_version("k", load) == memo.for_content_version("k", load) == 1
+    assert memo.for_content_version("other", load) == 2
+
+    SiteVersion.bump()
+    core_models._memo.clear()  # as when this process's version memo expires
+    assert memo.for_content_version("k", load) == 3
+
+    later = memo.time.monotonic() + memo.MAX_AGE_SECONDS + 1
+    monkeypatch.setattr(memo.time, "monotonic", lambda: later)
+    core_models._memo.clear()
+    assert memo.for_content_version("k", load) == 4
+
+
+@override_settings(SITE_VERSION_TTL_SECONDS=30)
+def test_the_search_choices_are_read_once_per_content_version(
+    django_assert_num_queries, content_pack
+):
+    first = Choices.load("en")
+    with django_assert_num_queries(0):
+        assert Choices.load("en") == first
+
+    Specialty.objects.create(slug="space-medicine", name="Space Medicine")
+    SiteVersion.bump()
+    core_models._memo.clear()
+    assert ("space-medicine", "Space Medicine") in Choices.load("en").specialties

@@ -237,14 +237,16 @@ def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
     assert a.query("SELECT count(*) FROM search_provider_entry")[0][0] > ROWS // 2
 
 
-_KEYS_AND_INDEXES = """
-    SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated::text
+_KEYS_AND_INDEXES = (
+    """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated::text
     FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace
     UNION ALL SELECT tablename, indexname, indexdef, '' FROM pg_indexes
     WHERE schemaname = 'public' ORDER BY 1, 2"""
+    if POSTGRESQL
+    else "SELECT tbl_name, name, sql, '' FROM sqlite_master WHERE type = 'index' ORDER BY 1, 2"
+)
 
 
-@pytest.mark.skipif(not POSTGRESQL, reason="a bulk load sets things aside on PostgreSQL only")
 def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
     databases, tmp_path, shared_data
 ):

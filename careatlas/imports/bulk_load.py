@@ -15,7 +15,15 @@ other run left aside. Indexes come back first. Foreign keys come back NOT VALID,
 rows are checked from that commit on, and are then validated. If a row written by hand
 meanwhile references nothing, validation fails with the key's name. The key still guards
 new rows, and running the import again retries the validation.
+
+SQLite cannot drop a foreign key, but a connection can stop checking them: the importing
+connection does so while the rows go in (the site's connections keep checking theirs) and
+then checks every row of the eight tables with PRAGMA foreign_key_check. Its non-unique
+indexes are dropped and built again as on PostgreSQL.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 
@@ -30,44 +38,88 @@ class PutBackError(Exception):
 
 
 def supported() -> bool:
-    return connection.vendor == "postgresql"
+    return connection.vendor in ("postgresql", "sqlite")
 
 
 def set_aside(run: ImportRun, written: list[type[models.Model]]) -> int:
-    """Drop the foreign keys and non-unique indexes of the tables a bulk load writes;
-    returns how many."""
+    """Drop the foreign keys and non-unique indexes of the tables a bulk load writes (on
+    SQLite, whose keys cannot be dropped, mark them for checking instead); returns how
+    many."""
     tables = [model._meta.db_table for model in written]
+    postgresql = connection.vendor == "postgresql"
+    qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        # Deferred checks still pending in this transaction would forbid ALTER TABLE.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT 'foreign key', c.conrelid::regclass::text, c.conname,"
-            " pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contype = 'f'"
-            " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%(tables)s::text[]) t)"
-            " UNION ALL SELECT 'index', i.tablename, i.indexname, i.indexdef"
-            " FROM pg_indexes i JOIN pg_index x ON x.indexrelid = to_regclass(i.indexname)"
-            " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%(tables)s)"
-            " AND NOT x.indisunique"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
-            " ORDER BY 1, 2, 3",
-            {"tables": tables},
-        )
-        saved = [
-            {"kind": kind, "table": table, "name": name, "definition": definition}
-            for kind, table, name, definition in cursor.fetchall()
-        ]
-        qn = connection.ops.quote_name
+        saved = _pg_items(cursor, tables) if postgresql else _sqlite_items(cursor, tables)
         for item in saved:
             if item["kind"] == "index":
                 cursor.execute(f"DROP INDEX {qn(item['name'])}")
-            else:
+            elif item["kind"] == "foreign key":
                 cursor.execute(f"ALTER TABLE {item['table']} DROP CONSTRAINT {qn(item['name'])}")
         save_checkpoint(run, {**run.checkpoint, CHECKPOINT_KEY: saved})
     return len(saved)
 
 
+def _item(kind: str, table: str, name: str, definition: str) -> dict:
+    return {"kind": kind, "table": table, "name": name, "definition": definition}
+
+
+def _pg_items(cursor, tables: list[str]) -> list[dict]:
+    # Deferred checks still pending in this transaction would forbid ALTER TABLE.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(
+        "SELECT 'foreign key', c.conrelid::regclass::text, c.conname,"
+        " pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contype = 'f'"
+        " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%(tables)s::text[]) t)"
+        " UNION ALL SELECT 'index', i.tablename, i.indexname, i.indexdef"
+        " FROM pg_indexes i JOIN pg_index x ON x.indexrelid = to_regclass(i.indexname)"
+        " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%(tables)s)"
+        " AND NOT x.indisunique"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+        " ORDER BY 1, 2, 3",
+        {"tables": tables},
+    )
+    return [_item(*row) for row in cursor.fetchall()]
+
+
+def _sqlite_items(cursor, tables: list[str]) -> list[dict]:
+    """Indexes made by CREATE INDEX without UNIQUE, and a "check" for each table with
+    foreign keys: SQLite cannot drop them, but the importing connection can stop checking
+    them row by row (see unchecked_keys) and check the lot afterwards."""
+    items = []
+    for table in tables:
+        cursor.execute(f"PRAGMA index_list({connection.ops.quote_name(table)})")
+        for _seq, name, unique, origin, _partial in cursor.fetchall():
+            if not unique and origin == "c":
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+                items.append(_item("index", table, name, cursor.fetchone()[0]))
+        cursor.execute(f"PRAGMA foreign_key_list({connection.ops.quote_name(table)})")
+        if cursor.fetchall():
+            items.append(_item("foreign key check", table, table, ""))
+    return items
+
+
+@contextmanager
+def unchecked_keys(run: ImportRun) -> Iterator[None]:
+    """SQLite: this connection stops checking foreign keys while a bulk load's rows go in
+    (other connections still check theirs); put_back checks every row afterwards. The
+    setting only takes outside a transaction, as here, between batches."""
+    relaxed = (
+        connection.vendor == "sqlite"
+        and CHECKPOINT_KEY in run.checkpoint
+        and connection.disable_constraint_checking()
+    )
+    try:
+        yield
+    finally:
+        if relaxed:
+            connection.enable_constraint_checking()
+
+
 def _present(cursor) -> tuple[set[str], dict[str, bool]]:
     """The schema's index names, and its foreign key names -> whether validated."""
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {name for (name,) in cursor.fetchall()}, {}
     cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
     indexes = {name for (name,) in cursor.fetchall()}
     cursor.execute(
@@ -85,7 +137,8 @@ def put_back(run: ImportRun) -> None:
         return
     qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         indexes, keys = _present(cursor)
         for item in saved:
             if item["kind"] == "index" and item["name"] not in indexes:
@@ -95,18 +148,8 @@ def put_back(run: ImportRun) -> None:
                     f"ALTER TABLE {item['table']} ADD CONSTRAINT {qn(item['name'])}"
                     f" {item['definition']} NOT VALID"
                 )
-    with connection.cursor() as cursor:
-        _indexes, keys = _present(cursor)
-    failed = []
-    for item in saved:
-        if item["kind"] != "foreign key" or keys.get(item["name"]):
-            continue
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                table, name = item["table"], qn(item["name"])
-                cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
-        except Exception as error:  # the database's message says which row
-            failed.append(f"{item['name']} on {item['table']} ({error})")
+    failed = [_validate(item) for item in saved if item["kind"] != "index"]
+    failed = [failure for failure in failed if failure]
     if failed:
         raise PutBackError(
             f"Foreign keys could not be validated after the bulk load: {'; '.join(failed)}."
@@ -114,6 +157,32 @@ def put_back(run: ImportRun) -> None:
             " the same import again to validate them."
         )
     save_checkpoint(run, {k: v for k, v in run.checkpoint.items() if k != CHECKPOINT_KEY})
+
+
+def _validate(item: dict) -> str:
+    """ "" if the item's rows reference what exists, else what is wrong."""
+    try:
+        with transaction.atomic():
+            if item["kind"] == "foreign key check":
+                connection.check_constraints(table_names=[item["table"]])
+                return ""
+            with connection.cursor() as cursor:
+                if not _key_validated(cursor, item["name"]):
+                    table, name = item["table"], connection.ops.quote_name(item["name"])
+                    cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+    except Exception as error:  # the database's message says which row
+        return f"{item['name']} on {item['table']} ({error})"
+    return ""
+
+
+def _key_validated(cursor, name: str) -> bool:
+    cursor.execute(
+        "SELECT convalidated FROM pg_constraint WHERE conname = %s"
+        " AND connamespace = current_schema()::regnamespace",
+        [name],
+    )
+    row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def put_back_others(run: ImportRun) -> None:

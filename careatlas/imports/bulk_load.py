@@ -148,7 +148,10 @@ def put_back(run: ImportRun) -> None:
                     f"ALTER TABLE {item['table']} ADD CONSTRAINT {qn(item['name'])}"
                     f" {item['definition']} NOT VALID"
                 )
-    failed = [_validate(item) for item in saved if item["kind"] != "index"]
+    # Keys already validated (by an earlier, interrupted put_back) are not checked again.
+    validated = {name for name, done in keys.items() if done}
+    checks = [item for item in saved if item["kind"] != "index" and item["name"] not in validated]
+    failed = [_validate(item) for item in checks]
     failed = [failure for failure in failed if failure]
     if failed:
         raise PutBackError(
@@ -160,29 +163,18 @@ def put_back(run: ImportRun) -> None:
 
 
 def _validate(item: dict) -> str:
-    """ "" if the item's rows reference what exists, else what is wrong."""
+    """Empty if the item's rows reference what exists, else what is wrong."""
     try:
         with transaction.atomic():
             if item["kind"] == "foreign key check":
                 connection.check_constraints(table_names=[item["table"]])
-                return ""
-            with connection.cursor() as cursor:
-                if not _key_validated(cursor, item["name"]):
-                    table, name = item["table"], connection.ops.quote_name(item["name"])
+            else:
+                table, name = item["table"], connection.ops.quote_name(item["name"])
+                with connection.cursor() as cursor:
                     cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
     except Exception as error:  # the database's message says which row
         return f"{item['name']} on {item['table']} ({error})"
     return ""
-
-
-def _key_validated(cursor, name: str) -> bool:
-    cursor.execute(
-        "SELECT convalidated FROM pg_constraint WHERE conname = %s"
-        " AND connamespace = current_schema()::regnamespace",
-        [name],
-    )
-    row = cursor.fetchone()
-    return bool(row and row[0])
 
 
 def put_back_others(run: ImportRun) -> None:

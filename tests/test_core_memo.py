@@ -66,3 +66,38 @@ def test_the_search_choices_are_read_once_per_content_version(
     SiteVersion.bump()
     core_models._memo.clear()
     assert ("space-medicine", "Space Medicine") in Choices.load("en").specialties
+
+
+@override_settings(SITE_VERSION_TTL_SECONDS=30)
+def test_a_specialty_added_in_the_admin_is_searchable_at_once(admin_client, patient, content_pack):
+    search = "/api/v1/providers?specialty=space-medicine"
+    assert patient.get(search).status_code == 400  # the choices are now remembered
+
+    response = admin_client.post(
+        "/admin/procedures/specialty/add/",
+        {"name": "Space Medicine", "slug": "space-medicine", "description": "", "nucc_codes": "[]"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+
+    assert patient.get(search).status_code == 200
+    filters = patient.get("/api/v1/providers/filters").json()
+    assert {"value": "space-medicine", "label": "Space Medicine"} in filters["specialty"]
+
+
+@override_settings(SITE_VERSION_TTL_SECONDS=30)
+def test_a_renamed_specialty_shows_in_the_search_selects_at_once(
+    admin_client, patient, content_pack
+):
+    from careatlas.procedures.models import Specialty
+
+    specialty = Specialty.objects.get(slug="osteopathic-medicine")
+    before = patient.get("/api/v1/providers/filters").json()["specialty"]
+    assert {"value": specialty.slug, "label": specialty.name} in before
+
+    response = admin_client.post(
+        f"/admin/procedures/specialty/{specialty.pk}/change/",
+        {"name": "Osteopathy", "slug": specialty.slug, "description": "", "nucc_codes": "[]"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    after = patient.get("/api/v1/providers/filters").json()["specialty"]
+    assert {"value": specialty.slug, "label": "Osteopathy"} in after

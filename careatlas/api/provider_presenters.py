@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from careatlas.api.links import absolute, api_url
+from careatlas.api.links import NAMESPACE, absolute, api_url
 from careatlas.api.registry_presenters import claims_data, registry_data
+from careatlas.core.reversing import reverser
 from careatlas.providers.models import (
     AcceptingPatients,
     AccessibilityFeature,
@@ -47,13 +48,10 @@ FILTER_FIELDS = (
 )
 
 
-_SOME_NPI = "0000000000"
-
-
 def _detail_urls() -> Callable[[str], str]:
     """NPI -> its API detail URL, with one URL reversal for a whole page of hits."""
-    before, after = api_url("provider_detail", npi=_SOME_NPI).split(_SOME_NPI)
-    return lambda npi: before + npi + after
+    url_for = reverser(f"{NAMESPACE}:provider_detail", "0000000000")
+    return lambda npi: absolute(url_for(npi))
 
 
 def _hit(hit: ProviderHit, detail_url: Callable[[str], str]) -> dict:

@@ -12,6 +12,7 @@ from operator import and_, or_
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from careatlas.core.memo import for_content_version
 from careatlas.fhir import params
 from careatlas.fhir.params import Criterion
 from careatlas.fhir.resources.common import fhir_base
@@ -115,25 +116,32 @@ def nucc_codes(criterion: Criterion) -> list[str] | None:
     return wanted
 
 
+def _filed_under() -> dict[str, frozenset[int]]:
+    """NUCC code -> our Specialty ids its roles are filed under in the search index."""
+    from careatlas.procedures.models import Specialty
+    from careatlas.providers.models import TaxonomyCode
+
+    filed: dict[str, set[int]] = {}
+    for pk, listed in Specialty.objects.order_by().values_list("id", "nucc_codes"):
+        for code in listed or ():
+            filed.setdefault(code, set()).add(pk)
+    mapped = TaxonomyCode.objects.filter(specialty__isnull=False).order_by()
+    for code, pk in mapped.values_list("code", "specialty_id"):
+        filed.setdefault(code, set()).add(pk)
+    return {code: frozenset(ids) for code, ids in filed.items()}
+
+
 def specialty_facets(criteria: list[Criterion]) -> set[int] | None:
     """Our Specialty ids that roles with the asked-for NUCC codes are filed under in the
     search index (through Specialty.nucc_codes or the imported TaxonomyCode mapping), or
     None when some code has no specialty and the index cannot narrow by it."""
-    from careatlas.procedures.models import Specialty
-    from careatlas.providers.models import TaxonomyCode
-
     narrowed = None
     for criterion in criteria:
         codes = nucc_codes(criterion) if criterion.name == "specialty" else None
         if not codes:
             continue
-        filed: dict[str, set[int]] = {}
-        for pk, listed in Specialty.objects.order_by().values_list("id", "nucc_codes"):
-            for code in listed or ():
-                filed.setdefault(code, set()).add(pk)
-        mapped = TaxonomyCode.objects.filter(code__in=codes, specialty__isnull=False)
-        for code, pk in mapped.values_list("code", "specialty_id"):
-            filed.setdefault(code, set()).add(pk)
+        # A thousand-odd codes at most, changed by editors and NUCC imports: read once.
+        filed = for_content_version("nucc codes filed under", _filed_under)
         if any(code not in filed for code in codes):
             continue
         found = set().union(*(filed[code] for code in codes))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from careatlas.core.admin_refresh import RefreshesSite
 from careatlas.procedures import services
 from careatlas.procedures.models import (
     Condition,
@@ -299,8 +300,16 @@ class ProcedureCodeInline(admin.TabularInline):
     extra = 1
 
 
+class RefreshesContent(RefreshesSite):
+    """Procedures, specialties, conditions and sources appear on every guide, in the search
+    selects and in the search index: an edit refreshes them at once, as a publish does."""
+
+    def refresh(self) -> None:
+        services.notify_content_changed()
+
+
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(RefreshesContent):
     form = ProcedureForm
     list_display = ["slug", "specialty"]
     list_filter = ["specialty"]
@@ -310,20 +319,20 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(RefreshesContent):
     list_display = ["key", "title", "publisher", "year", "pmid", "doi"]
     search_fields = ["key", "title", "authors", "pmid", "doi"]
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
+class SpecialtyAdmin(RefreshesContent):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(RefreshesContent):
     list_display = ["name", "slug", "specialty"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from careatlas.core.admin_refresh import RefreshesSite
 from careatlas.providers import services
 from careatlas.providers.models import (
     FACT_SUBJECTS,
@@ -92,19 +93,10 @@ class LocationForm(forms.ModelForm):
         ]
 
 
-class RefreshesProfiles(admin.ModelAdmin):
+class RefreshesProfiles(RefreshesSite):
     """Edits made here show on public profiles at once (the page cache is refreshed)."""
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.directory_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.directory_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
+    def refresh(self) -> None:
         services.directory_changed()
 
 

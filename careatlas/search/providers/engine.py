@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from careatlas.core.memo import for_content_version
+from careatlas.core.reversing import reverser
 from careatlas.procedures.models import Procedure, Specialty
 from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import InsurancePlan, Location, Practitioner, Sex
@@ -76,7 +77,12 @@ class Resolved:
 
 
 def _slug_id(model, slug: str) -> int | None:
-    return model.objects.filter(slug=slug).values_list("id", flat=True).first()
+    # A few hundred slugs per kind at most, edited at human pace (each edit moves the
+    # content version): read once, not on every search.
+    ids = for_content_version(
+        ("slug ids", model._meta.label), lambda: dict(model.objects.values_list("slug", "id"))
+    )
+    return ids.get(slug)
 
 
 def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolved:
@@ -166,9 +172,9 @@ def _radius(miles: float) -> float:
     return min(max(float(miles or 0), 0.1), float(max(RADIUS_CHOICES)))
 
 
-def _address(location: Location) -> str:
-    street = ", ".join(part for part in (location.line1, location.line2) if part)
-    return f"{street}, {location.city}, {location.state} {location.zip_code}"
+def _address(location: dict) -> str:
+    street = ", ".join(part for part in (location["line1"], location["line2"]) if part)
+    return f"{street}, {location['city']}, {location['state']} {location['zip_code']}"
 
 
 def _hits(
@@ -176,16 +182,26 @@ def _hits(
 ) -> list[ProviderHit]:
     # Shown whatever the order: the volume for the procedure searched, with its year.
     volumes = volumes_of([r.practitioner_id for r in rows], volume_procedure_id)
-    practitioners = Practitioner.objects.only(
-        "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
-    ).in_bulk([r.practitioner_id for r in rows])
-    locations = Location.objects.only(
-        "line1", "line2", "city", "state", "zip_code", "latitude", "longitude", "phone"
-    ).in_bulk([r.location_id for r in rows])
+    # Plain values, not model instances: a page is 20 of each and the names and addresses
+    # are all it needs (Practitioner(**values) for the name and slug rules on the model).
+    practitioners = {
+        values["id"]: Practitioner(**values)
+        for values in Practitioner.objects.filter(pk__in=[r.practitioner_id for r in rows]).values(
+            "id", "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
+        )
+    }
+    locations = {
+        values["id"]: values
+        for values in Location.objects.filter(pk__in=[r.location_id for r in rows]).values(
+            "id", "line1", "line2", "city", "state", "zip_code", "phone"
+        )
+    }
     specialty_names = for_content_version(
         "specialty names", lambda: dict(Specialty.objects.values_list("id", "name"))
     )
     near = query.near
+    # The profile URL of every hit from one reversal (see Practitioner.get_absolute_url).
+    profile_url = reverser("providers:profile", "0000000000", "sample-slug")
     hits = []
     for row in rows:
         practitioner = practitioners.get(row.practitioner_id)
@@ -198,15 +214,15 @@ def _hits(
                 practitioner_id=practitioner.pk,
                 npi=practitioner.npi,
                 name=practitioner.display_name,
-                url=practitioner.get_absolute_url(),
+                url=profile_url(practitioner.npi, practitioner.slug),
                 specialties=[specialty_names[i] for i in row.specialty_ids if i in specialty_names],
-                location_id=location.pk,
+                location_id=location["id"],
                 address=_address(location),
-                city=location.city,
-                state=location.state,
+                city=location["city"],
+                state=location["state"],
                 latitude=row.latitude,
                 longitude=row.longitude,
-                phone=location.phone,
+                phone=location["phone"],
                 distance_miles=(
                     distance_miles((near.latitude, near.longitude), point) if near else None
                 ),

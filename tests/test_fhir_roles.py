@@ -5,6 +5,7 @@ import pytest
 
 from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import Location, OfferedProcedure, Organization, Practitioner
+from careatlas.providers.services import directory_changed
 from careatlas.search.providers import reindex_practitioners
 from tests.fhir_client import entries, extension, fhir_get, ids, sub_extension
 from tests.provider_factories import LocationFactory, RoleFactory, add_specialty_code
@@ -239,6 +240,24 @@ def test_near_uses_the_current_index(patient, world):
         patient, f"/fhir/PractitionerRole?specialty={OSTEOPATHIC}&location.near={_near(2)}"
     )
     assert "farrow" in _who(world, bundle)
+
+
+def test_near_a_patient_a_code_is_told_apart_from_its_siblings(patient, world):
+    """Physical therapy files two NUCC codes under one specialty: a search for one of them
+    near a patient finds only the roles that have it, and a code added later once indexed."""
+    orthopedic_pt = "2251X0800X"
+    near = f"location.near={_near(25)}"
+    general = fhir_get(patient, f"/fhir/PractitionerRole?specialty={PHYSICAL_THERAPY}&{near}")
+    assert _who(world, general) == ["chen"]
+    assert (
+        fhir_get(patient, f"/fhir/PractitionerRole?specialty={orthopedic_pt}&{near}")["total"] == 0
+    )
+
+    add_specialty_code(_role(world.chen), orthopedic_pt, primary=False)
+    reindex_practitioners([world.chen.pk])
+    directory_changed()  # as an admin edit does: cached answers are retired
+    found = fhir_get(patient, f"/fhir/PractitionerRole?specialty={orthopedic_pt}&{near}")
+    assert _who(world, found) == ["chen"] and found["total"] == 1
 
 
 @pytest.mark.parametrize(

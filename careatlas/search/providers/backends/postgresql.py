@@ -26,7 +26,6 @@ from careatlas.search.providers.backends import (
     volume_terms,
 )
 from careatlas.search.providers.backends.postgresql_index import PostgreSQLIndexWriter
-from careatlas.search.providers.sources import directory_tables
 
 # The sphere earthdistance's <@> measures on (statute miles, its EARTH_RADIUS).
 EARTHDISTANCE_RADIUS_MILES = 3958.747
@@ -296,10 +295,7 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             terms.append("e.specialty_ids && %(facets)s::integer[]")
         if nucc_codes is not None:
             params["codes"] = sorted(nucc_codes)
-            terms.append(
-                f"EXISTS (SELECT 1 FROM {directory_tables().role_specialty} rs"  # noqa: S608
-                " WHERE rs.role_id = e.role_id AND rs.code = ANY(%(codes)s))"
-            )
+            terms.append("e.nucc_codes && %(codes)s::text[]")
         source = "FROM search_provider_entry e WHERE " + " AND ".join(terms)
         with connection.cursor() as cursor:
             cursor.execute(

@@ -189,6 +189,7 @@ class PostgreSQLIndexWriter:
                 where="x.status = %(license_active)s",
             ),
             "specialties": ids("spec", "specialty_id", t.role_specialty, "role_id"),
+            "codes": ids("codes", "code", t.role_specialty, "role_id"),
             "procedures": ids("proc", "procedure_id", t.offered_procedure, "role_id"),
             "plans": ids("plan", t.plan_column, t.plan_link, t.plan_role_column),
             "volume": Aggregate(
@@ -227,8 +228,8 @@ class PostgreSQLIndexWriter:
         sql = f"""
             INSERT INTO search_provider_entry (role_id, practitioner_id, location_id,
                 latitude, longitude, location, flags, sex, accessibility, verified_until,
-                certified_until, specialty_ids, procedure_ids, plan_ids, languages,
-                name_terms, name_ordinal, procedure_volume)
+                certified_until, specialty_ids, nucc_codes, procedure_ids, plan_ids,
+                languages, name_terms, name_ordinal, procedure_volume)
             SELECT r.id, p.id, l.id, l.latitude, l.longitude,
                 point(l.longitude, l.latitude),
                 (CASE WHEN r.accepting_new_patients = %(accepting)s THEN {ACCEPTING} ELSE 0 END)
@@ -241,7 +242,7 @@ class PostgreSQLIndexWriter:
                 CASE WHEN v.identity_until IS NULL OR v.license_until IS NULL THEN 0
                      ELSE least(v.identity_until, v.license_until) END,
                 {a["certified"]},
-                {a["specialties"]}, {a["procedures"]}, {a["plans"]},
+                {a["specialties"]}, {a["codes"]}, {a["procedures"]}, {a["plans"]},
                 CASE WHEN p.languages = '[]'::jsonb THEN '{{}}'::text[] ELSE
                     ARRAY(SELECT DISTINCT replace(lower(trim(j)), '-', '_')
                     FROM {json_list("p.languages")} j ORDER BY 1) END,

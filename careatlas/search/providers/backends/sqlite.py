@@ -29,7 +29,6 @@ from careatlas.search.providers.backends import (
     volume_terms,
 )
 from careatlas.search.providers.backends.sqlite_index import SQLiteIndexWriter
-from careatlas.search.providers.sources import directory_tables
 
 # Relative error the equirectangular distance may carry (measured worst case 2.8e-4).
 BAND = 1e-3
@@ -351,13 +350,11 @@ class SQLiteBackend(SQLiteIndexWriter):
                 facets.append(f"instr(e.specialty_ids, %(facet_{i})s) > 0")
             terms.append("(" + " OR ".join(facets) + ")")
         if nucc_codes is not None:
+            codes = []
             for i, code in enumerate(sorted(nucc_codes)):
-                params[f"code_{i}"] = code
-            wanted = ", ".join(f"%(code_{i})s" for i in range(len(nucc_codes)))
-            terms.append(
-                f"EXISTS (SELECT 1 FROM {directory_tables().role_specialty} rs"  # noqa: S608
-                f" WHERE rs.role_id = e.role_id AND rs.code IN ({wanted}))"
-            )
+                params[f"code_{i}"] = f" {code} "
+                codes.append(f"instr(e.nucc_codes, %(code_{i})s) > 0")
+            terms.append("(" + " OR ".join(codes) + ")")
         source = (
             "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
             " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"

@@ -164,8 +164,8 @@ class SQLiteIndexWriter:
         sql = f"""
             INSERT INTO search_provider_entry (role_id, practitioner_id, location_id,
                 latitude, longitude, flags, sex, accessibility, verified_until,
-                certified_until, specialty_ids, procedure_ids, plan_ids, languages,
-                name_words, name_ordinal, procedure_volume)
+                certified_until, specialty_ids, nucc_codes, procedure_ids, plan_ids,
+                languages, name_words, name_ordinal, procedure_volume)
             SELECT r.id, p.id, l.id, l.latitude, l.longitude,
                 (CASE WHEN r.accepting_new_patients = %(accepting)s THEN {ACCEPTING} ELSE 0 END)
                 | (CASE WHEN l.telehealth THEN {TELEHEALTH} ELSE 0 END)
@@ -187,6 +187,7 @@ class SQLiteIndexWriter:
                     FROM {t.certification} c
                     WHERE c.practitioner_id = p.id AND c.status = %(certification_active)s), 0),
                 {id_list("specialty_id", t.role_specialty, "role_id")},
+                {id_list("code", t.role_specialty, "role_id")},
                 {id_list("procedure_id", t.offered_procedure, "role_id")},
                 {id_list(t.plan_column, t.plan_link, t.plan_role_column)},
                 ' ' || coalesce(replace((SELECT group_concat(DISTINCT

@@ -182,8 +182,8 @@ def _hits(
 ) -> list[ProviderHit]:
     # Shown whatever the order: the volume for the procedure searched, with its year.
     volumes = volumes_of([r.practitioner_id for r in rows], volume_procedure_id)
-    # Plain values, not model instances: a page is 20 of each and the names and addresses
-    # are all it needs (Practitioner(**values) for the name and slug rules on the model).
+    # Read as values, cheaper than deferred-field instances; a practitioner is rebuilt
+    # unsaved from its values so the model's name and slug rules still apply.
     practitioners = {
         values["id"]: Practitioner(**values)
         for values in Practitioner.objects.filter(pk__in=[r.practitioner_id for r in rows]).values(

@@ -1,4 +1,4 @@
-"""A bulk load on PostgreSQL: set foreign keys and secondary indexes aside, then put them back.
+"""A bulk load: set foreign keys and secondary indexes aside, then put them back.
 
 PostgreSQL checks a foreign key once per inserted row (a lookup and a lock on the row it
 references) and updates every index of a table once per row. A first NPPES import inserts
@@ -11,8 +11,8 @@ per index and one join per key, about 20 s for all of them.
 Unique indexes stay: the merge relies on them. What is set aside is kept in the run's
 checkpoint, in the transaction that drops it, so a crash cannot lose it. A resumed run puts
 it back at the end of its rows, and an import started meanwhile first puts back what any
-other run left aside. Indexes come back first. Foreign keys come back NOT VALID, so new
-rows are checked from that commit on, and are then validated. If a row written by hand
+other run left aside. Foreign keys come back NOT VALID with the indexes, so new rows are
+checked from that commit on, and are then validated one by one. If a row written by hand
 meanwhile references nothing, validation fails with the key's name. The key still guards
 new rows, and running the import again retries the validation.
 
@@ -27,6 +27,7 @@ from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 
+from careatlas.core.catalogue import standalone_indexes
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import save_checkpoint
 
@@ -67,18 +68,15 @@ def _pg_items(cursor, tables: list[str]) -> list[dict]:
     # Deferred checks still pending in this transaction would forbid ALTER TABLE.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(
-        "SELECT 'foreign key', c.conrelid::regclass::text, c.conname,"
-        " pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contype = 'f'"
-        " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%(tables)s::text[]) t)"
-        " UNION ALL SELECT 'index', i.tablename, i.indexname, i.indexdef"
-        " FROM pg_indexes i JOIN pg_index x ON x.indexrelid = to_regclass(i.indexname)"
-        " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%(tables)s)"
-        " AND NOT x.indisunique"
-        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
-        " ORDER BY 1, 2, 3",
-        {"tables": tables},
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+        " FROM pg_constraint c WHERE c.contype = 'f'"
+        " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%s::text[]) t)"
+        " ORDER BY 1, 2",
+        [tables],
     )
-    return [_item(*row) for row in cursor.fetchall()]
+    keys = [_item("foreign key", *row) for row in cursor.fetchall()]
+    indexes = standalone_indexes(cursor, tables, unique=False)
+    return keys + [_item("index", *row) for row in indexes]
 
 
 def _sqlite_items(cursor, tables: list[str]) -> list[dict]:

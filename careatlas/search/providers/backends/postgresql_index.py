@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from careatlas.core.catalogue import standalone_indexes
 from careatlas.search.providers.backends import (
     ACCEPTING,
     ACCEPTING_CODE,
@@ -75,14 +76,8 @@ class PostgreSQLIndexWriter:
     def _set_aside_indexes(self, cursor) -> None:
         """Drop the rebuilt tables' secondary indexes (not those behind a constraint),
         keeping their definitions, as migrations made them, for _restore_indexes."""
-        cursor.execute(
-            "SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i"
-            " WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)"
-            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            [list(_REBUILT_TABLES)],
-        )
         self._set_aside: dict[str, list[str]] = {}
-        for table, name, definition in cursor.fetchall():
+        for table, name, definition in standalone_indexes(cursor, _REBUILT_TABLES, unique=True):
             self._set_aside.setdefault(table, []).append(definition)
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
 

@@ -3,9 +3,9 @@
 Every search request needs the select choices (procedures, specialties, insurance plans)
 and specialty names: a few small queries, whose building and reading cost more than the
 search itself on a quiet page. They change only when an editor changes content, which
-bumps the content version, so a process keeps what it read for that version. An entry
-also expires after MAX_AGE_SECONDS, for edits that do not bump the version (a new
-insurance plan in the admin, say). With SITE_VERSION_TTL_SECONDS = 0, as in tests, nothing
+bumps the content version, so a process keeps what it read for that version (admin edits
+and imports bump it). An entry also expires after MAX_AGE_SECONDS, for changes that do not
+(a row edited in the database by hand, say). With SITE_VERSION_TTL_SECONDS = 0, as in tests, nothing
 is memoised.
 """
 

@@ -101,7 +101,7 @@ class NppesOptions:
     restart: bool = False
     batch_rows: int | None = None  # None: BATCH_ROWS for the database
     read_in_worker: bool | None = None  # None: for files over READ_IN_WORKER_ABOVE bytes
-    # Set foreign keys and indexes aside (PostgreSQL, careatlas.imports.bulk_load)? None:
+    # Set foreign keys and indexes aside (careatlas.imports.bulk_load)? None:
     # for a first load (no NPI imported yet) of a file over READ_IN_WORKER_ABOVE bytes.
     bulk_load: bool | None = None
 

@@ -85,8 +85,9 @@ class Command(BaseCommand):
             "--bulk-load",
             choices=sorted(_BULK_LOAD),
             default="auto",
-            help="PostgreSQL: drop the foreign keys and non-unique indexes of the tables the "
-            "import writes, and build them again (foreign keys checked) after the rows: much "
+            help="Drop the non-unique indexes of the tables the import writes and set their "
+            "foreign keys aside (PostgreSQL drops them, SQLite stops checking them on the "
+            "importing connection), then build and check them again after the rows: much "
             "faster for a big load. 'auto' (default): for a first import of a file over 50 MB.",
         )
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from careatlas.procedures.structured_data import absolute, breadcrumb_list
 from careatlas.providers.models import (
     NUCC_ATTRIBUTION,
     Location,
@@ -143,7 +144,7 @@ def registry_record(page: ProfilePage) -> RegistryRecord:
         for place in page.places
         if place.role.organization and place.role.organization.pac_id
     )
-    hospitals = _by_name(page.practitioner.hospital_affiliations.filter(active=True))
+    hospitals = _by_name(page.practitioner.hospital_affiliations.public())
     codes = [s.code for place in page.places for s in place.role.specialties.all()]
     names = taxonomy_names(codes)
     provider_types = [(code, names[code]) for code in dict.fromkeys(codes) if code in names]
@@ -260,9 +261,11 @@ def _people(queryset, page_number: str | None, per_page: int) -> tuple[Page, lis
         "specialties",
         queryset=RoleSpecialty.objects.filter(is_primary=True).select_related("specialty"),
     )
-    roles = PractitionerRole.objects.filter(
-        practitioner__in=list(people.object_list), active=True
-    ).prefetch_related(primary)
+    roles = (
+        PractitionerRole.objects.public()
+        .filter(practitioner__in=list(people.object_list))
+        .prefetch_related(primary)
+    )
     kinds: dict[int, list[RoleSpecialty]] = {}
     for role in roles:
         kinds.setdefault(role.practitioner_id, []).extend(role.specialties.all())
@@ -335,8 +338,6 @@ def organization_page(
 
 def organization_graph(page: OrganizationPage, crumbs: list[tuple[str, str]]) -> dict:
     """schema.org JSON-LD: a Hospital or MedicalClinic node and the breadcrumbs."""
-    from careatlas.procedures.structured_data import absolute, breadcrumb_list
-
     organization = page.organization
     url = absolute(organization_url(organization))
     location = page.location

@@ -112,10 +112,6 @@ class Guide(models.Model):
         return reverse("procedures:guide_preview", args=[self.procedure.slug, self.language])
 
     @property
-    def is_public(self) -> bool:
-        return self.status == GuideStatus.PUBLISHED
-
-    @property
     def is_reviewed(self) -> bool:
         return bool(self.reviewer_name and self.reviewed_on)
 

@@ -131,20 +131,20 @@ class ReadOnlyApi:
         verdict = self.rate_limit().take(client_ip(request))
         if not verdict.allowed:
             return self.finish(self.rate_limited(verdict), verdict)
+        head = request.method == "HEAD"
         response = self.refusal(request)
         if response is None:
-            head = request.method == "HEAD"
             request.method = "GET"  # the views declare GET; HEAD is GET without a body
             version = SiteVersion.current().version
             digest = content_key(self.scope, version, request, by_language=self.answers_by_language)
             response = cached_render(digest, lambda: view(request, *args, **kwargs))
-            etag = response.get("ETag")
-            if etag and etag_matches(request, etag):
-                response = HttpResponseNotModified()
-                response["ETag"] = etag
-            elif head:
-                response["Content-Length"] = str(len(response.content))
-                response.content = b""
+        etag = response.get("ETag")
+        if etag and etag_matches(request, etag):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+        elif head:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
         return self.finish(response, verdict)
 
     def finish(self, response: HttpResponse, verdict: Verdict | None) -> HttpResponse:

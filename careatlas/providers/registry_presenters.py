@@ -309,10 +309,9 @@ def organization_page(
         source, known = str(CMS_HOSPITALS), bool(organization.hospital_type or location)
         people_label = _("Clinicians affiliated with this hospital")
     else:
-        people_qs = (
-            Practitioner.objects.public()
-            .filter(roles__organization=organization, roles__active=True)
-            .distinct()
+        working_here = PractitionerRole.objects.public().filter(organization=organization)
+        people_qs = Practitioner.objects.public().filter(
+            pk__in=working_here.values("practitioner_id")
         )
         facts = [(_("PECOS group PAC ID"), organization.pac_id)] if organization.pac_id else []
         source, known = str(CARE_COMPARE), True

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from careatlas.procedures.models import Guide, GuideRevision, StatRange
+from careatlas.procedures.revisions import record_revision
 from tests.factories import GuideFactory, SourceFactory, add_stat
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,6 @@ def test_every_save_keeps_a_revision_that_can_be_compared_and_restored(editor_cl
 def test_restore_brings_back_stats_and_sources(reviewer, editor_client):
     guide = GuideFactory(status="draft")
     add_stat(guide, "recovery", low=1, high=3, unit="days")
-    from careatlas.procedures.services import record_revision
-
     before = record_revision(guide, reviewer, "with stat")
     guide.stats.all().delete()
     guide.guide_sources.all().delete()
@@ -180,8 +179,6 @@ def test_editors_see_guides_past_their_review_date(editor_client):
 
 def test_revision_snapshots_are_not_duplicated_when_nothing_changed(reviewer):
     guide = GuideFactory()
-    from careatlas.procedures.services import record_revision
-
     assert record_revision(guide, reviewer) is not None
     assert record_revision(guide, reviewer) is None
     assert GuideRevision.objects.filter(guide=guide).count() == 1

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from careatlas.procedures import services
+from careatlas.procedures import revisions, services
 from tests.factories import GuideFactory, SourceFactory, add_faq, add_question, add_stat
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_reviewed_guide_says_who_reviewed_it_and_json_ld_agrees(patient, publish
     published_guide.reviewer_credentials = "DO"
     published_guide.reviewed_on = "2026-03-01"
     published_guide.save()
-    services.notify_content_changed()
+    revisions.notify_content_changed()
     html = _html(patient.get(published_guide.get_absolute_url()))
     assert "Medically reviewed by Dana Reyes, DO on" in html
     data = json.loads(re.search(r'ld\+json">(.*?)</script>', html, re.S).group(1))

@@ -8,8 +8,8 @@ from careatlas.api.errors import documented, openapi_extra
 from careatlas.api.language import LANG, Language
 from careatlas.api.organization_schemas import HospitalDetail, PracticeDetail
 from careatlas.api.registry_presenters import organization_detail
+from careatlas.providers.access import get_public_organization
 from careatlas.providers.models import OrganizationKind
-from careatlas.providers.organization_views import get_public_organization
 from careatlas.providers.registry_presenters import PEOPLE_PER_PAGE
 
 router = Router(tags=["Hospitals and practices"])

@@ -257,7 +257,7 @@ def _place(place: PlaceView, fact: _Facts) -> dict:
 
 
 def provider_detail(practitioner: Practitioner, today: datetime.date | None = None) -> dict:
-    """A practitioner loaded with `for_profile()`, as its profile page shows it, with its
+    """A practitioner loaded by `access.with_profile()`, as its profile page shows it, with its
     public-registry facts and Medicare claims."""
     today = today or timezone.localdate()
     page = profile_page(practitioner, today)

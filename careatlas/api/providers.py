@@ -15,7 +15,7 @@ from careatlas.api.provider_schemas import (
     ProviderSuggestionList,
     SearchFilters,
 )
-from careatlas.providers.profile_views import get_public_practitioner
+from careatlas.providers.access import get_public_practitioner
 from careatlas.providers.search_form import Choices, ProviderSearchForm
 from careatlas.search.providers import autocomplete_providers, find_providers
 

@@ -1,16 +1,14 @@
 """Server-side page cache and HTTP validators for anonymous GETs of public pages."""
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
-from django.utils.translation import get_language
 
+from careatlas.core.http import cached_render, content_key, etag_matches
 from careatlas.core.models import SiteVersion
 
 
@@ -32,28 +30,16 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
+        # The tag names the version, language and path, so a 304 needs no render at all.
         site = SiteVersion.current()
-        key_source = f"{site.version}|{get_language()}|{request.get_full_path()}"
-        digest = hashlib.sha256(key_source.encode()).hexdigest()[:32]
+        digest = content_key("page", site.version, request)
         etag = f'"{digest}"'
-        if etag in request.headers.get("If-None-Match", ""):
+        if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
-            cached = cache.get(f"page:{digest}")
-            if cached is not None:
-                body, content_type = cached
-                response = HttpResponse(body, content_type=content_type)
-            else:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming:
-                    return response
-                if hasattr(response, "render"):
-                    response.render()
-                cache.set(
-                    f"page:{digest}",
-                    (response.content, response["Content-Type"]),
-                    settings.PAGE_CACHE_SECONDS,
-                )
+            response = cached_render(digest, lambda: view(request, *args, **kwargs), etag)
+            if response.status_code != 200 or response.streaming:
+                return response
         response["ETag"] = etag
         response["Last-Modified"] = http_date(site.changed_at.timestamp())
         patch_cache_control(response, public=True, max_age=settings.BROWSER_CACHE_SECONDS)

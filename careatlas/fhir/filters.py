@@ -15,7 +15,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from careatlas.core.memo import for_content_version
 from careatlas.fhir import params
 from careatlas.fhir.params import Criterion
-from careatlas.fhir.resources.common import fhir_base
+from careatlas.fhir.resources.common import NUCC_SYSTEM, fhir_base
+from careatlas.procedures.models import Specialty
+from careatlas.providers.models import RoleSpecialty, TaxonomyCode
 
 Apply = Callable[[QuerySet, Criterion], QuerySet]
 STRING_MODIFIERS = ("exact", "contains")
@@ -90,7 +92,6 @@ def mapped_codes(system: str, meaning: dict[str, str], field: str) -> Apply:
 
 def specialty(role_field: str) -> Apply:
     """NUCC taxonomy codes of a role (RoleSpecialty.code), e.g. 207Q00000X."""
-    from careatlas.providers.models import RoleSpecialty
 
     def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
         wanted = nucc_codes(criterion)
@@ -104,8 +105,6 @@ def specialty(role_field: str) -> Apply:
 
 def nucc_codes(criterion: Criterion) -> list[str] | None:
     """The NUCC codes a specialty criterion asks for; None for "any code"."""
-    from careatlas.fhir.resources.common import NUCC_SYSTEM
-
     wanted = []
     for value in criterion.values:
         token = params.token(value)
@@ -118,9 +117,6 @@ def nucc_codes(criterion: Criterion) -> list[str] | None:
 
 def _filed_under() -> dict[str, frozenset[int]]:
     """NUCC code -> our Specialty ids its roles are filed under in the search index."""
-    from careatlas.procedures.models import Specialty
-    from careatlas.providers.models import TaxonomyCode
-
     filed: dict[str, set[int]] = {}
     for pk, listed in Specialty.objects.order_by().values_list("id", "nucc_codes"):
         for code in listed or ():

@@ -1,14 +1,12 @@
 """What the FHIR directory may show, and loading it with everything its presenters read.
 
-The rule is the public site's: active practitioners (PractitionerQuerySet.public) and their
-active roles, the locations those roles are at, and active organizations (which have their
-own pages). Nothing patient-related (reports, their contacts, who reviewed or verified
-what) is ever loaded. Every FHIR read, search, include and export starts from one of the
-`public_*` functions.
+The rule is the public site's: every FHIR read, search, include and export starts from a
+provider model's `.public()` QuerySet. Nothing patient-related (reports, their contacts,
+who reviewed or verified what) is ever loaded.
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from careatlas.procedures.models import Guide
 from careatlas.providers.models import (
@@ -77,29 +75,6 @@ _ROLE_FIELDS = (
 
 
 _ADDRESS_FIELDS = ("organization_id", "line1", "line2", "city", "state", "zip_code")
-
-
-def public_practitioners() -> QuerySet[Practitioner]:
-    return Practitioner.objects.public()
-
-
-def public_roles() -> QuerySet[PractitionerRole]:
-    listed = public_practitioners().filter(pk=OuterRef("practitioner_id"))
-    return PractitionerRole.objects.filter(Exists(listed), active=True)
-
-
-def public_locations() -> QuerySet[Location]:
-    return Location.objects.filter(Exists(public_roles().filter(location=OuterRef("pk"))))
-
-
-def public_organizations() -> QuerySet[Organization]:
-    # As providers.organization_views.get_public_organization: an active one is public.
-    return Organization.objects.filter(active=True)
-
-
-def public_services() -> QuerySet[OfferedProcedure]:
-    listed = public_roles().filter(pk=OuterRef("role_id"))
-    return OfferedProcedure.objects.filter(Exists(listed))
 
 
 def practitioners_for_fhir(queryset: QuerySet[Practitioner]) -> QuerySet[Practitioner]:

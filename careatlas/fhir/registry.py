@@ -12,7 +12,14 @@ from careatlas.fhir.resources.common import NPI_SYSTEM, PLAN_NET, careatlas_url
 from careatlas.fhir.resources.roles import CPT_SYSTEM, HCPCS_SYSTEM
 from careatlas.fhir.search import Geo, Include, Param, ResourceSearch, SearchRequest
 from careatlas.procedures.models import ProcedureCode
-from careatlas.providers.models import OfferedProcedure, OrganizationKind
+from careatlas.providers.models import (
+    Location,
+    OfferedProcedure,
+    Organization,
+    OrganizationKind,
+    Practitioner,
+    PractitionerRole,
+)
 from careatlas.search.providers import GeoPoint, roles_near
 
 LAST_UPDATED_DOC = (
@@ -33,29 +40,31 @@ def _by_pk(objects) -> list:
 
 def _practitioners_of(roles) -> list:
     wanted = {role.practitioner_id for role in roles}
-    found = queries.public_practitioners().filter(pk__in=wanted)
+    found = Practitioner.objects.public().filter(pk__in=wanted)
     return _by_pk(queries.practitioners_for_fhir(found))
 
 
 def _locations_of(roles) -> list:
     wanted = {role.location_id for role in roles}
-    return _by_pk(queries.locations_for_fhir(queries.public_locations().filter(pk__in=wanted)))
+    return _by_pk(queries.locations_for_fhir(Location.objects.public().filter(pk__in=wanted)))
 
 
 def _organizations_of(roles) -> list:
     wanted = {role.organization_id for role in roles if role.organization_id}
-    found = queries.public_organizations().filter(pk__in=wanted)
+    found = Organization.objects.public().filter(pk__in=wanted)
     return _by_pk(queries.organizations_for_fhir(found))
 
 
 def _services_of(roles) -> list:
-    found = queries.public_services().filter(role_id__in=[role.pk for role in roles])
+    found = OfferedProcedure.objects.public().filter(role_id__in=[role.pk for role in roles])
     return _by_pk(queries.services_for_fhir(found))
 
 
 def _roles_by(column: str):
     def fetch(objects) -> list:
-        found = queries.public_roles().filter(**{f"{column}__in": [obj.pk for obj in objects]})
+        found = PractitionerRole.objects.public().filter(
+            **{f"{column}__in": [obj.pk for obj in objects]}
+        )
         return _by_pk(queries.roles_for_fhir(found))
 
     return fetch
@@ -105,7 +114,7 @@ def _last_updated() -> Param:
 
 PRACTITIONER = ResourceSearch(
     resource_type="Practitioner",
-    public=queries.public_practitioners,
+    public=Practitioner.objects.public,
     load=queries.practitioners_for_fhir,
     by_id=lambda resource_id: Q(npi=resource_id),
     params=(
@@ -139,7 +148,7 @@ PRACTITIONER = ResourceSearch(
 
 PRACTITIONER_ROLE = ResourceSearch(
     resource_type="PractitionerRole",
-    public=queries.public_roles,
+    public=PractitionerRole.objects.public,
     load=queries.roles_for_fhir,
     by_id=_pk,
     params=(
@@ -217,7 +226,7 @@ PRACTITIONER_ROLE = ResourceSearch(
 
 LOCATION = ResourceSearch(
     resource_type="Location",
-    public=queries.public_locations,
+    public=Location.objects.public,
     load=queries.locations_for_fhir,
     by_id=_pk,
     params=(
@@ -263,7 +272,7 @@ LOCATION = ResourceSearch(
 
 ORGANIZATION = ResourceSearch(
     resource_type="Organization",
-    public=queries.public_organizations,
+    public=Organization.objects.public,
     load=queries.organizations_for_fhir,
     by_id=_pk,
     params=(
@@ -288,7 +297,7 @@ ORGANIZATION = ResourceSearch(
 
 HEALTHCARE_SERVICE = ResourceSearch(
     resource_type="HealthcareService",
-    public=queries.public_services,
+    public=OfferedProcedure.objects.public,
     load=queries.services_for_fhir,
     by_id=_pk,
     params=(

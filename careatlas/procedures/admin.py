@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.core.admin_refresh import RefreshesSite
-from careatlas.procedures import services
+from careatlas.procedures import revisions, services
 from careatlas.procedures.models import (
     Condition,
     FAQItem,
@@ -305,7 +305,7 @@ class RefreshesContent(RefreshesSite):
     selects and in the search index: an edit refreshes them at once, as a publish does."""
 
     def refresh(self) -> None:
-        services.notify_content_changed()
+        revisions.notify_content_changed()
 
 
 @admin.register(Procedure)

@@ -72,20 +72,6 @@ def citation(source: Source) -> str:
     return " ".join(p for p in parts if p)
 
 
-def source_identifiers(source: Source) -> list[tuple[str, str]]:
-    """(label, link) pairs for every identifier a source has."""
-    ids = []
-    if source.pmid:
-        ids.append((f"PMID {source.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{source.pmid}/"))
-    if source.pmcid:
-        ids.append((source.pmcid, f"https://pmc.ncbi.nlm.nih.gov/articles/{source.pmcid}/"))
-    if source.doi:
-        ids.append((f"doi:{source.doi}", f"https://doi.org/{source.doi}"))
-    if source.url and not ids:
-        ids.append((_("Link"), source.url))
-    return ids
-
-
 @dataclass
 class StatCard:
     kind: str

@@ -1,36 +1,17 @@
-"""Writes with side effects: workflow transitions, revisions, cache and index invalidation."""
+"""Guide workflow transitions: each records a revision and, when public, a content change."""
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from careatlas.core.models import SiteVersion
 from careatlas.procedures.models import Guide, GuideRevision, GuideStatus
-from careatlas.procedures.signals import content_changed
+from careatlas.procedures.pack.loader import apply_guide_doc, sources_by_key
+from careatlas.procedures.pack.text import parse_guide_text
+from careatlas.procedures.revisions import notify_content_changed, record_revision
 
 
 class WorkflowError(Exception):
     """A transition that is not allowed; the message says why, for the editor."""
-
-
-def notify_content_changed() -> None:
-    """Invalidate page caches everywhere and re-index search once the transaction commits."""
-    SiteVersion.bump()
-    transaction.on_commit(lambda: content_changed.send(sender=Guide))
-
-
-def record_revision(guide: Guide, user=None, comment: str = "") -> GuideRevision | None:
-    """Snapshot the guide unless it is identical to its latest snapshot."""
-    from careatlas.procedures.pack import guide_to_text
-
-    guide = Guide.objects.for_page().get(pk=guide.pk)
-    text = guide_to_text(guide)
-    latest = guide.revisions.order_by("-created_at", "-id").first()
-    if latest and latest.snapshot == text:
-        return None
-    return GuideRevision.objects.create(
-        guide=guide, created_by=user, comment=comment[:200], status=guide.status, snapshot=text
-    )
 
 
 def guide_edited(guide: Guide, user=None) -> None:
@@ -81,9 +62,6 @@ def unpublish(guide: Guide, user=None) -> None:
 @transaction.atomic
 def restore_revision(revision: GuideRevision, user=None) -> Guide:
     """Put a guide's content back as it was in `revision`; its workflow status is kept."""
-    from careatlas.procedures.pack.loader import apply_guide_doc, sources_by_key
-    from careatlas.procedures.pack.text import parse_guide_text
-
     guide = revision.guide
     doc = parse_guide_text(revision.snapshot, file=f"revision {revision.pk}")
     doc.fields["status"] = guide.status

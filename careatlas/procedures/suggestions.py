@@ -22,7 +22,8 @@ from careatlas.procedures.models import (
     StatSuggestion,
     SuggestionStatus,
 )
-from careatlas.procedures.services import WorkflowError, notify_content_changed, record_revision
+from careatlas.procedures.revisions import notify_content_changed, record_revision
+from careatlas.procedures.services import WorkflowError
 
 # How many code numbers the method note lists before "and N more" (the note has 300 chars).
 _CODES_SHOWN = 8

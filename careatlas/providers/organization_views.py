@@ -1,12 +1,13 @@
 """Public pages of hospitals (by CMS Certification Number) and group practices (by PAC ID)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.providers.access import get_public_organization
 from careatlas.providers.models import Organization, OrganizationKind
 from careatlas.providers.registry_presenters import (
     organization_graph,
@@ -14,14 +15,6 @@ from careatlas.providers.registry_presenters import (
     organization_slug,
     organization_url,
 )
-
-
-def get_public_organization(kind: str, **identity: str) -> Organization:
-    """The one way a request reaches an organization page: active ones of that kind, else 404."""
-    organization = Organization.objects.filter(kind=kind, active=True, **identity).first()
-    if organization is None:
-        raise Http404(_("No such organization is listed."))
-    return organization
 
 
 def _render(request: HttpRequest, organization: Organization, slug: str) -> HttpResponse:

@@ -295,7 +295,7 @@ def _place(role: PractitionerRole, badges: _Badges, nucc_names: dict[str, str]) 
 
 
 def profile_page(practitioner: Practitioner, today: datetime.date | None = None) -> ProfilePage:
-    """Everything the profile shows, from a practitioner loaded with `for_profile()`.
+    """Everything the profile shows, from a practitioner loaded by `access.with_profile()`.
 
     Costs two more queries: the verifications of every object on the page, and the
     "verified provider" rule (PractitionerQuerySet.verified, so it is written once).

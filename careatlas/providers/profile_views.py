@@ -1,7 +1,7 @@
 """Public provider profiles and the "report incorrect information" form."""
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from careatlas.core.caching import public_page
 from careatlas.core.ratelimit import RateLimit, client_ip
 from careatlas.providers import services
+from careatlas.providers.access import get_public_practitioner
 from careatlas.providers.claims_presenters import claims_evidence
 from careatlas.providers.forms import ReportForm
 from careatlas.providers.models import Practitioner
@@ -19,17 +20,6 @@ from careatlas.providers.presenters import profile_page
 from careatlas.providers.registry_presenters import registry_facts
 from careatlas.providers.search_page import location_markers, map_settings
 from careatlas.providers.structured_data import profile_graph
-
-
-def get_public_practitioner(npi: str, for_profile: bool = True) -> Practitioner:
-    """The one way a request reaches a practitioner: active ones only, else 404."""
-    queryset = Practitioner.objects.public()
-    if for_profile:
-        queryset = queryset.for_profile()
-    practitioner = queryset.filter(npi=npi).first()
-    if practitioner is None:
-        raise Http404(_("No provider with this NPI is listed."))
-    return practitioner
 
 
 def _report_limit() -> RateLimit:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from careatlas.procedures.structured_data import absolute, breadcrumb_list
 from careatlas.providers.models import (
     NUCC_ATTRIBUTION,
     Location,
@@ -143,7 +144,7 @@ def registry_record(page: ProfilePage) -> RegistryRecord:
         for place in page.places
         if place.role.organization and place.role.organization.pac_id
     )
-    hospitals = _by_name(page.practitioner.hospital_affiliations.filter(active=True))
+    hospitals = _by_name(page.practitioner.hospital_affiliations.public())
     codes = [s.code for place in page.places for s in place.role.specialties.all()]
     names = taxonomy_names(codes)
     provider_types = [(code, names[code]) for code in dict.fromkeys(codes) if code in names]
@@ -260,9 +261,11 @@ def _people(queryset, page_number: str | None, per_page: int) -> tuple[Page, lis
         "specialties",
         queryset=RoleSpecialty.objects.filter(is_primary=True).select_related("specialty"),
     )
-    roles = PractitionerRole.objects.filter(
-        practitioner__in=list(people.object_list), active=True
-    ).prefetch_related(primary)
+    roles = (
+        PractitionerRole.objects.public()
+        .filter(practitioner__in=list(people.object_list))
+        .prefetch_related(primary)
+    )
     kinds: dict[int, list[RoleSpecialty]] = {}
     for role in roles:
         kinds.setdefault(role.practitioner_id, []).extend(role.specialties.all())
@@ -306,10 +309,9 @@ def organization_page(
         source, known = str(CMS_HOSPITALS), bool(organization.hospital_type or location)
         people_label = _("Clinicians affiliated with this hospital")
     else:
-        people_qs = (
-            Practitioner.objects.public()
-            .filter(roles__organization=organization, roles__active=True)
-            .distinct()
+        working_here = PractitionerRole.objects.public().filter(organization=organization)
+        people_qs = Practitioner.objects.public().filter(
+            pk__in=working_here.values("practitioner_id")
         )
         facts = [(_("PECOS group PAC ID"), organization.pac_id)] if organization.pac_id else []
         source, known = str(CARE_COMPARE), True
@@ -335,8 +337,6 @@ def organization_page(
 
 def organization_graph(page: OrganizationPage, crumbs: list[tuple[str, str]]) -> dict:
     """schema.org JSON-LD: a Hospital or MedicalClinic node and the breadcrumbs."""
-    from careatlas.procedures.structured_data import absolute, breadcrumb_list
-
     organization = page.organization
     url = absolute(organization_url(organization))
     location = page.location

@@ -38,7 +38,8 @@ class OrganizationSitemap(Sitemap):
             kind=OrganizationKind.PRACTICE
         ) & ~Q(pac_id="")
         return (
-            Organization.objects.filter(with_page, active=True, is_demo=False)
+            Organization.objects.public()
+            .filter(with_page, is_demo=False)
             .only("kind", "name", "ccn", "pac_id", "updated_at")
             .order_by("pk")
         )

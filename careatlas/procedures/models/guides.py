@@ -2,14 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.procedures.models.sources import Source
 from careatlas.procedures.models.taxonomy import Procedure
-from careatlas.procedures.querysets import GuideQuerySet
 
 
 class GuideStatus(models.TextChoices):
@@ -34,6 +33,38 @@ class StatUnit(models.TextChoices):
     WEEKS = "weeks", _("weeks")
     MONTHS = "months", _("months")
     PER_YEAR = "per_year", _("procedures per year")
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self) -> "GuideQuerySet":
+        return self.filter(status="published")
+
+    def in_language(self, language: str) -> "GuideQuerySet":
+        return self.filter(language=language)
+
+    def review_overdue(self, today=None) -> "GuideQuerySet":
+        return self.filter(next_review_due__lt=today or timezone.localdate())
+
+    def for_page(self) -> "GuideQuerySet":
+        """Everything a guide page shows, in a fixed, small number of queries."""
+        return self.select_related("procedure__specialty").prefetch_related(
+            Prefetch("stats", queryset=StatRange.objects.select_related("source")),
+            "questions",
+            "faq",
+            Prefetch("guide_sources", queryset=GuideSource.objects.select_related("source")),
+            "procedure__codes",
+        )
+
+    def pick_language(self, language: str) -> "GuideQuerySet":
+        """Guides in `language` where they exist, else in the site's default language."""
+        default = settings.LANGUAGE_CODE
+        if language == default:
+            return self.filter(language=default)
+        have = self.filter(language=language).values("procedure_id")
+        return self.filter(
+            models.Q(language=language)
+            | (models.Q(language=default) & ~models.Q(procedure_id__in=have))
+        )
 
 
 class Guide(models.Model):
@@ -110,10 +141,6 @@ class Guide(models.Model):
 
     def get_preview_url(self) -> str:
         return reverse("procedures:guide_preview", args=[self.procedure.slug, self.language])
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == GuideStatus.PUBLISHED
 
     @property
     def is_reviewed(self) -> bool:

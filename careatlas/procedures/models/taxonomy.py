@@ -5,8 +5,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from careatlas.procedures.querysets import ConditionQuerySet, SpecialtyQuerySet
-
 nucc_code_validator = RegexValidator(
     r"^[0-9A-Z]{9}X$", _("A NUCC taxonomy code has ten characters ending in X.")
 )
@@ -14,6 +12,16 @@ procedure_code_validator = RegexValidator(
     r"^[0-9A-Z]\d{3}[0-9A-Z]$",
     _("Enter a five-character HCPCS/CPT code number only, never its descriptor."),
 )
+
+
+class SpecialtyQuerySet(models.QuerySet):
+    def with_published_guides(self) -> "SpecialtyQuerySet":
+        return self.filter(procedures__guides__status="published").distinct()
+
+
+class ConditionQuerySet(models.QuerySet):
+    def with_published_guides(self) -> "ConditionQuerySet":
+        return self.filter(procedures__guides__status="published").distinct()
 
 
 class Specialty(models.Model):

@@ -23,6 +23,7 @@ from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.lists import read_conditions, read_sources, read_specialties
 from careatlas.procedures.pack.svg import read_illustration
 from careatlas.procedures.pack.text import PROSE_FIELDS, GuideDoc, guide_to_text, parse_guide_text
+from careatlas.procedures.revisions import notify_content_changed, record_revision
 
 
 @dataclass
@@ -213,8 +214,6 @@ def _load_guide(doc: GuideDoc, report: LoadReport) -> None:
 
 
 def _record(procedure: Procedure, doc: GuideDoc) -> None:
-    from careatlas.procedures.services import record_revision
-
     guide = Guide.objects.get(procedure=procedure, language=doc.language)
     record_revision(guide, None, f"Loaded from {doc.file}")
 
@@ -222,8 +221,6 @@ def _record(procedure: Procedure, doc: GuideDoc) -> None:
 @transaction.atomic
 def load_pack(content_dir: Path) -> LoadReport:
     """Validate every file first, then write everything in one transaction."""
-    from careatlas.procedures.services import notify_content_changed
-
     content_dir = Path(content_dir)
     specialties = read_specialties(content_dir)
     conditions = read_conditions(content_dir)

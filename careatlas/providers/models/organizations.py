@@ -5,10 +5,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.providers.models.practitioners import STATE_CHOICES
+from careatlas.providers.models.roles import PractitionerRole
 from careatlas.providers.npi import validate_npi
 
 zip_code_validator = RegexValidator(
@@ -82,6 +84,12 @@ class OrganizationKind(models.TextChoices):
     HOSPITAL = "hospital", _("Hospital")
 
 
+class OrganizationQuerySet(models.QuerySet):
+    def public(self) -> "OrganizationQuerySet":
+        """Organizations with a public page, API answer and FHIR resource: the active ones."""
+        return self.filter(active=True)
+
+
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
@@ -111,6 +119,8 @@ class Organization(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("organization")
@@ -130,6 +140,13 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LocationQuerySet(models.QuerySet):
+    def public(self) -> "LocationQuerySet":
+        """Places where a public role is: what FHIR lists as Location resources."""
+        roles = PractitionerRole.objects.public().filter(location=OuterRef("pk"))
+        return self.filter(Exists(roles))
 
 
 class Location(models.Model):
@@ -173,6 +190,8 @@ class Location(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["state", "city", "line1", "id"]

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from careatlas.providers.credentials import normalise_credentials
 from careatlas.providers.geocoding import STATE_NAMES
+from careatlas.providers.models.verification import Fact, Verification
 from careatlas.providers.npi import validate_npi
-from careatlas.providers.querysets import PractitionerQuerySet
 
 STATE_CHOICES = sorted(STATE_NAMES.items(), key=lambda item: item[1])
 # CSP allows images from our own origin only, and patients' browsers make no third-party
@@ -37,6 +37,31 @@ class MedicareAssignment(models.TextChoices):
     ACCEPTS = "Y", _("Accepts Medicare assignment")
     MAY_ACCEPT = "M", _("May accept Medicare assignment")
     UNKNOWN = "", _("Not known")
+
+
+class PractitionerQuerySet(models.QuerySet):
+    def active(self) -> "PractitionerQuerySet":
+        return self.filter(active=True)
+
+    def public(self) -> "PractitionerQuerySet":
+        """Who may appear on public pages, in the API, FHIR, sitemaps and the search index."""
+        return self.active()
+
+    def demo(self) -> "PractitionerQuerySet":
+        return self.filter(is_demo=True)
+
+    def verified(self, today: datetime.date | None = None) -> "PractitionerQuerySet":
+        """Identity and an active license both verified, current and undisputed."""
+        today = today or timezone.localdate()
+        current = Verification.objects.current(today)
+        identity = current.filter(fact=Fact.IDENTITY, practitioner=OuterRef("pk"))
+        license_ = current.filter(
+            Q(license__expires_on__isnull=True) | Q(license__expires_on__gte=today),
+            fact=Fact.LICENSE,
+            license__practitioner=OuterRef("pk"),
+            license__status=LicenseStatus.ACTIVE,
+        )
+        return self.filter(Exists(identity), Exists(license_))
 
 
 class Practitioner(models.Model):

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.providers.fields import EncryptedTextField
 from careatlas.providers.models.practitioners import Practitioner
 from careatlas.providers.models.verification import Fact, Verification
-from careatlas.providers.querysets import ReportQuerySet
 
 OTHER = "other"
 
@@ -17,6 +16,11 @@ class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved")
     REJECTED = "rejected", _("Rejected")
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self) -> "ReportQuerySet":
+        return self.filter(status="open")
 
 
 class IncorrectInfoReport(models.Model):

@@ -1,14 +1,14 @@
 """What a practitioner does where (FHIR PractitionerRole): specialties, procedures, insurance."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.procedures.models import Procedure, Specialty
 from careatlas.procedures.models.taxonomy import nucc_code_validator
-from careatlas.providers.models.organizations import Location, Organization
 from careatlas.providers.models.practitioners import Practitioner
+from careatlas.providers.models.taxonomy import TaxonomyCode
 
 
 class PlanType(models.TextChoices):
@@ -47,6 +47,13 @@ class AcceptingPatients(models.TextChoices):
     UNKNOWN = "", _("Not known")
 
 
+class PractitionerRoleQuerySet(models.QuerySet):
+    def public(self) -> "PractitionerRoleQuerySet":
+        """The active roles of public practitioners: what pages, APIs and the index show."""
+        listed = Practitioner.objects.public().filter(pk=OuterRef("practitioner_id"))
+        return self.filter(Exists(listed), active=True)
+
+
 class PractitionerRole(models.Model):
     """One practitioner at one location for one organization."""
 
@@ -55,10 +62,17 @@ class PractitionerRole(models.Model):
         Practitioner, on_delete=models.CASCADE, related_name="roles", db_index=False
     )
     # Optional: NPPES lists an individual's practice address without an organization.
+    # Named, not imported: a location is public through its roles (Location.public).
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="roles", null=True, blank=True
+        "providers.Organization",
+        on_delete=models.CASCADE,
+        related_name="roles",
+        null=True,
+        blank=True,
     )
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="roles")
+    location = models.ForeignKey(
+        "providers.Location", on_delete=models.CASCADE, related_name="roles"
+    )
     accepting_new_patients = models.CharField(
         _("new patients"),
         max_length=12,
@@ -72,6 +86,8 @@ class PractitionerRole(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PractitionerRoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -133,8 +149,6 @@ def specialty_ids_by_nucc_code() -> dict[str, int]:
     The codes the content pack lists, overlaid with the imported code set's mapping, which
     import_nucc builds from the pack's rules (nucc_classifications, ...) as well.
     """
-    from careatlas.providers.models.taxonomy import TaxonomyCode
-
     mapping: dict[str, int] = {}
     for specialty_id, codes in Specialty.objects.values_list("id", "nucc_codes"):
         for code in codes or ():
@@ -143,6 +157,13 @@ def specialty_ids_by_nucc_code() -> dict[str, int]:
         TaxonomyCode.objects.filter(specialty__isnull=False).values_list("code", "specialty_id")
     )
     return mapping
+
+
+class OfferedProcedureQuerySet(models.QuerySet):
+    def public(self) -> "OfferedProcedureQuerySet":
+        """Procedures offered through a public role."""
+        roles = PractitionerRole.objects.public().filter(pk=OuterRef("role_id"))
+        return self.filter(Exists(roles))
 
 
 class OfferedProcedure(models.Model):
@@ -160,6 +181,8 @@ class OfferedProcedure(models.Model):
     self_pay_high = models.DecimalField(
         _("self-pay price to (USD)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
+
+    objects = OfferedProcedureQuerySet.as_manager()
 
     class Meta:
         ordering = ["procedure__slug"]

@@ -1,6 +1,7 @@
 """Verification of one fact about one object: how, by whom, when, and whether it is disputed."""
 
 import datetime
+from collections import defaultdict
 from functools import reduce
 from operator import or_
 
@@ -9,15 +10,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from careatlas.providers.models.organizations import Location
-from careatlas.providers.models.practitioners import (
-    BoardCertification,
-    Practitioner,
-    StateLicense,
-)
-from careatlas.providers.models.roles import OfferedProcedure, PractitionerRole
-from careatlas.providers.querysets import VerificationQuerySet
 
 
 def stale_after_days() -> int:
@@ -107,6 +99,29 @@ def _subject_fk(model, related_name: str, verbose_name) -> models.ForeignKey:
     )
 
 
+class VerificationQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> "VerificationQuerySet":
+        return self.filter(disputed=False, verified_on__gte=stale_before(today))
+
+    def stale(self, today: datetime.date | None = None) -> "VerificationQuerySet":
+        return self.filter(verified_on__lt=stale_before(today))
+
+    def disputed(self) -> "VerificationQuerySet":
+        return self.filter(disputed=True)
+
+    def about(self, *subjects: models.Model) -> "VerificationQuerySet":
+        """Verifications of any fact about any of these objects (one indexed query)."""
+        field_for_model = {
+            self.model._meta.get_field(name).related_model: name for name in SUBJECT_FIELDS
+        }
+        ids: dict[str, list[int]] = defaultdict(list)
+        for subject in subjects:
+            ids[field_for_model[type(subject)]].append(subject.pk)
+        if not ids:
+            return self.none()
+        return self.filter(reduce(or_, (Q(**{f"{f}__in": pks}) for f, pks in ids.items())))
+
+
 class Verification(models.Model):
     """The current verification of one fact; re-verifying updates it in place.
 
@@ -115,12 +130,17 @@ class Verification(models.Model):
     """
 
     fact = models.CharField(_("fact"), max_length=24, choices=Fact.choices)
-    practitioner = _subject_fk(Practitioner, "verifications", _("practitioner"))
-    license = _subject_fk(StateLicense, "verifications", _("license"))
-    certification = _subject_fk(BoardCertification, "verifications", _("board certification"))
-    location = _subject_fk(Location, "verifications", _("location"))
-    role = _subject_fk(PractitionerRole, "verifications", _("role"))
-    offered_procedure = _subject_fk(OfferedProcedure, "verifications", _("procedure offered"))
+    # Named, not imported: every subject's model reads verifications (Practitioner.verified).
+    practitioner = _subject_fk("providers.Practitioner", "verifications", _("practitioner"))
+    license = _subject_fk("providers.StateLicense", "verifications", _("license"))
+    certification = _subject_fk(
+        "providers.BoardCertification", "verifications", _("board certification")
+    )
+    location = _subject_fk("providers.Location", "verifications", _("location"))
+    role = _subject_fk("providers.PractitionerRole", "verifications", _("role"))
+    offered_procedure = _subject_fk(
+        "providers.OfferedProcedure", "verifications", _("procedure offered")
+    )
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     verified_by = models.CharField(
         _("verified by"), max_length=120, help_text=_("A person, team or data source.")

@@ -40,7 +40,7 @@ def name_row(pk: int, first: str, middle: str, last: str) -> NameRow:
 
 
 def _name_rows(practitioner_ids: list[int] | None, counts: Counter) -> Iterator[NameRow]:
-    practitioners = Practitioner.objects.active()
+    practitioners = Practitioner.objects.public()
     if practitioner_ids is not None:
         practitioners = practitioners.filter(pk__in=practitioner_ids)
     fields = ("id", "first_name", "middle_name", "last_name")

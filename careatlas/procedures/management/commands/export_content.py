@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from careatlas.procedures.pack import export_pack
+from careatlas.procedures.pack.exporter import export_pack
 
 
 class Command(BaseCommand):

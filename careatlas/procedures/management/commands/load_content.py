@@ -5,7 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from careatlas.procedures.pack import ContentError, load_pack
+from careatlas.procedures.pack import ContentError
+from careatlas.procedures.pack.loader import load_pack
 
 
 class Command(BaseCommand):

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "careatlas.core.signin.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "careatlas.core.deadlines.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "careatlas.urls"
@@ -153,6 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(SQLITE_PATH) != ":memory:":
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A time budget for each request's database work (core/deadlines.py); 0 turns it off.
+# Management commands (imports, backups) have none. The test profile allows more, so a
+# loaded CI machine never turns a slow test into a 503.
+REQUEST_STATEMENT_TIMEOUT_MS = env_int(
+    "REQUEST_STATEMENT_TIMEOUT_MS", 20000 if ENVIRONMENT == "test" else 2000
+)
+ADMIN_STATEMENT_TIMEOUT_MS = env_int("ADMIN_STATEMENT_TIMEOUT_MS", 30000)
 
 # One shared cache for all app servers when REDIS_URL is set; otherwise a
 # per-process memory cache (page caches are keyed by a content version kept in

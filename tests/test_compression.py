@@ -22,6 +22,10 @@ def test_a_guide_page_is_gzipped_to_a_fraction_of_its_size(patient, content_pack
     assert "Accept-Encoding" in packed["Vary"]
     assert _html(packed) == plain.content.decode()
     assert len(packed.content) < len(plain.content) * 0.4
+    assert packed["ETag"] == "W/" + plain["ETag"]
+    # The cached page is compressed once per process, not once per request.
+    again = patient.get("/procedures/osteopathic-manual-treatment/", **GZIP)
+    assert again.content == packed.content
 
 
 def test_search_results_and_the_json_api_are_gzipped(patient, content_pack):

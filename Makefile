@@ -58,6 +58,7 @@ bench: install
 
 # Production-style server: gunicorn with whitenoise serving collected static files.
 serve: install
+	$(BIN)/python -m careatlas.core.ports $(HOST) $(PORT) --wait 30
 	CAREATLAS_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
 	CAREATLAS_ENV=production $(BIN)/gunicorn careatlas.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 

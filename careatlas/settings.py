@@ -8,6 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +33,18 @@ if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production.")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
+    # Django's deploy check only warns about a weak key; a forgeable session or CSRF token
+    # is not something to warn about, so production refuses to start with one.
+    if (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak for production: use at least {SECRET_KEY_MIN_LENGTH} "
+            f"random characters (at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones), "
+            'e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
 elif not SECRET_KEY:
     SECRET_KEY = f"insecure-{ENVIRONMENT}-key-never-use-in-production-0123456789abcdef"
 
@@ -59,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: it compresses the final bytes, CSRF cookie already decided.
+    "careatlas.core.compression.CompressionMiddleware",
     "careatlas.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -67,8 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "careatlas.core.signin.StaffIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "careatlas.core.deadlines.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "careatlas.urls"
@@ -90,45 +111,56 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL when DATABASE_URL is set, else an embedded SQLite file tuned
-# for concurrent readers (WAL) and writers that queue instead of failing (IMMEDIATE
-# transactions plus a busy timeout).
-SQLITE_PATH = Path(env_str("SQLITE_PATH", str(BASE_DIR / "var" / "careatlas.sqlite3")))
+# Database: whatever DATABASE_URL names (postgres://... at scale), else an embedded SQLite
+# file. Every SQLite database, however it is named, is tuned for concurrent readers (WAL) and
+# writers that queue instead of failing (IMMEDIATE transactions plus a busy timeout): without
+# them, 200 concurrent writes through `DATABASE_URL=sqlite:///...` lost 54 rows to
+# "database is locked" on two workers.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10),
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA cache_size=-64000;"
+        "PRAGMA mmap_size=268435456;"
+        "PRAGMA temp_store=MEMORY;"
+    ),
+}
+# Keep each worker's connection: opening one costs more than a cached page.
+CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 600)
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
-            conn_health_checks=True,
+            DATABASE_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
         )
     }
-    DATABASES["default"].setdefault("TEST", {})
-    if env_str("TEST_DATABASE_NAME"):
-        DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")
 else:
-    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            # Keep each worker's connection: opening one costs more than a cached page.
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 600),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("SQLITE_BUSY_TIMEOUT_SECONDS", 10),
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-64000;"
-                    "PRAGMA mmap_size=268435456;"
-                    "PRAGMA temp_store=MEMORY;"
-                ),
-            },
+            "NAME": env_str("SQLITE_PATH", str(BASE_DIR / "var" / "careatlas.sqlite3")),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
         }
     }
+DATABASES["default"].setdefault("TEST", {})
+if env_str("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SQLITE_PATH = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **SQLITE_OPTIONS}
+    if str(SQLITE_PATH) != ":memory:":
+        SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A time budget for each request's database work (core/deadlines.py); 0 turns it off.
+# Management commands (imports, backups) have none. The test profile allows more, so a
+# loaded CI machine never turns a slow test into a 503.
+REQUEST_STATEMENT_TIMEOUT_MS = env_int(
+    "REQUEST_STATEMENT_TIMEOUT_MS", 20000 if ENVIRONMENT == "test" else 2000
+)
+ADMIN_STATEMENT_TIMEOUT_MS = env_int("ADMIN_STATEMENT_TIMEOUT_MS", 30000)
 
 # One shared cache for all app servers when REDIS_URL is set; otherwise a
 # per-process memory cache (page caches are keyed by a content version kept in
@@ -176,7 +208,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -238,6 +270,15 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in: failures are counted per account and per client address, and a throttled attempt
+# is refused before its password is hashed (60 wrong admin passwords in a row were accepted
+# for checking, and 8 guessers cut the cached guide page from 1,400 to 11 requests/s).
+AUTHENTICATION_BACKENDS = ["careatlas.core.signin.ThrottledModelBackend"]
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_FAILURES_PER_IP = env_int("SIGNIN_FAILURES_PER_IP", 20)
+SIGNIN_WINDOW_SECONDS = env_int("SIGNIN_WINDOW_SECONDS", 900)
+STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 1800)
 
 # Content-Security-Policy: our own origin only; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.core import views as core_views
+from careatlas.core.signin import ThrottledAdminAuthenticationForm
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
 from careatlas.providers.sitemaps import OrganizationSitemap, PractitionerSitemap
 
@@ -18,6 +19,7 @@ SITEMAPS = {
 
 admin.site.site_header = _("CareAtlas editors")
 admin.site.site_title = _("CareAtlas back office")
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

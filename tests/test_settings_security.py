@@ -40,8 +40,27 @@ def test_production_is_the_default_profile():
     assert "SECRET_KEY" in result.stderr
 
 
+STRONG_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    ["short", "x" * 60, "abcd" * 20, "django-insecure-" + "abcdefghijklmnopqrstuvwxyz0123456789"],
+)
+def test_production_refuses_a_weak_secret_key(weak_key):
+    result = _django(
+        {"CAREATLAS_ENV": "production", "SECRET_KEY": weak_key, "ALLOWED_HOSTS": "a.example"},
+        "check",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert weak_key not in result.stderr  # the refusal never echoes the secret
+
+
 def test_production_refuses_debug():
-    result = _django({"CAREATLAS_ENV": "production", "SECRET_KEY": "x" * 60, "DEBUG": "1"}, "check")
+    result = _django(
+        {"CAREATLAS_ENV": "production", "SECRET_KEY": STRONG_KEY, "DEBUG": "1"}, "check"
+    )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr
 
@@ -66,7 +85,7 @@ def test_secret_key_can_come_from_a_file(tmp_path):
 def test_check_deploy_passes_with_production_settings():
     env = {
         "CAREATLAS_ENV": "production",
-        "SECRET_KEY": "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789" * 2,
+        "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "careatlas.example",
     }
     result = _django(env, "check", "--deploy", "--fail-level", "WARNING")
@@ -105,24 +124,30 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout():
     assert "journal_mode=WAL" in options["init_command"]
 
 
-def test_sqlite_file_database_really_uses_wal(tmp_path):
+@pytest.mark.parametrize("named_by", ["SQLITE_PATH", "DATABASE_URL"])
+def test_sqlite_file_database_really_uses_wal(tmp_path, named_by):
+    """However the SQLite file is named, it gets WAL, IMMEDIATE writes and a busy timeout."""
     db = tmp_path / "wal.sqlite3"
     code = (
         "import django; django.setup();"
         "from django.db import connection;"
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]);"
-        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0])"
+        "c.execute('PRAGMA busy_timeout'); print(c.fetchone()[0]);"
+        "print(connection.settings_dict['OPTIONS']['transaction_mode']);"
+        "print(connection.settings_dict['NAME'])"
     )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        CAREATLAS_ENV="development",
-        SQLITE_PATH=str(db),
-        DJANGO_SETTINGS_MODULE="careatlas.settings",
-    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+    env.update(CAREATLAS_ENV="development", DJANGO_SETTINGS_MODULE="careatlas.settings")
+    if named_by == "SQLITE_PATH":
+        env["SQLITE_PATH"] = str(db)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db}"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    mode, timeout_ms = result.stdout.split()
+    mode, timeout_ms, transaction_mode, name = result.stdout.split()
     assert mode == "wal"
     assert int(timeout_ms) >= 5000
+    assert transaction_mode == "IMMEDIATE"
+    assert name == str(db)

@@ -1,1 +1,1 @@
-"""Bench-only Django wiring: the product site plus a bare, database-free comparison page."""
+"""A bare Django app (startproject defaults) serving the guide page's bytes, for bench/pages.py."""

@@ -1,7 +1,8 @@
 """Offline geocoding of US ZIP codes and "City, ST" from the zipcodes package, and distances.
 
 ZIP code locations come from GeoNames (CC BY 4.0) through the zipcodes package; the index
-is built once per process, on first use (about two seconds).
+is built once per process, when a server worker starts (careatlas/wsgi.py) or else on first
+use (two to five seconds).
 """
 
 import difflib
@@ -123,6 +124,11 @@ def _index() -> _Index:
         cities_by_state[state].append(city)
         states_by_city[city].append(state)
     return _Index(by_zip, cities, dict(cities_by_state), dict(states_by_city))
+
+
+def load_places() -> None:
+    """Build the per-process place index now rather than on the first search (wsgi.py)."""
+    _index()
 
 
 def zip_place(zip_code: str) -> ZipPlace | None:

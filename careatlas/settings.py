@@ -183,6 +183,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Where rate-limit counts live: they must be shared by every worker process.
+RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+if RATE_LIMIT_STORE not in {"cache", "database"}:
+    raise ImproperlyConfigured(
+        f"RATE_LIMIT_STORE must be cache or database, not {RATE_LIMIT_STORE!r}"
+    )
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # How long one process may reuse the content version before re-reading it (see SiteVersion).
 SITE_VERSION_TTL_SECONDS = float(

@@ -210,7 +210,7 @@ def test_worker_processes_share_one_count_through_redis(patient, guide, settings
         time.sleep(61 - time.time() % 60)
     env = {**os.environ, "CAREATLAS_ENV": "test", "REDIS_URL": REDIS_URL}
     env["DJANGO_SETTINGS_MODULE"] = "careatlas.settings"
-    with override_settings(CACHES=REDIS_CACHES):
+    with override_settings(CACHES=REDIS_CACHES, RATE_LIMIT_STORE="cache"):
         key = RateLimit.per_minute("api", 3)._key(ip)
         cache.delete(key)
         try:

@@ -1,9 +1,10 @@
-"""The site-wide content version that keys every public page cache."""
+"""The site-wide content version that keys every public page cache, and rate-limit counts."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -59,3 +60,46 @@ _memo: dict = {}
 
 def forget_site_version() -> None:
     _memo.clear()
+
+
+class RateCounter(models.Model):
+    """One client's count in one rate-limit window, when no shared cache (Redis) is set up.
+
+    Each worker process has its own memory cache, so counting there let 10 reports through a
+    limit of 5 with two workers; the database is the one store every worker shares.
+    """
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "rate-limit counter"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+    @classmethod
+    def increment(cls, key: str, window_seconds: int) -> int:
+        """Add one to `key`'s count in a single atomic statement; returns the new count."""
+        now = timezone.now()
+        table, key_, count_, expires = map(
+            connection.ops.quote_name, (cls._meta.db_table, "key", "count", "expires_at")
+        )
+        with connection.cursor() as cursor:
+            # One upsert, so two workers counting the same client at once both land: no
+            # read-then-write window. SQLite (3.35+) and PostgreSQL share this syntax.
+            cursor.execute(
+                f"INSERT INTO {table} ({key_}, {count_}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+                f"ON CONFLICT ({key_}) DO UPDATE SET {count_} = {table}.{count_} + 1 "
+                f"RETURNING {count_}",
+                [key, now + timedelta(seconds=window_seconds)],
+            )
+            count = cursor.fetchone()[0]
+        if count == 1:  # a new window: clear out the ended ones, now and then
+            cls.objects.filter(expires_at__lt=now).delete()
+        return count
+
+    @classmethod
+    def peek(cls, key: str) -> int:
+        return cls.objects.filter(key=key).values_list("count", flat=True).first() or 0

@@ -1,8 +1,10 @@
-"""Fixed-window rate limits kept in Django's cache (shared by every worker when it is Redis).
+"""Fixed-window rate limits, counted where every worker sees the same number.
 
 One class serves every limit on the site: five incorrect-information reports an hour, the
-JSON API's requests a minute. Counters are keyed by a hash of the scope and the client, so
-the cache never holds an IP address.
+JSON API's requests a minute, failed sign-ins. Counts live in Redis when REDIS_URL is set
+(RATE_LIMIT_STORE "cache"), else in the database ("database"): a per-process memory cache
+would give each worker its own count. Counters are keyed by a hash of the scope and the
+client, so no store ever holds an IP address.
 """
 
 import hashlib
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from careatlas.core.models import RateCounter
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -67,15 +71,22 @@ class RateLimit:
 
     def exceeded(self, ident: str, now: float | None = None) -> bool:
         """Whether the client has used up its window, without counting anything."""
-        return self.enabled and cache.get(self._key(ident, now), 0) >= self.limit
+        if not self.enabled:
+            return False
+        key = self._key(ident, now)
+        if settings.RATE_LIMIT_STORE == "database":
+            return RateCounter.peek(key) >= self.limit
+        return cache.get(key, 0) >= self.limit
 
     def hit(self, ident: str, now: float | None = None) -> int:
-        """Count one action; returns the count in the current window.
+        """Count one action atomically; returns the count in the current window.
 
-        add() then incr() are each atomic in Redis and in the memory cache, so workers
-        racing on the same client never lose a count.
+        In the database one upsert counts; in Redis add() then incr() are each atomic. Either
+        way, workers racing on the same client never lose a count.
         """
         key = self._key(ident, now)
+        if settings.RATE_LIMIT_STORE == "database":
+            return RateCounter.increment(key, self.window)
         if cache.add(key, 1, timeout=self.window):
             return 1
         try:

@@ -74,11 +74,13 @@ def report(request: HttpRequest, npi: str) -> HttpResponse:
     if request.method == "POST":
         limit, ip = _report_limit(), client_ip(request)
         if limit.exceeded(ip):
-            response = render(request, "providers/report_limited.html", context, status=429)
-            response["Retry-After"] = str(limit.retry_after())
-            return response
+            return _too_many_reports(request, context, limit)
         form = ReportForm(request.POST, facts=page.reportable)
         if form.is_valid():
+            # The slot is taken by one atomic count before the report is saved, so
+            # concurrent posts cannot all pass a check made before any was counted.
+            if limit.enabled and limit.hit(ip) > limit.limit:
+                return _too_many_reports(request, context, limit)
             key = form.cleaned_data["fact"]
             services.file_report(
                 practitioner,
@@ -87,11 +89,16 @@ def report(request: HttpRequest, npi: str) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 contact=form.cleaned_data["contact"],
             )
-            limit.hit(ip)
             return redirect("providers:report_thanks", npi=npi)
     else:
         form = ReportForm(facts=page.reportable, initial={"fact": request.GET.get("fact", "")})
     return render(request, "providers/report.html", context | {"form": form})
+
+
+def _too_many_reports(request: HttpRequest, context: dict, limit: RateLimit) -> HttpResponse:
+    response = render(request, "providers/report_limited.html", context, status=429)
+    response["Retry-After"] = str(limit.retry_after())
+    return response
 
 
 @require_safe

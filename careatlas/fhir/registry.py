@@ -13,7 +13,7 @@ from careatlas.fhir.resources.roles import CPT_SYSTEM, HCPCS_SYSTEM
 from careatlas.fhir.search import Geo, Include, Param, ResourceSearch, SearchRequest
 from careatlas.procedures.models import ProcedureCode
 from careatlas.providers.models import OfferedProcedure, OrganizationKind
-from careatlas.search.providers import GeoPoint, roles_near
+from careatlas.search.interface import GeoPoint, roles_near
 
 LAST_UPDATED_DOC = (
     "When the row was last changed: eq (default), gt, ge, lt, le prefixes, any precision "

@@ -51,8 +51,9 @@ from careatlas.search.provider_results import (
     ProviderResults,
     ProviderSuggestion,
 )
-from careatlas.search.query import MAX_QUERY_LENGTH, autocomplete, search
+from careatlas.search.query import autocomplete, search
 from careatlas.search.results import Group, Hit, SearchResults, Suggestion
+from careatlas.search.text import MAX_QUERY_LENGTH
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",

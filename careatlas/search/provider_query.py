@@ -45,9 +45,8 @@ from careatlas.search.provider_results import (
     ProviderResults,
     ProviderSuggestion,
 )
-from careatlas.search.text import words
+from careatlas.search.text import MAX_QUERY_LENGTH, words
 
-MAX_QUERY_LENGTH = 200
 # Without a place, results come from the first this-many practitioners in name order
 # that can match, and the total is then "at least" (ProviderResults.total_is_lower_bound).
 NATIONWIDE_WINDOW = 2_000

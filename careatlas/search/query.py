@@ -13,9 +13,8 @@ from careatlas.search.backends.values import Alternative, PhraseClause
 from careatlas.search.models import SearchDocument
 from careatlas.search.planner import make_plan
 from careatlas.search.results import Hit, SearchResults, Suggestion
-from careatlas.search.text import light_stem, words
+from careatlas.search.text import MAX_QUERY_LENGTH, light_stem, words
 
-MAX_QUERY_LENGTH = 200
 # Matches fetched from the backend before re-ranking; the whole site is a few dozen pages.
 CANDIDATE_POOL = 200
 MAX_VARIANTS = 32

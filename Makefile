@@ -42,6 +42,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	CAREATLAS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -36,7 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from careatlas.search import autocomplete, rebuild_index, search  # noqa: E402
+from careatlas.search.interface import autocomplete, rebuild_index, search  # noqa: E402
 from careatlas.search.models import SearchDocument, SearchTerm  # noqa: E402
 from tests.search_queries import SEARCH_QUERIES  # noqa: E402
 

@@ -99,7 +99,7 @@ def main() -> None:
         from django.db import connection
 
         from careatlas.providers.demo import seed_demo_providers
-        from careatlas.search.providers import rebuild_provider_index
+        from careatlas.search.interface import rebuild_provider_index
 
         call_command("migrate", verbosity=0)
         call_command("load_content", verbosity=0)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.core import views as core_views
 from careatlas.core.signin import ThrottledAdminAuthenticationForm
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
+from careatlas.providers import urls as directory_urls
 from careatlas.providers.sitemaps import OrganizationSitemap, PractitionerSitemap
+from careatlas.search import urls as search_urls
 
 SITEMAPS = {
     **CONTENT_SITEMAPS,
@@ -38,7 +40,13 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("search/", include("careatlas.search.urls")),
-    path("providers/", include("careatlas.providers.urls")),
+    # One namespace for the directory's pages: the search page (search app) and the profiles.
+    path(
+        "providers/",
+        include(
+            (search_urls.provider_urlpatterns + directory_urls.urlpatterns, directory_urls.app_name)
+        ),
+    ),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,
 )

@@ -22,7 +22,7 @@ from careatlas.providers.models import (
     Verification,
 )
 from careatlas.providers.npi import npi_check_digit
-from careatlas.search.providers import ProviderQuery, find_providers
+from careatlas.search.interface import ProviderQuery, find_providers
 
 
 def npi(n: int) -> str:

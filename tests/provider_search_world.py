@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from careatlas.procedures.models import Procedure
 from careatlas.providers.models import Practitioner
-from careatlas.search.providers import rebuild_provider_index
+from careatlas.search.interface import rebuild_provider_index
 from tests.provider_factories import (
     CertificationFactory,
     InsurancePlanFactory,

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 
 from careatlas.core.ratelimit import RateLimit
 from careatlas.procedures import services
-from careatlas.providers.search_form import QUERY_KEYS
+from careatlas.search.interface import QUERY_KEYS
 from tests.conftest import REPO, require
 from tests.factories import GuideFactory, add_stat
 

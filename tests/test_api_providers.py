@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from careatlas.providers import services
 from careatlas.providers.models import Verification
-from careatlas.search.providers import MAX_PAGE_SIZE, rebuild_provider_index
+from careatlas.search.interface import MAX_PAGE_SIZE, rebuild_provider_index
 from tests.provider_factories import (
     InsurancePlanFactory,
     RoleFactory,

@@ -13,8 +13,8 @@ import pytest
 from careatlas.procedures.models import Procedure
 from careatlas.providers.geocoding import geocode
 from careatlas.providers.medicare import DATASET_URL
-from careatlas.search.providers import GeoPoint, ProviderQuery, find_providers
-from careatlas.search.providers import rebuild_provider_index as rebuild
+from careatlas.search.interface import GeoPoint, ProviderQuery, find_providers
+from careatlas.search.interface import rebuild_provider_index as rebuild
 from tests.provider_factories import (
     LocationFactory,
     RoleFactory,

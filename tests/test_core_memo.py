@@ -8,7 +8,7 @@ from careatlas.core import memo
 from careatlas.core import models as core_models
 from careatlas.core.models import SiteVersion
 from careatlas.procedures.models import Specialty
-from careatlas.providers.search_form import Choices
+from careatlas.search.interface import Choices
 
 pytestmark = pytest.mark.django_db
 

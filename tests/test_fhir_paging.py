@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from careatlas.procedures.models import Procedure
-from careatlas.search.providers import rebuild_provider_index
+from careatlas.search.interface import rebuild_provider_index
 from tests.fhir_client import fhir_get, ids, link
 from tests.provider_factories import (
     LocationFactory,

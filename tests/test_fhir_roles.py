@@ -6,7 +6,7 @@ import pytest
 from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import Location, OfferedProcedure, Organization, Practitioner
 from careatlas.providers.services import directory_changed
-from careatlas.search.providers import reindex_practitioners
+from careatlas.search.interface import reindex_practitioners
 from tests.fhir_client import entries, extension, fhir_get, ids, sub_extension
 from tests.provider_factories import LocationFactory, RoleFactory, add_specialty_code
 from tests.provider_search_world import (

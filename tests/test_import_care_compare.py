@@ -18,7 +18,7 @@ from careatlas.providers.models import (
     RoleSpecialty,
     Verification,
 )
-from careatlas.search.providers import ProviderQuery, find_providers
+from careatlas.search.interface import ProviderQuery, find_providers
 from tests.provider_factories import LocationFactory, PractitionerFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from careatlas.imports.models import ImportRun, RunStatus
 from careatlas.providers.models import RoleSpecialty, TaxonomyCode
-from careatlas.search.providers import ProviderQuery, find_providers
+from careatlas.search.interface import ProviderQuery, find_providers
 from tests.conftest import REPO
 from tests.provider_factories import RoleFactory, add_specialty_code
 

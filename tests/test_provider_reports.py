@@ -223,7 +223,7 @@ def test_a_disputed_identity_drops_out_of_the_verified_filter_at_once(
     django_capture_on_commit_callbacks,
 ):
     from careatlas.providers.services import close_reports, file_report
-    from careatlas.search.providers import GeoPoint, ProviderQuery, find_providers
+    from careatlas.search.interface import GeoPoint, ProviderQuery, find_providers
     from tests.provider_factories import LocationFactory, RoleFactory, verified_practitioner
 
     practitioner = verified_practitioner(first_name="Vera", last_name="Checked")

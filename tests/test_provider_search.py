@@ -1,6 +1,6 @@
 """Provider search: a patient looks for a provider near a place, by name, specialty or need.
 
-Runs through the search interface (`careatlas.search.providers`) on whichever database the
+Runs through the search interface (`careatlas.search.interface`) on whichever database the
 test run uses; run it with DATABASE_URL set too, so SQLite and PostgreSQL both answer.
 The directory is built once per module (real content pack, named providers at measured
 distances) and every test rolls its own changes back.
@@ -18,7 +18,7 @@ from django.utils import timezone
 from careatlas.procedures.models import Procedure
 from careatlas.providers.geocoding import EARTH_RADIUS_MILES, distance_miles, geocode
 from careatlas.providers.models import Practitioner
-from careatlas.search.providers import (
+from careatlas.search.interface import (
     MAX_PAGE_SIZE,
     GeoPoint,
     ProviderQuery,

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import override_settings
 
-from careatlas.search.providers import MAX_PAGE_SIZE, rebuild_provider_index
+from careatlas.search.interface import MAX_PAGE_SIZE, rebuild_provider_index
 from tests.provider_factories import RoleFactory, add_specialty_code
 from tests.provider_search_world import OMT, OSTEOPATHIC, Neighbourhood, build_neighbourhood
 

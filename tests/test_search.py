@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from careatlas.procedures.models import Condition, Guide, Specialty
 from careatlas.procedures.services import publish, unpublish
-from careatlas.search import search
+from careatlas.search.interface import search
 from tests.factories import GuideFactory, ProcedureFactory
 from tests.search_queries import SEARCH_QUERIES
 

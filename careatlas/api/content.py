@@ -17,7 +17,7 @@ from careatlas.api.content_schemas import (
 from careatlas.api.errors import documented, not_found, openapi_extra
 from careatlas.api.language import LANG, Language
 from careatlas.procedures.models import Condition, Specialty
-from careatlas.search import query as content_search
+from careatlas.search import interface as content_search
 
 router = Router(tags=["Content"])
 

@@ -15,8 +15,7 @@ from careatlas.api.links import absolute, api_url
 from careatlas.procedures.models import Condition, Guide, Source, Specialty, StatUnit
 from careatlas.procedures.models.guides import StatKind
 from careatlas.procedures.presenters import citation, review_line, stat_range
-from careatlas.search.presenters import kind_label
-from careatlas.search.results import Hit, SearchResults, Suggestion
+from careatlas.search.interface import Hit, SearchResults, Suggestion, kind_label
 
 
 def published_guides():

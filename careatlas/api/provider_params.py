@@ -7,9 +7,15 @@ form fields means the schema cannot drift from what the form accepts.
 
 from django import forms
 
-from careatlas.providers.search_form import LANGUAGE_CODES, QUERY_KEYS, ProviderSearchForm
-from careatlas.search.providers import MAX_PAGE_SIZE, RADIUS_CHOICES
-from careatlas.search.providers.interface import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS
+from careatlas.search.interface import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS,
+    LANGUAGE_CODES,
+    MAX_PAGE_SIZE,
+    QUERY_KEYS,
+    RADIUS_CHOICES,
+    ProviderSearchForm,
+)
 
 # What the form's labels do not say about a parameter's values.
 NOTES = {

@@ -29,8 +29,12 @@ from careatlas.providers.presenters import (
     language_names,
     profile_page,
 )
-from careatlas.providers.search_form import ProviderSearchForm
-from careatlas.search.providers import ProviderHit, ProviderResults, ProviderSuggestion
+from careatlas.search.interface import (
+    ProviderHit,
+    ProviderResults,
+    ProviderSearchForm,
+    ProviderSuggestion,
+)
 
 # Methods whose `verified_by` names a data source (a registry, a claims file). The other
 # methods are carried out by people, whose names the public never sees.

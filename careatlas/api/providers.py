@@ -16,8 +16,12 @@ from careatlas.api.provider_schemas import (
     SearchFilters,
 )
 from careatlas.providers.access import get_public_practitioner
-from careatlas.providers.search_form import Choices, ProviderSearchForm
-from careatlas.search.providers import autocomplete_providers, find_providers
+from careatlas.search.interface import (
+    Choices,
+    ProviderSearchForm,
+    autocomplete_providers,
+    find_providers,
+)
 
 router = Router(tags=["Providers"])
 

@@ -20,7 +20,7 @@ from careatlas.providers.models import (
     Practitioner,
     PractitionerRole,
 )
-from careatlas.search.providers import GeoPoint, roles_near
+from careatlas.search.interface import GeoPoint, roles_near
 
 LAST_UPDATED_DOC = (
     "When the row was last changed: eq (default), gt, ge, lt, le prefixes, any precision "

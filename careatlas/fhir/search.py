@@ -19,7 +19,7 @@ from careatlas.fhir import params
 from careatlas.fhir.filters import STRING_MODIFIERS, Apply
 from careatlas.fhir.outcomes import FhirError
 from careatlas.providers.geocoding import EARTH_RADIUS_MILES
-from careatlas.search.providers import GeoPoint, indexed_near
+from careatlas.search.interface import GeoPoint, indexed_near
 
 # Parameters that shape the result rather than select resources.
 RESULT_PARAMETERS = ("_count", "_include", "_revinclude", "page", "_format")

@@ -253,7 +253,7 @@ class ImportCommand(BaseCommand):
 
 def refresh_search(practitioner_ids: Iterable[int]) -> None:
     """Bring the provider index up to date for practitioners written without signals."""
-    from careatlas.search.providers import rebuild_provider_index, reindex_practitioners
+    from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
 
     ids = sorted(set(practitioner_ids))
     if len(ids) > FULL_REINDEX_ABOVE:

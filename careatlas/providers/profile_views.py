@@ -15,10 +15,10 @@ from careatlas.providers import services
 from careatlas.providers.access import get_public_practitioner
 from careatlas.providers.claims_presenters import claims_evidence
 from careatlas.providers.forms import ReportForm
+from careatlas.providers.map_presenters import location_markers, map_settings
 from careatlas.providers.models import Practitioner
 from careatlas.providers.presenters import profile_page
 from careatlas.providers.registry_presenters import registry_facts
-from careatlas.providers.search_page import location_markers, map_settings
 from careatlas.providers.structured_data import profile_graph
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from careatlas.providers import organization_views, profile_views, views
+from careatlas.providers import organization_views, profile_views
 
 
 class NPIConverter:
@@ -18,8 +18,9 @@ class NPIConverter:
 register_converter(NPIConverter, "npi")
 
 app_name = "providers"
+# The search page at the top of these URLs ("providers:find") belongs to the search app, which
+# builds on this one; careatlas/urls.py mounts it in this namespace.
 urlpatterns = [
-    path("", views.find, name="find"),
     path("<npi:npi>/", profile_views.profile_by_npi, name="profile_by_npi"),
     path("<npi:npi>/report/", profile_views.report, name="report"),
     path("<npi:npi>/report/thanks/", profile_views.report_thanks, name="report_thanks"),

@@ -1,4 +1,4 @@
-"""App configuration: keeps the search index in step with published content."""
+"""App configuration: keeps the search index in step with published content and the directory."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +10,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from careatlas.procedures.signals import content_changed
-        from careatlas.search.indexing import reindex_on_content_change
-        from careatlas.search.providers.receivers import connect as connect_provider_receivers
+        # Django's documented place to connect receivers: the receivers module imports
+        # models, which cannot be imported while the app registry is still loading.
+        from careatlas.search import receivers
 
-        content_changed.connect(reindex_on_content_change, dispatch_uid="search.rebuild_index")
-        # Provider search: reindex edited practitioners after commit, re-read topic words.
-        connect_provider_receivers()
+        receivers.connect()

@@ -39,9 +39,6 @@ class SearchDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.kind}:{self.slug} [{self.language}]"
 
-    def keyword_phrases(self) -> list[str]:
-        return [line for line in self.keywords.splitlines() if line]
-
 
 class SearchTerm(models.Model):
     """A distinct word of the indexed text; typos are corrected towards these."""

@@ -7,13 +7,14 @@ from itertools import islice, product
 from django.conf import settings
 from django.utils.text import Truncator
 
-from careatlas.search.backends import Alternative, Backend, Clause, get_backend
+from careatlas.search.backends import get_backend
+from careatlas.search.backends.base import Backend
+from careatlas.search.backends.values import Alternative, PhraseClause
 from careatlas.search.models import SearchDocument
 from careatlas.search.planner import make_plan
 from careatlas.search.results import Hit, SearchResults, Suggestion
-from careatlas.search.text import light_stem, words
+from careatlas.search.text import MAX_QUERY_LENGTH, light_stem, words
 
-MAX_QUERY_LENGTH = 200
 # Matches fetched from the backend before re-ranking; the whole site is a few dozen pages.
 CANDIDATE_POOL = 200
 MAX_VARIANTS = 32
@@ -50,7 +51,7 @@ class _QueryShape:
     variants: list[tuple[str, ...]]
 
     @classmethod
-    def of(cls, clauses: list[Clause]) -> "_QueryShape":
+    def of(cls, clauses: list[PhraseClause]) -> "_QueryShape":
         stemmed = [[_stemmed(alt) for alt in clause] for clause in clauses]
         variants = [
             tuple(w for alt in combo for w in alt)
@@ -104,12 +105,14 @@ def _headline_score(doc: SearchDocument, query: _QueryShape) -> float:
 
 
 def _ranked(
-    clauses: list[Clause], language: str, backend: Backend
+    clauses: list[PhraseClause], language: str, backend: Backend
 ) -> list[tuple[float, SearchDocument]]:
-    matches = backend.match(clauses, language, require_all=True, limit=CANDIDATE_POOL)
+    matches = backend.match_documents(clauses, language, require_all=True, limit=CANDIDATE_POOL)
     if not matches and len(clauses) > 1:
         # Nothing has every word: show pages with some of them rather than nothing.
-        matches = backend.match(clauses, language, require_all=False, limit=CANDIDATE_POOL)
+        matches = backend.match_documents(
+            clauses, language, require_all=False, limit=CANDIDATE_POOL
+        )
     if not matches:
         return []
     relevance = dict(matches)

@@ -13,6 +13,8 @@ _STOP_WORDS_TEXT = """
     those through to too under until up very vs versus was we were what when where which while
     who whom why will with would you your yours"""
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# Characters of a query that are read (guides and providers alike); the rest is ignored.
+MAX_QUERY_LENGTH = 200
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Accents left as separate marks by NFKD decomposition ("é" -> "e" + U+0301).

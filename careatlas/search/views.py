@@ -10,12 +10,13 @@ from django.views.decorators.http import require_safe
 from careatlas.core.caching import public_page
 from careatlas.search import query
 from careatlas.search.presenters import group_heading, kind_label
+from careatlas.search.text import MAX_QUERY_LENGTH
 
 
 @require_safe
 @public_page
 def results(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[: query.MAX_QUERY_LENGTH]
+    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     found = query.search(text, language=get_language(), limit=50) if text else None
     groups = [(group_heading(g.kind), g) for g in found.groups] if found else []
     return render(request, "search/results.html", {"q": text, "results": found, "groups": groups})

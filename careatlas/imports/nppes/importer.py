@@ -61,12 +61,7 @@ from careatlas.providers.models import (
 )
 from careatlas.providers.models.roles import specialty_ids_by_nucc_code
 from careatlas.providers.services import directory_changed
-from careatlas.search.providers import reindex_practitioners
-from careatlas.search.providers.backends import BuildStats
-
-# The indexing module's own entry point (the interface's takes no arguments): it also
-# reports the time of each step.
-from careatlas.search.providers.indexing import rebuild_provider_index
+from careatlas.search.interface import BuildStats, rebuild_provider_index, reindex_practitioners
 
 # Rows per transaction and checkpoint. SQLite holds its one write lock for a batch, so its
 # batches stay short (about a second); on PostgreSQL the site's readers and writers are not

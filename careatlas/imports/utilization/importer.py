@@ -113,7 +113,7 @@ def _fingerprint(pairs: list[Pair]) -> str:
 
 def refresh_search(ids: set[int]) -> int:
     """Bring the provider index up to date for these practitioners; returns how many."""
-    from careatlas.search.providers import rebuild_provider_index, reindex_practitioners
+    from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
 
     if not ids:
         return 0

@@ -1,12 +1,48 @@
-"""PostgreSQL backend: a weighted tsvector (A title, B keywords, C body) and pg_trgm."""
+"""PostgreSQL backend: tsvectors for guides and names, a GiST point index for the radius.
+
+Guides: a weighted tsvector (A title, B keywords, C body) ranked by ts_rank, and pg_trgm for
+their vocabulary. Providers: a GIN tsvector of names and facets; a radius search takes the
+GiST box around the circle (the same box as SQLite's R*Tree), then cuts at the exact
+great-circle distance from earthdistance's `<@>` operator (haversine in statute miles on a
+3,958.747-mile sphere, scaled to our 3,958.7613 so both databases cut at the same place).
+"""
+
+from collections.abc import Collection, Iterable
 
 from django.db import connection
 
-from careatlas.search.backends import Clause, IndexedText
+from careatlas.providers.geocoding import EARTH_RADIUS_MILES
+from careatlas.search.backends.filters import (
+    FilterTerms,
+    VolumeTerms,
+    volume_candidates,
+)
+from careatlas.search.backends.postgresql_index import PostgreSQLIndexWriter
+from careatlas.search.backends.values import (
+    ENTRY_ID_COLUMNS,
+    Circle,
+    Clause,
+    Criteria,
+    Order,
+    Page,
+    PhraseClause,
+    TermRow,
+)
 from careatlas.search.models import SearchTerm
 
+# The sphere earthdistance's <@> measures on (statute miles, its EARTH_RADIUS).
+EARTHDISTANCE_RADIUS_MILES = 3958.747
+_ROW_COLUMNS = (
+    "e.practitioner_id, e.id AS entry_id, e.location_id, e.latitude, e.longitude, e.flags,"
+    " e.verified_until, e.certified_until, e.specialty_ids"
+)
 
-def _compile(clauses: list[Clause], require_all: bool) -> str:
+
+def _columns(volume: VolumeTerms) -> str:
+    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal"
+
+
+def _phrases(clauses: list[PhraseClause], require_all: bool) -> str:
     # Words are [a-z0-9]+ by construction, so they cannot carry tsquery operators.
     parts = []
     for clause in clauses:
@@ -15,26 +51,66 @@ def _compile(clauses: list[Clause], require_all: bool) -> str:
     return (" & " if require_all else " | ").join(parts)
 
 
-class PostgreSQLBackend:
-    def replace_documents(self, rows: list[IndexedText]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE search_searchdocument SET search_vector ="
-                " setweight(to_tsvector('english', %s), 'A')"
-                " || setweight(to_tsvector('english', %s), 'B')"
-                " || setweight(to_tsvector('english', %s), 'C')"
-                " WHERE id = %s",
-                [(r.title, r.keywords, r.body, r.document_id) for r in rows],
-            )
+def _lexeme(token: str) -> str:
+    # Tokens are [a-z0-9_]+ by construction; quoting keeps tsquery from parsing them.
+    return f"'{token}'"
 
-    def replace_terms(self) -> None:
-        # The trigram index follows the table by itself; fresh statistics keep the
-        # planner on the b-tree for exact lookups right after a rebuild.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchterm, search_searchdocument")
 
-    def match(
-        self, clauses: list[Clause], language: str, require_all: bool, limit: int
+def _tsquery(groups: list[list[str]]) -> str:
+    return " & ".join("(" + " | ".join(map(_lexeme, group)) + ")" for group in groups)
+
+
+class Filters(FilterTerms):
+    always_true = "true"
+
+    def contains(self, column: str, value) -> str:
+        self.params[column] = value
+        return f"%({column})s = ANY(e.{column})"
+
+    def _clause(self, clause: Clause) -> str:
+        tests = []
+        for column, values, cast in (
+            ("specialty_ids", sorted(clause.specialty_ids), "integer[]"),
+            ("procedure_ids", sorted(clause.procedure_ids), "integer[]"),
+            ("name_terms", sorted(clause.name_terms), "text[]"),
+        ):
+            if values:
+                name = f"clause_{len(self.params)}"
+                self.params[name] = values
+                tests.append(f"e.{column} && %({name})s::{cast}")
+        return "(" + " OR ".join(tests or ["false"]) + ")"
+
+
+def circle_params(circle: Circle) -> dict:
+    return {
+        "lat": circle.latitude,
+        "lon": circle.longitude,
+        **circle.box_params(),
+        "reach": circle.radius_miles * EARTHDISTANCE_RADIUS_MILES / EARTH_RADIUS_MILES,
+    }
+
+
+def _order_sql(order: Order, by_distance: bool) -> str:
+    tail = "distance_key, practitioner_id" if by_distance else "name_ordinal"
+    if order is Order.NAME:
+        return "name_ordinal"
+    if order is Order.VOLUME:
+        return f"procedure_volume DESC NULLS LAST, {tail}"
+    return tail
+
+
+class PostgreSQLBackend(PostgreSQLIndexWriter):
+    """Searches guides and providers; the index is written by PostgreSQLIndexWriter."""
+
+    filter_terms = Filters
+
+    @staticmethod
+    def ids(value) -> tuple[int, ...]:
+        return tuple(value)
+
+    # -- guides ---------------------------------------------------------------------------
+    def match_documents(
+        self, clauses: list[PhraseClause], language: str, require_all: bool, limit: int
     ) -> list[tuple[int, float]]:
         if not clauses:
             return []
@@ -45,11 +121,11 @@ class PostgreSQLBackend:
                 " FROM search_searchdocument, to_tsquery('english', %s) query"
                 " WHERE language = %s AND search_vector @@ query"
                 " ORDER BY relevance DESC, id LIMIT %s",
-                [_compile(clauses, require_all), language, limit],
+                [_phrases(clauses, require_all), language, limit],
             )
             return [(pk, float(rank) or 1e-6) for pk, rank in cursor.fetchall()]
 
-    def prefix_terms(self, prefix: str, limit: int) -> list[str]:
+    def document_prefix_terms(self, prefix: str, limit: int) -> list[str]:
         # startswith becomes LIKE 'x%', served by Django's varchar_pattern_ops index.
         return list(
             SearchTerm.objects.filter(term__startswith=prefix)
@@ -57,7 +133,7 @@ class PostgreSQLBackend:
             .values_list("term", flat=True)[:limit]
         )
 
-    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+    def document_similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:
             # `%%` is pg_trgm's similarity operator (threshold 0.3), served by the GIN index.
             cursor.execute(
@@ -66,3 +142,181 @@ class PostgreSQLBackend:
                 [word, word, limit],
             )
             return cursor.fetchall()
+
+    # -- providers ------------------------------------------------------------------------
+
+    def within(
+        self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
+    ) -> Page:
+        volume, filters, params = self.query_terms(
+            criteria, order, **circle_params(circle), limit=limit, offset=offset
+        )
+        best = (
+            f"SELECT DISTINCT ON (e.practitioner_id) {_columns(volume)},"  # noqa: S608
+            " e.location <@> point(%(lon)s, %(lat)s) AS distance_key"
+            f" FROM search_provider_entry e{volume.join}"
+            " WHERE e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))"
+            " AND (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
+            f" AND {filters.sql()}"
+            " ORDER BY e.practitioner_id, distance_key"
+        )
+        sql = (
+            f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
+            f" ORDER BY {_order_sql(order, True)} LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        count = f"SELECT count(*) FROM ({best}) best"  # noqa: S608
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count, offset)
+        return Page([self.row(r) for r in found], total)
+
+    def nationwide(
+        self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
+    ) -> Page:
+        volume, filters, params = self.query_terms(
+            criteria, order, window=window, limit=limit, offset=offset
+        )
+        groups = criteria.match_tokens()
+        if criteria.min_volume is not None:
+            ranked = volume_candidates(criteria)
+            params.update(ranked.params)
+            candidates = (
+                "SELECT n.ordinal, n.practitioner_id FROM search_provider_volume vc"  # noqa: S608
+                " JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
+                f" WHERE {ranked.where} ORDER BY {ranked.order}"
+            )
+        else:
+            where = ""
+            if groups:
+                params["match"] = _tsquery(groups)
+                where = " WHERE document @@ %(match)s::tsquery"
+            # Names sort by surname, so one surname's rows are neighbours in ordinal order
+            # and an ordered scan that filters would read every name before them: with name
+            # words, "+ 0" makes PostgreSQL collect the GIN matches and sort those instead.
+            # Facets (a specialty) are spread out, and the ordered scan stops early.
+            named = any(clause.name_terms for clause in criteria.clauses)
+            candidates = (
+                f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
+                f" ORDER BY ordinal{' + 0' if named else ''}"
+            )
+        best = (
+            f"SELECT DISTINCT ON (c.ordinal) {_columns(volume)}"  # noqa: S608
+            f" FROM ({candidates} LIMIT %(window)s) c"
+            " JOIN search_provider_entry e ON e.practitioner_id = c.practitioner_id"
+            f"{volume.join}"
+            f" WHERE {filters.sql()} ORDER BY c.ordinal, e.id"
+        )
+        sql = (
+            f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
+            f" ORDER BY {_order_sql(order, False)} LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        count = f"SELECT count(*) FROM ({best}) best"  # noqa: S608
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count, offset)
+            cursor.execute(
+                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s) c",  # noqa: S608
+                {**params, "more": window + 1},
+            )
+            exact = cursor.fetchone()[0] <= window
+        return Page([self.row(r) for r in found], total, exact)
+
+    def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
+        groups = [sorted(c.name_terms) for c in clauses]
+        if not groups or not all(groups):
+            return []
+        with connection.cursor() as cursor:
+            # "+ 0": sort the GIN matches rather than filter an ordered scan (see nationwide).
+            cursor.execute(
+                "SELECT n.practitioner_id, (SELECT e.location_id FROM search_provider_entry e"
+                "  WHERE e.practitioner_id = n.practitioner_id ORDER BY e.id LIMIT 1)"
+                " FROM (SELECT practitioner_id, ordinal FROM search_provider_name"
+                "  WHERE document @@ %s::tsquery ORDER BY ordinal + 0 LIMIT %s) n"
+                " ORDER BY n.ordinal",
+                [_tsquery(groups), limit],
+            )
+            return cursor.fetchall()
+
+    TERM_COLUMNS = "term, weight, is_name, specialty_ids, procedure_ids"
+
+    def provider_terms(self, words: Iterable[str]) -> dict[str, TermRow]:
+        words = sorted(set(words))
+        if not words:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {self.TERM_COLUMNS} FROM search_provider_term"  # noqa: S608
+                " WHERE term = ANY(%s)",
+                [words],
+            )
+            return {row[0]: self.term_row(row) for row in cursor.fetchall()}
+
+    def provider_prefix_terms_any(
+        self, prefixes: list[str], limit: int, names_only: bool
+    ) -> list[TermRow]:
+        # One range scan of the primary key per prefix; "~" sorts after [a-z0-9] in "C".
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"
+                " FROM unnest(%s::text[]) p(prefix) JOIN search_provider_term t"
+                " ON t.term >= p.prefix AND t.term < p.prefix || '~'"
+                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
+                [prefixes, names_only, limit],
+            )
+            return [self.term_row(row) for row in cursor.fetchall()]
+
+    def provider_similar_terms(self, word: str, limit: int) -> list[TermRow]:
+        with connection.cursor() as cursor:
+            # `%%` is similarity over the whole word, `<%%` over its best-matching part
+            # (an unfinished name); both are served by the trigram GIN index.
+            cursor.execute(
+                f"SELECT {self.TERM_COLUMNS} FROM search_provider_term"  # noqa: S608
+                " WHERE term %% %(w)s OR %(w)s <%% term"
+                " ORDER BY greatest(similarity(term, %(w)s), word_similarity(%(w)s, term)) DESC,"
+                " weight DESC LIMIT %(limit)s",
+                {"w": word, "limit": limit},
+            )
+            return [self.term_row(row) for row in cursor.fetchall()]
+
+    def roles_within(
+        self,
+        circle: Circle,
+        specialty_ids: Collection[int],
+        nucc_codes: Collection[str] | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        if nucc_codes is not None and not nucc_codes:
+            return [], 0
+        params = {**circle_params(circle), "limit": limit, "offset": offset}
+        terms = [
+            "e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))",
+            "(e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s",
+        ]
+        if specialty_ids:
+            params["facets"] = sorted(specialty_ids)
+            terms.append("e.specialty_ids && %(facets)s::integer[]")
+        if nucc_codes is not None:
+            params["codes"] = sorted(nucc_codes)
+            terms.append("e.nucc_codes && %(codes)s::text[]")
+        source = "FROM search_provider_entry e WHERE " + " AND ".join(terms)
+        sql = (
+            "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
+            f" {source} ORDER BY e.location <@> point(%(lon)s, %(lat)s), e.role_id"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
+        return [row[:3] for row in found], total
+
+    def entries_in_box(
+        self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
+    ) -> tuple[str, list]:
+        if column not in ENTRY_ID_COLUMNS:
+            raise ValueError(f"not an id column of the index: {column!r}")
+        south, north, west, east = circle.bounding_box()
+        sql = (
+            f"SELECT e.{column} FROM search_provider_entry e"  # noqa: S608 - column checked
+            " WHERE e.location <@ box(point(%s, %s), point(%s, %s))"
+            + (" AND e.specialty_ids && %s::integer[]" if specialty_ids else "")
+        )
+        params = [west, south, east, north]
+        return sql, params + ([sorted(specialty_ids)] if specialty_ids else [])

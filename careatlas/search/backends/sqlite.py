@@ -1,18 +1,58 @@
-"""SQLite backend: FTS5 with the porter stemmer for documents, trigrams for the vocabulary."""
+"""SQLite backend: FTS5 for guides and names, an R*Tree for the radius, trigrams for typos.
+
+Guides: FTS5 with the porter stemmer, ranked by bm25. Providers: an R*Tree box finds the
+candidates of a radius search (entries are stored in spatial order, so they sit on
+neighbouring pages). Distance in SQL is equirectangular
+with the cosine taken at the mid-latitude (first-order), within 0.03% of the great circle
+up to 100 miles and 71 degrees north; rows within 0.1% of the radius are decided by an
+exact haversine (a Python function registered on the connection), so the edge is exact.
+"""
+
+import json
+import math
+from collections.abc import Collection, Iterable
 
 from django.db import connection
 
-from careatlas.search.backends import Clause, IndexedText
+from careatlas.providers.geocoding import distance_miles
+from careatlas.search.backends.filters import (
+    FilterTerms,
+    VolumeTerms,
+    volume_candidates,
+)
+from careatlas.search.backends.sqlite_index import SQLiteIndexWriter
+from careatlas.search.backends.values import (
+    ENTRY_ID_COLUMNS,
+    MILES_PER_DEGREE,
+    Circle,
+    Clause,
+    Criteria,
+    Order,
+    Page,
+    PhraseClause,
+    TermRow,
+)
 from careatlas.search.models import SearchTerm
 from careatlas.search.text import trigrams
 
+# Relative error the equirectangular distance may carry (measured worst case 2.8e-4).
+BAND = 1e-3
+_ROW_COLUMNS = (
+    "e.practitioner_id, e.id, e.location_id, e.latitude, e.longitude, e.flags,"
+    " e.verified_until, e.certified_until, e.specialty_ids"
+)
 
-def _quoted(word: str) -> str:
-    # Words are [a-z0-9]+ by construction; quoting makes FTS5 read NEAR/AND/OR as words.
-    return f'"{word}"'
+
+def _columns(volume: VolumeTerms) -> str:
+    return f"{_ROW_COLUMNS}, {volume.column} AS volume"
 
 
-def _compile(clauses: list[Clause], require_all: bool) -> str:
+def _quoted(token: str) -> str:
+    # Tokens are [a-z0-9_]+ by construction; quotes make FTS5 read AND/OR/NEAR as words.
+    return f'"{token}"'
+
+
+def _phrases(clauses: list[PhraseClause], require_all: bool) -> str:
     parts = []
     for clause in clauses:
         options = [
@@ -23,26 +63,94 @@ def _compile(clauses: list[Clause], require_all: bool) -> str:
     return (" AND " if require_all else " OR ").join(parts)
 
 
-class SQLiteBackend:
-    def replace_documents(self, rows: list[IndexedText]) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_document_fts")
-            cursor.executemany(
-                "INSERT INTO search_document_fts (rowid, title, keywords, body, language)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                [(r.document_id, r.title, r.keywords, r.body, r.language) for r in rows],
-            )
+def _match(groups: list[list[str]]) -> str:
+    return " AND ".join("(" + " OR ".join(map(_quoted, group)) + ")" for group in groups)
 
-    def replace_terms(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_term_trigram")
-            cursor.execute(
-                "INSERT INTO search_term_trigram (rowid, term)"
-                " SELECT id, term FROM search_searchterm"
-            )
 
-    def match(
-        self, clauses: list[Clause], language: str, require_all: bool, limit: int
+def register_functions() -> None:
+    """Register provider_miles() once per SQLite connection (re-registering while another
+    statement is open fails), the way Django registers its own SQL functions."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "_provider_miles_on", None) is raw:
+        return
+    raw.create_function(
+        "provider_miles",
+        4,
+        lambda lat1, lon1, lat2, lon2: distance_miles((lat1, lon1), (lat2, lon2)),
+        deterministic=True,
+    )
+    connection._provider_miles_on = raw
+
+
+class Filters(FilterTerms):
+    always_true = "1"
+
+    def contains(self, column: str, value) -> str:
+        # Multi-valued columns hold space-delimited tokens: " 3 17 42 ".
+        self.params[column] = f" {value} "
+        return f"instr(e.{column}, %({column})s) > 0"
+
+    def _clause(self, clause: Clause) -> str:
+        tests = []
+        for column, values in (
+            ("specialty_ids", sorted(clause.specialty_ids)),
+            ("procedure_ids", sorted(clause.procedure_ids)),
+            ("name_words", sorted(clause.name_terms)),
+        ):
+            for value in values:
+                name = f"clause_{len(self.params)}"
+                self.params[name] = f" {value} "
+                tests.append(f"instr(e.{column}, %({name})s) > 0")
+        return "(" + " OR ".join(tests or ["0"]) + ")"
+
+
+class Distance:
+    """Equirectangular distance in squared degrees of latitude, and the radius cut."""
+
+    def __init__(self, circle: Circle):
+        lat0 = math.radians(circle.latitude)
+        reach = circle.radius_miles / MILES_PER_DEGREE
+        self.params = {
+            "lat": circle.latitude,
+            "lon": circle.longitude,
+            "cos_lat": math.cos(lat0),
+            # cos(mid-latitude) ~ cos(lat0) - sin(lat0) * (lat - lat0) / 2, in degrees
+            "k": math.sin(lat0) * math.pi / 360,
+            "inner": (reach * (1 - BAND)) ** 2,
+            "outer": (reach * (1 + BAND)) ** 2,
+            "radius": circle.radius_miles,
+        }
+        dy = "(e.latitude - %(lat)s)"
+        dx = f"((e.longitude - %(lon)s) * (%(cos_lat)s - %(k)s * {dy}))"
+        self.squared = f"({dy} * {dy} + {dx} * {dx})"
+        self.cut = (
+            f"({self.squared} <= %(inner)s OR ({self.squared} <= %(outer)s"
+            " AND provider_miles(e.latitude, e.longitude, %(lat)s, %(lon)s) <= %(radius)s))"
+        )
+
+
+def _order_sql(order: Order, by_distance: bool) -> str:
+    tail = "distance_key, e.practitioner_id" if by_distance else "e.name_ordinal"
+    if order is Order.NAME:
+        return "e.name_ordinal"
+    if order is Order.VOLUME:
+        return f"volume IS NULL, volume DESC, {tail}"
+    return tail
+
+
+class SQLiteBackend(SQLiteIndexWriter):
+    """Searches guides and providers; the index is written by SQLiteIndexWriter."""
+
+    filter_terms = Filters
+
+    @staticmethod
+    def ids(value) -> tuple[int, ...]:
+        return tuple(int(v) for v in value.split())
+
+    # -- guides ---------------------------------------------------------------------------
+    def match_documents(
+        self, clauses: list[PhraseClause], language: str, require_all: bool, limit: int
     ) -> list[tuple[int, float]]:
         if not clauses:
             return []
@@ -53,12 +161,12 @@ class SQLiteBackend:
                 " FROM search_document_fts"
                 " WHERE search_document_fts MATCH %s AND language = %s"
                 " ORDER BY 2 LIMIT %s",
-                [_compile(clauses, require_all), language, limit],
+                [_phrases(clauses, require_all), language, limit],
             )
             # bm25 is negative, lower is better.
             return [(rowid, -score) for rowid, score in cursor.fetchall()]
 
-    def prefix_terms(self, prefix: str, limit: int) -> list[str]:
+    def document_prefix_terms(self, prefix: str, limit: int) -> list[str]:
         # A range scan on the unique index; LIKE would be case-insensitive and unindexed.
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return list(
@@ -67,7 +175,7 @@ class SQLiteBackend:
             .values_list("term", flat=True)[:limit]
         )
 
-    def similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+    def document_similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
         grams = trigrams(word)
         if not grams:
             return []
@@ -80,3 +188,192 @@ class SQLiteBackend:
                 [" OR ".join(f'"{g}"' for g in grams), limit],
             )
             return cursor.fetchall()
+
+    # -- providers ------------------------------------------------------------------------
+
+    def within(
+        self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
+    ) -> Page:
+        register_functions()
+        distance = Distance(circle)
+        volume, filters, params = self.query_terms(
+            criteria, order, **distance.params, **circle.box_params(), limit=limit, offset=offset
+        )
+        source = (
+            "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            f"{volume.join}"
+            " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
+            " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s"
+            f" AND {filters.sql()} AND {distance.cut}"
+        )
+        sql = (
+            f"SELECT {_columns(volume)}, min({distance.squared}) AS distance_key,"  # noqa: S608
+            f" count(*) OVER () {source}"
+            f" GROUP BY e.practitioner_id ORDER BY {_order_sql(order, True)}"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        count = f"SELECT count(DISTINCT e.practitioner_id) {source}"  # noqa: S608
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count, offset)
+        return Page([self.row(r) for r in found], total)
+
+    def nationwide(
+        self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
+    ) -> Page:
+        volume, filters, params = self.query_terms(
+            criteria, order, window=window, limit=limit, offset=offset
+        )
+        groups = criteria.match_tokens()
+        if criteria.min_volume is not None:
+            best = volume_candidates(criteria)
+            params.update(best.params)
+            candidates = (
+                "SELECT n.ordinal FROM search_provider_volume vc"  # noqa: S608
+                " CROSS JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
+                f" WHERE {best.where} ORDER BY {best.order}"
+            )
+        elif groups:
+            params["match"] = _match(groups)
+            candidates = (
+                "SELECT rowid AS ordinal FROM search_provider_name_fts"
+                " WHERE search_provider_name_fts MATCH %(match)s ORDER BY rowid"
+            )
+        else:
+            candidates = "SELECT ordinal FROM search_provider_name ORDER BY ordinal"
+        sql = (
+            f"SELECT {_columns(volume)}, min(e.id), count(*) OVER ()"  # noqa: S608
+            f" FROM ({candidates} LIMIT %(window)s) c"
+            " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
+            " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
+            f"{volume.join}"
+            f" WHERE {filters.sql()}"
+            f" GROUP BY n.ordinal ORDER BY {_order_sql(order, False)}"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        count = (
+            f"SELECT count(DISTINCT n.ordinal) FROM ({candidates} LIMIT %(window)s) c"  # noqa: S608
+            " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
+            " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
+            f"{volume.join}"
+            f" WHERE {filters.sql()}"
+        )
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count, offset)
+            cursor.execute(
+                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s)",  # noqa: S608
+                {**params, "more": window + 1},
+            )
+            exact = cursor.fetchone()[0] <= window
+        return Page([self.row(r) for r in found], total, exact)
+
+    def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
+        groups = [sorted(c.name_terms) for c in clauses]
+        if not groups or not all(groups):
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n.practitioner_id, (SELECT e.location_id FROM search_provider_entry e"
+                "  WHERE e.practitioner_id = n.practitioner_id ORDER BY e.id LIMIT 1)"
+                " FROM (SELECT rowid AS ordinal"
+                " FROM search_provider_name_fts WHERE search_provider_name_fts MATCH %(match)s"
+                " ORDER BY rowid LIMIT %(limit)s) c"
+                " JOIN search_provider_name n ON n.ordinal = c.ordinal ORDER BY c.ordinal",
+                {"match": _match(groups), "limit": limit},
+            )
+            return cursor.fetchall()
+
+    def provider_terms(self, words: Iterable[str]) -> dict[str, TermRow]:
+        words = sorted(set(words))
+        if not words:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term, weight, is_name, specialty_ids, procedure_ids"
+                " FROM search_provider_term WHERE term IN (SELECT value FROM json_each(%s))",
+                [json.dumps(words)],
+            )
+            return {row[0]: self.term_row(row) for row in cursor.fetchall()}
+
+    def provider_prefix_terms_any(
+        self, prefixes: list[str], limit: int, names_only: bool
+    ) -> list[TermRow]:
+        # One range scan of the unique index per prefix; "~" sorts after [a-z0-9].
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"
+                " FROM json_each(%s) p CROSS JOIN search_provider_term t"
+                " ON t.term >= p.value AND t.term < p.value || '~'"
+                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
+                [json.dumps(prefixes), names_only, limit],
+            )
+            return [self.term_row(row) for row in cursor.fetchall()]
+
+    def provider_similar_terms(self, word: str, limit: int) -> list[TermRow]:
+        grams = [word[i : i + 3] for i in range(len(word) - 2)]
+        if not grams:
+            return []
+        with connection.cursor() as cursor:
+            # Words sharing the most (and rarest) three-letter pieces with `word`.
+            cursor.execute(
+                "SELECT term, weight, is_name, specialty_ids, procedure_ids"
+                " FROM search_provider_term WHERE id IN ("
+                " SELECT rowid FROM search_provider_term_trigram"
+                " WHERE search_provider_term_trigram MATCH %s ORDER BY rank LIMIT %s)",
+                [" OR ".join(f'"{g}"' for g in grams), limit],
+            )
+            return [self.term_row(row) for row in cursor.fetchall()]
+
+    def roles_within(
+        self,
+        circle: Circle,
+        specialty_ids: Collection[int],
+        nucc_codes: Collection[str] | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        if nucc_codes is not None and not nucc_codes:
+            return [], 0
+        register_functions()
+        distance = Distance(circle)
+        params = {**distance.params, **circle.box_params(), "limit": limit, "offset": offset}
+        terms = [distance.cut]
+        if specialty_ids:
+            facets = []
+            for i, pk in enumerate(sorted(specialty_ids)):
+                params[f"facet_{i}"] = f" {pk} "
+                facets.append(f"instr(e.specialty_ids, %(facet_{i})s) > 0")
+            terms.append("(" + " OR ".join(facets) + ")")
+        if nucc_codes is not None:
+            codes = []
+            for i, code in enumerate(sorted(nucc_codes)):
+                params[f"code_{i}"] = f" {code} "
+                codes.append(f"instr(e.nucc_codes, %(code_{i})s) > 0")
+            terms.append("(" + " OR ".join(codes) + ")")
+        source = (
+            "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
+            " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s AND " + " AND ".join(terms)
+        )
+        sql = (
+            "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
+            f" {source} ORDER BY {distance.squared}, e.role_id"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
+        return [row[:3] for row in found], total
+
+    def entries_in_box(
+        self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
+    ) -> tuple[str, list]:
+        if column not in ENTRY_ID_COLUMNS:
+            raise ValueError(f"not an id column of the index: {column!r}")
+        south, north, west, east = circle.bounding_box()
+        facets = " OR ".join(["instr(e.specialty_ids, %s) > 0"] * len(specialty_ids))
+        sql = (
+            f"SELECT e.{column} FROM search_provider_rtree t"  # noqa: S608 - column checked
+            " CROSS JOIN search_provider_entry e ON e.id = t.id"
+            " WHERE t.max_lat >= %s AND t.min_lat <= %s AND t.max_lon >= %s AND t.min_lon <= %s"
+            + (f" AND ({facets})" if facets else "")
+        )
+        return sql, [south, north, west, east, *(f" {pk} " for pk in sorted(specialty_ids))]

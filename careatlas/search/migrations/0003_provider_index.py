@@ -3,7 +3,7 @@
 One row per active practitioner role at a located place (`search_provider_entry`), one row
 per indexed practitioner in name order (`search_provider_name`), and the vocabulary that
 typo correction and topic words use (`search_provider_term`). Rows are written only by
-`careatlas.search.providers` (rebuild_provider_index / reindex_practitioners).
+`careatlas.search.indexing` (rebuild_provider_index / reindex_practitioners).
 
 SQLite: an R*Tree over entry points, an FTS5 table over names and facet tokens (rowid =
 name ordinal, so matches come out in name order) and an FTS5 trigram table over the

@@ -6,7 +6,7 @@ total over procedures in their newest year. The primary key finds one practition
 for a procedure (to order or filter a radius search); the second index lists a procedure's
 practitioners by volume (a nationwide "performed at least N times" search reads the top of
 it). search_provider_entry.procedure_volume keeps the total, so sorting by volume without a
-procedure needs no join. Written only by careatlas.search.providers, like the other tables.
+procedure needs no join. Written only by careatlas.search.indexing, like the other tables.
 """
 
 from django.db import migrations

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         # The seeder writes in bulk without signals, so the search index is rebuilt whole.
         from django.db import connection
 
-        from careatlas.search.providers import rebuild_provider_index
+        from careatlas.search.interface import rebuild_provider_index
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from careatlas.search.providers.backends import BuildStats
-from careatlas.search.providers.indexing import rebuild_provider_index
+from careatlas.search.interface import BuildStats, rebuild_provider_index
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from careatlas.search.indexing import refresh_index
+from careatlas.search.interface import refresh_index
 
 
 class Command(BaseCommand):

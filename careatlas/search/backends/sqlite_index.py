@@ -1,8 +1,9 @@
-"""Writing the SQLite provider index: set-based INSERT ... SELECT from the directory tables.
+"""Writing the SQLite index: guide documents, and provider rows from the directory.
 
-Entries are written in spatial order (0.1-degree latitude bands, then longitude), so the
-rows an R*Tree box returns sit on neighbouring pages; the R*Tree and the FTS5 name index
-are filled from the entries afterwards.
+Provider entries are written by set-based INSERT ... SELECT from the directory tables, in
+spatial order (0.1-degree latitude bands, then longitude), so the rows an R*Tree box returns
+sit on neighbouring pages; the R*Tree and the FTS5 name index are filled from the entries
+afterwards.
 """
 
 import json
@@ -10,21 +11,17 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from careatlas.search.providers.backends import (
+from careatlas.search.backends.base import Backend
+from careatlas.search.backends.values import (
     ACCEPTING,
-    ACCEPTING_CODE,
-    ACCESSIBILITY_BITS,
     ALL_PROCEDURES,
-    FOREVER,
     ORDINAL_GAP,
-    SEX_CODES,
     TELEHEALTH,
-    TOPIC_WEIGHT,
+    IndexedText,
     NameRow,
-    Neighbours,
     TermRow,
 )
-from careatlas.search.providers.sources import directory_tables, directory_values
+from careatlas.search.sources import directory_tables
 
 
 def ids_text(values: Iterable[int]) -> str:
@@ -37,7 +34,27 @@ def _day(column: str) -> str:
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
-class SQLiteIndexWriter:
+class SQLiteIndexWriter(Backend):
+    staging = "temp.search_provider_staging"
+    no_ids = "' '"
+
+    def replace_documents(self, rows: list[IndexedText]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_document_fts")
+            cursor.executemany(
+                "INSERT INTO search_document_fts (rowid, title, keywords, body, language)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                [(r.document_id, r.title, r.keywords, r.body, r.language) for r in rows],
+            )
+
+    def replace_document_terms(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_term_trigram")
+            cursor.execute(
+                "INSERT INTO search_term_trigram (rowid, term)"
+                " SELECT id, term FROM search_searchterm"
+            )
+
     def begin_build(self, practitioner_ids: list[int] | None) -> dict[int, tuple[int, str]]:
         previous: dict[int, tuple[int, str]] = {}
         with connection.cursor() as cursor:
@@ -95,11 +112,6 @@ class SQLiteIndexWriter:
                 ((r.practitioner_id, r.sort_name, ids_text(r.words)) for r in rows),
             )
 
-    def staged_names(self) -> list[tuple[int, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT practitioner_id, sort_name FROM temp.search_provider_staging")
-            return cursor.fetchall()
-
     def number_ordinals(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -111,49 +123,9 @@ class SQLiteIndexWriter:
                 [ORDINAL_GAP],
             )
 
-    def set_ordinals(self, ordinals: dict[int, int]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE temp.search_provider_staging SET ordinal = %s WHERE practitioner_id = %s",
-                [(ordinal, pk) for pk, ordinal in ordinals.items()],
-            )
-
-    def neighbours(self, sort_name: str, practitioner_id: int) -> Neighbours:
-        key = {"name": sort_name, "pk": practitioner_id}
-        with connection.cursor() as cursor:
-            # Row values walk the (sort_name, practitioner_id) index one step either way.
-            cursor.execute(
-                "SELECT (SELECT ordinal FROM search_provider_name"
-                "  WHERE (sort_name, practitioner_id) < (%(name)s, %(pk)s)"
-                "  ORDER BY sort_name DESC, practitioner_id DESC LIMIT 1),"
-                " (SELECT ordinal FROM search_provider_name"
-                "  WHERE (sort_name, practitioner_id) > (%(name)s, %(pk)s)"
-                "  ORDER BY sort_name, practitioner_id LIMIT 1),"
-                " (SELECT coalesce(max(ordinal), 0) FROM search_provider_name)",
-                key,
-            )
-            return Neighbours(*cursor.fetchone())
-
-    def ordinal_taken(self, ordinal: int) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM search_provider_name WHERE ordinal = %s", [ordinal])
-            return cursor.fetchone() is not None
-
     def fill_entries(self, practitioner_ids: list[int] | None, stale_days: int) -> int:
         t = directory_tables()
-        values = directory_values()
-        access_cases = " ".join(
-            f"WHEN %(access_{i})s THEN {bit}" for i, bit in enumerate(ACCESSIBILITY_BITS.values())
-        )
-        params = {
-            **values,
-            "stale": stale_days,
-            "forever": FOREVER,
-            "accepting": ACCEPTING_CODE,
-            **{f"sex_{code}": value.value for value, code in SEX_CODES.items()},
-            **{f"access_{i}": code for i, code in enumerate(ACCESSIBILITY_BITS)},
-        }
-        sex_cases = " ".join(f"WHEN %(sex_{code})s THEN {code}" for code in SEX_CODES.values())
+        params, access_cases, sex_cases = self.entry_codes(stale_days)
 
         def id_list(column: str, table: str, key: str) -> str:
             return (
@@ -276,7 +248,7 @@ class SQLiteIndexWriter:
                 )
             return written
 
-    def replace_terms(self, terms: list[TermRow]) -> None:
+    def replace_provider_terms(self, terms: list[TermRow]) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_provider_term")
             cursor.executemany(
@@ -316,15 +288,6 @@ class SQLiteIndexWriter:
                     " SELECT id, term FROM search_provider_term WHERE term = %s",
                     [word],
                 )
-
-    def name_term_counts(self) -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT term, CASE WHEN specialty_ids = ' ' AND procedure_ids = ' '"
-                " THEN weight ELSE weight - %s END FROM search_provider_term WHERE is_name",
-                [TOPIC_WEIGHT],
-            )
-            return dict(cursor.fetchall())
 
     def finish_build(self, full: bool) -> None:
         with connection.cursor() as cursor:

@@ -20,13 +20,14 @@ from careatlas.providers.geocoding import (
 )
 from careatlas.providers.models import AccessibilityFeature, InsurancePlan, Sex
 from careatlas.providers.presenters import language_names
-from careatlas.search.providers import (
+from careatlas.search.provider_results import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_RADIUS,
     MAX_PAGE_SIZE,
     RADIUS_CHOICES,
     GeoPoint,
     ProviderQuery,
 )
-from careatlas.search.providers.interface import DEFAULT_PAGE_SIZE, DEFAULT_RADIUS
 
 # Languages the filter offers: the most spoken in US homes after English (Census ACS), plus
 # American Sign Language. Codes as stored on Practitioner.languages.

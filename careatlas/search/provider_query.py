@@ -19,25 +19,23 @@ from careatlas.core.reversing import reverser
 from careatlas.procedures.models import Procedure, Specialty
 from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import InsurancePlan, Location, Practitioner, Sex
-from careatlas.search.providers.backends import (
+from careatlas.search.backends import get_backend
+from careatlas.search.backends.base import Backend
+from careatlas.search.backends.values import (
     ACCEPTING,
     ACCESSIBILITY_BITS,
     DEMO,
     SEX_CODES,
     TELEHEALTH,
-    Backend,
     Circle,
     Criteria,
     Order,
     Row,
     day_number,
-    get_backend,
     language_token,
-    volumes_available,
-    volumes_of,
 )
-from careatlas.search.providers.indexing import rebuild_provider_index, reindex_practitioners
-from careatlas.search.providers.interface import (
+from careatlas.search.planner import plan_text
+from careatlas.search.provider_results import (
     MAX_PAGE_SIZE,
     RADIUS_CHOICES,
     GeoPoint,
@@ -47,19 +45,8 @@ from careatlas.search.providers.interface import (
     ProviderResults,
     ProviderSuggestion,
 )
-from careatlas.search.providers.planning import plan_text
-from careatlas.search.text import words
+from careatlas.search.text import MAX_QUERY_LENGTH, words
 
-__all__ = [
-    "autocomplete_providers",
-    "find_providers",
-    "indexed_near",
-    "roles_near",
-    "rebuild_provider_index",
-    "reindex_practitioners",
-]
-
-MAX_QUERY_LENGTH = 200
 # Without a place, results come from the first this-many practitioners in name order
 # that can match, and the total is then "at least" (ProviderResults.total_is_lower_bound).
 NATIONWIDE_WINDOW = 2_000
@@ -178,10 +165,14 @@ def _address(location: dict) -> str:
 
 
 def _hits(
-    rows: list[Row], query: ProviderQuery, today: int, volume_procedure_id: int | None
+    rows: list[Row],
+    query: ProviderQuery,
+    today: int,
+    volume_procedure_id: int | None,
+    backend: Backend,
 ) -> list[ProviderHit]:
     # Shown whatever the order: the volume for the procedure searched, with its year.
-    volumes = volumes_of([r.practitioner_id for r in rows], volume_procedure_id)
+    volumes = backend.volumes_of([r.practitioner_id for r in rows], volume_procedure_id)
     # Read as values, cheaper than deferred-field instances; a practitioner is rebuilt
     # unsaved from its values so the model's name and slug rules still apply.
     practitioners = {
@@ -263,7 +254,7 @@ def find_providers(query: ProviderQuery) -> ProviderResults:
         found = backend.within(resolved.criteria, circle, order, page_size, offset)
     else:
         found = backend.nationwide(resolved.criteria, order, page_size, offset, NATIONWIDE_WINDOW)
-    results.hits = _hits(found.rows, query, today, resolved.criteria.volume_procedure_id)
+    results.hits = _hits(found.rows, query, today, resolved.criteria.volume_procedure_id, backend)
     results.total = found.total
     results.total_is_lower_bound = not found.exact
     if not found.exact:
@@ -276,7 +267,7 @@ def find_providers(query: ProviderQuery) -> ProviderResults:
             message = _("Showing the first matches in name order; add a location to see everyone.")
         results.notes.append(message)
     if order is Order.VOLUME and results.hits and not any(h.procedure_volume for h in results.hits):
-        if volumes_available():
+        if backend.volumes_available():
             results.notes.append(_("None of these providers has Medicare claims data we list."))
         else:
             results.notes.append(_("Procedure volumes are not available yet."))
@@ -291,6 +282,12 @@ def roles_near(
     specialty_ids: Collection[int] = (),
     nucc_codes: Collection[str] | None = None,
 ) -> NearbyRoles:
+    """One page of the indexed practitioner roles within the radius, nearest first, with
+    one of `specialty_ids` (procedures.Specialty ids, if any) and one of `nucc_codes`
+    (RoleSpecialty codes; None: any), and their total: the FHIR PractitionerRole search
+    near a point, answered from the index alone (its rows are the active roles of active
+    practitioners at located places; callers still read each row through their own rules).
+    """
     circle = Circle(near.latitude, near.longitude, float(radius_miles))
     rows, total = get_backend().roles_within(circle, specialty_ids, nucc_codes, limit, offset)
     origin = (near.latitude, near.longitude)
@@ -302,7 +299,12 @@ def roles_near(
 def indexed_near(
     column: str, near: GeoPoint, radius_miles: float, specialty_ids: Collection[int] = ()
 ) -> RawSQL:
-    """Index entries in the bounding box of the circle, as a subquery of `column`."""
+    """A subquery of the `role_id`s or `location_id`s of indexed roles whose place lies in the
+    bounding box of the circle, and that have one of `specialty_ids` (procedures.Specialty
+    ids) if any are given, for `pk__in=` (a superset: the caller cuts at the exact distance
+    and checks its own criteria). The index holds the active roles of active practitioners
+    at located places; this lets other readers (the FHIR `near` search) use its spatial
+    index."""
     circle = Circle(near.latitude, near.longitude, float(radius_miles))
     sql, params = get_backend().entries_in_box(circle, column, specialty_ids)
     # The backend checks `column` against ENTRY_ID_COLUMNS; every value is a parameter.

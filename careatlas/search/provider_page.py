@@ -3,22 +3,14 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careatlas.procedures.models import Specialty
-from careatlas.providers.search_form import FILTER_KEYS, ProviderSearchForm
-from careatlas.search.providers import RADIUS_CHOICES, ProviderHit, ProviderResults
-
-LEAFLET_JS = "vendor/leaflet/leaflet.js"
-LEAFLET_CSS = "vendor/leaflet/leaflet.css"
-DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-DEFAULT_TILE_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
-)
+from careatlas.search.provider_form import FILTER_KEYS, ProviderSearchForm
+from careatlas.search.provider_results import RADIUS_CHOICES, ProviderHit, ProviderResults
 
 
 def distance_text(miles: float | None) -> str:
@@ -104,46 +96,6 @@ def map_markers(cards: list[HitCard]) -> list[dict]:
         }
         markers.append(place)
     return markers
-
-
-def location_markers(places) -> list[dict]:
-    """Markers for a profile's locations (presenters.PlaceView), numbered as on the page."""
-    markers = []
-    for number, place in enumerate(places, start=1):
-        location = place.location
-        if location.latitude is None or location.longitude is None:
-            continue
-        address = ", ".join(place.address)
-        markers.append(
-            {
-                "lat": round(location.latitude, 5),
-                "lon": round(location.longitude, 5),
-                "address": address,
-                "text": str(number),
-                "label": f"{number}. {place.heading}, {address}",
-                "providers": [
-                    {"number": number, "name": place.heading, "url": f"#place-{number}-h"}
-                ],
-            }
-        )
-    return markers
-
-
-def map_settings() -> dict | None:
-    """Tiles and Leaflet for the map, or None when either is missing (the list still works)."""
-    tile_url = getattr(settings, "MAP_TILE_URL", DEFAULT_TILE_URL)
-    if not tile_url or not _leaflet_installed():
-        return None
-    return {
-        "tiles": tile_url,
-        "attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
-        "leaflet_js": LEAFLET_JS,
-        "leaflet_css": LEAFLET_CSS,
-    }
-
-
-def _leaflet_installed() -> bool:
-    return bool(finders.find(LEAFLET_JS))
 
 
 def related_specialties(procedure: str, specialty: str) -> list[Specialty]:

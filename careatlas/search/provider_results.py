@@ -1,6 +1,5 @@
-"""Typed request and result shapes of provider search (shared by the page and the JSON API)."""
+"""Typed request and result shapes of provider search (shared by the page, API and FHIR)."""
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
@@ -95,66 +94,7 @@ class ProviderSuggestion:
     detail: str = ""  # where they practise, e.g. "Austin, TX"
 
 
-def find_providers(query: ProviderQuery) -> ProviderResults:
-    from careatlas.search.providers.engine import find_providers as run
-
-    return run(query)
-
-
-def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:
-    from careatlas.search.providers.engine import autocomplete_providers as run
-
-    return run(prefix, limit)
-
-
 @dataclass
 class NearbyRoles:
     roles: list[tuple[int, float]]  # (role id, great-circle miles), nearest first
     total: int
-
-
-def roles_near(
-    near: GeoPoint,
-    radius_miles: float,
-    limit: int,
-    offset: int,
-    specialty_ids: Collection[int] = (),
-    nucc_codes: Collection[str] | None = None,
-) -> NearbyRoles:
-    """One page of the indexed practitioner roles within the radius, nearest first, with
-    one of `specialty_ids` (procedures.Specialty ids, if any) and one of `nucc_codes`
-    (RoleSpecialty codes; None: any), and their total: the FHIR PractitionerRole search
-    near a point, answered from the index alone (its rows are the active roles of active
-    practitioners at located places; callers still read each row through their own rules).
-    """
-    from careatlas.search.providers.engine import roles_near as run
-
-    return run(near, radius_miles, limit, offset, specialty_ids, nucc_codes)
-
-
-def indexed_near(
-    column: str, near: GeoPoint, radius_miles: float, specialty_ids: Collection[int] = ()
-):
-    """A subquery of the `role_id`s or `location_id`s of indexed roles whose place lies in the
-    bounding box of the circle, and that have one of `specialty_ids` (procedures.Specialty
-    ids) if any are given, for `pk__in=` (a superset: the caller cuts at the exact distance
-    and checks its own criteria). The index holds the active roles of active practitioners
-    at located places; this lets other readers (the FHIR `near` search) use its spatial
-    index."""
-    from careatlas.search.providers.engine import indexed_near as run
-
-    return run(column, near, radius_miles, specialty_ids)
-
-
-def rebuild_provider_index() -> int:
-    """Rebuild the whole provider search index from the directory models; returns rows."""
-    from careatlas.search.providers.engine import rebuild_provider_index as run
-
-    return run()
-
-
-def reindex_practitioners(practitioner_ids: list[int]) -> None:
-    """Refresh the index rows of a few practitioners after an edit."""
-    from careatlas.search.providers.engine import reindex_practitioners as run
-
-    run(practitioner_ids)

@@ -1,9 +1,11 @@
-"""Keep the provider index in step with edits: note whose rows changed, reindex after commit.
+"""Keep the search index in step with edits to the content and the directory.
 
-An admin save touches several objects in one transaction (a practitioner, its roles through
-inlines, their specialties and plans), so receivers only collect practitioner ids and one
-reindex runs once the transaction has committed. Bulk writers (the demo seeder, importers)
-bypass signals and rebuild the whole index instead.
+Published content changed (procedures.signals.content_changed, sent after commit): the guide
+index is rebuilt and the provider vocabulary re-reads its topic words. An admin save touches
+several objects in one transaction (a practitioner, its roles through inlines, their
+specialties and plans), so receivers only collect practitioner ids and one reindex runs
+once the transaction has committed. Bulk writers (the demo seeder, importers) bypass
+signals and rebuild the whole index instead.
 """
 
 import threading
@@ -24,6 +26,8 @@ from careatlas.providers.models import (
     StateLicense,
     Verification,
 )
+from careatlas.providers.signals import practitioners_changed
+from careatlas.search.indexing import refresh_index, refresh_topics, reindex_practitioners
 
 _pending = threading.local()
 _VENDORS = ("sqlite", "postgresql")
@@ -45,8 +49,6 @@ def _queue(practitioner_ids) -> None:
 def _flush() -> None:
     ids, _pending.ids = getattr(_pending, "ids", set()), set()
     if ids:
-        from careatlas.search.providers.indexing import reindex_practitioners
-
         reindex_practitioners(ids)
 
 
@@ -102,8 +104,6 @@ def plans_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
 def topics_changed(sender, **kwargs) -> None:
     """Published content changed: specialty, procedure and condition words may have too."""
     if connection.vendor in _VENDORS:
-        from careatlas.search.providers.indexing import refresh_topics
-
         refresh_topics()
 
 
@@ -112,9 +112,13 @@ def practitioners_changed_in_bulk(sender, practitioner_ids, **kwargs) -> None:
     _queue(practitioner_ids)
 
 
-def connect() -> None:
-    from careatlas.providers.signals import practitioners_changed
+def reindex_on_content_change(sender, **kwargs) -> None:
+    """content_changed receiver: runs after the content transaction has committed."""
+    refresh_index()
 
+
+def connect() -> None:
+    content_changed.connect(reindex_on_content_change, dispatch_uid="search.rebuild_index")
     practitioners_changed.connect(
         practitioners_changed_in_bulk, dispatch_uid="search.providers.bulk_changes"
     )

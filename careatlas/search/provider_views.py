@@ -6,9 +6,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
-from careatlas.providers.search_form import Choices, ProviderSearchForm
-from careatlas.providers.search_page import map_settings, search_page
-from careatlas.search.providers import find_providers
+from careatlas.providers.map_presenters import map_settings
+from careatlas.search.provider_form import Choices, ProviderSearchForm
+from careatlas.search.provider_page import search_page
+from careatlas.search.provider_query import find_providers
 
 
 @require_safe
@@ -24,6 +25,6 @@ def find(request: HttpRequest) -> HttpResponse:
     partial = request.GET.get("partial") == "1"
     return render(
         request,
-        "providers/_results.html" if partial else "providers/find.html",
+        "search/_provider_results.html" if partial else "search/providers.html",
         {"page": search_page(form, results), "form": form, "map": map_settings()},
     )

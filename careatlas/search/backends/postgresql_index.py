@@ -1,8 +1,8 @@
-"""Writing the PostgreSQL provider index: set-based INSERT ... SELECT from the directory.
+"""Writing the PostgreSQL index: guide documents, and provider rows from the directory.
 
-Entries are written in spatial order so a radius search reads few heap pages, with their
-point(longitude, latitude) for the GiST index; the name table gets a tsvector of name words
-and facet tokens for the GIN index.
+Provider entries are written by set-based INSERT ... SELECT, in spatial order so a radius
+search reads few heap pages, with their point(longitude, latitude) for the GiST index; the
+name table gets a tsvector of name words and facet tokens for the GIN index.
 """
 
 from collections.abc import Iterable
@@ -10,22 +10,18 @@ from collections.abc import Iterable
 from django.db import connection
 
 from careatlas.core.catalogue import standalone_indexes
-from careatlas.search.providers.backends import (
+from careatlas.search.backends.aggregates import Aggregate, render
+from careatlas.search.backends.base import Backend
+from careatlas.search.backends.values import (
     ACCEPTING,
-    ACCEPTING_CODE,
-    ACCESSIBILITY_BITS,
     ALL_PROCEDURES,
-    FOREVER,
     ORDINAL_GAP,
-    SEX_CODES,
     TELEHEALTH,
-    TOPIC_WEIGHT,
+    IndexedText,
     NameRow,
-    Neighbours,
     TermRow,
 )
-from careatlas.search.providers.backends.aggregates import Aggregate, render
-from careatlas.search.providers.sources import directory_tables, directory_values
+from careatlas.search.sources import directory_tables
 
 _STAGING = "search_provider_staging"
 # A full rebuild drops these tables' secondary indexes and builds each once over the new rows
@@ -35,7 +31,27 @@ _REBUILT_TABLES = ("search_provider_entry", "search_provider_name")
 _DAY = "DATE '1970-01-01'"
 
 
-class PostgreSQLIndexWriter:
+class PostgreSQLIndexWriter(Backend):
+    staging = _STAGING
+    no_ids = "'{}'"
+
+    def replace_documents(self, rows: list[IndexedText]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE search_searchdocument SET search_vector ="
+                " setweight(to_tsvector('english', %s), 'A')"
+                " || setweight(to_tsvector('english', %s), 'B')"
+                " || setweight(to_tsvector('english', %s), 'C')"
+                " WHERE id = %s",
+                [(r.title, r.keywords, r.body, r.document_id) for r in rows],
+            )
+
+    def replace_document_terms(self) -> None:
+        # The trigram index follows the table by itself; fresh statistics keep the
+        # planner on the b-tree for exact lookups right after a rebuild.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchterm, search_searchdocument")
+
     def begin_build(self, practitioner_ids: list[int] | None) -> dict[int, tuple[int, str]]:
         previous: dict[int, tuple[int, str]] = {}
         with connection.cursor() as cursor:
@@ -94,11 +110,6 @@ class PostgreSQLIndexWriter:
                 for row in rows:
                     copy.write_row((row.practitioner_id, row.sort_name, " ".join(row.words)))
 
-    def staged_names(self) -> list[tuple[int, str]]:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT practitioner_id, sort_name FROM search_provider_staging")
-            return cursor.fetchall()
-
     def number_ordinals(self) -> None:
         # A new numbered copy rather than an UPDATE: updating every row of a temporary table
         # bigger than temp_buffers rewrote it page by page (13 s at a million rows, 2 s so).
@@ -113,33 +124,6 @@ class PostgreSQLIndexWriter:
             cursor.execute(f"ALTER TABLE search_provider_numbered RENAME TO {_STAGING}")
             cursor.execute(f"ALTER TABLE {_STAGING} ADD PRIMARY KEY (practitioner_id)")
             cursor.execute(f"ANALYZE {_STAGING}")
-
-    def set_ordinals(self, ordinals: dict[int, int]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE search_provider_staging SET ordinal = %s WHERE practitioner_id = %s",
-                [(ordinal, pk) for pk, ordinal in ordinals.items()],
-            )
-
-    def neighbours(self, sort_name: str, practitioner_id: int) -> Neighbours:
-        with connection.cursor() as cursor:
-            # Row values walk the (sort_name, practitioner_id) index one step either way.
-            cursor.execute(
-                "SELECT (SELECT ordinal FROM search_provider_name"
-                "  WHERE (sort_name, practitioner_id) < (%(name)s, %(pk)s)"
-                "  ORDER BY sort_name DESC, practitioner_id DESC LIMIT 1),"
-                " (SELECT ordinal FROM search_provider_name"
-                "  WHERE (sort_name, practitioner_id) > (%(name)s, %(pk)s)"
-                "  ORDER BY sort_name, practitioner_id LIMIT 1),"
-                " (SELECT coalesce(max(ordinal), 0) FROM search_provider_name)",
-                {"name": sort_name, "pk": practitioner_id},
-            )
-            return Neighbours(*cursor.fetchone())
-
-    def ordinal_taken(self, ordinal: int) -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM search_provider_name WHERE ordinal = %s", [ordinal])
-            return cursor.fetchone() is not None
 
     def _aggregates(self) -> dict[str, Aggregate]:
         t = directory_tables()
@@ -199,18 +183,7 @@ class PostgreSQLIndexWriter:
 
     def fill_entries(self, practitioner_ids: list[int] | None, stale_days: int) -> int:
         t = directory_tables()
-        access_cases = " ".join(
-            f"WHEN %(access_{i})s THEN {bit}" for i, bit in enumerate(ACCESSIBILITY_BITS.values())
-        )
-        sex_cases = " ".join(f"WHEN %(sex_{code})s THEN {code}" for code in SEX_CODES.values())
-        params = {
-            **directory_values(),
-            "stale": stale_days,
-            "forever": FOREVER,
-            "accepting": ACCEPTING_CODE,
-            **{f"sex_{code}": value.value for value, code in SEX_CODES.items()},
-            **{f"access_{i}": code for i, code in enumerate(ACCESSIBILITY_BITS)},
-        }
+        params, access_cases, sex_cases = self.entry_codes(stale_days)
         full = practitioner_ids is None
         a, joins = render(self._aggregates(), full)
 
@@ -320,7 +293,7 @@ class PostgreSQLIndexWriter:
             )
             return cursor.rowcount
 
-    def replace_terms(self, terms: list[TermRow]) -> None:
+    def replace_provider_terms(self, terms: list[TermRow]) -> None:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE search_provider_term")
             copy_sql = (
@@ -341,15 +314,6 @@ class PostgreSQLIndexWriter:
                 " ON CONFLICT (term) DO UPDATE SET is_name = true",
                 list(words.items()),
             )
-
-    def name_term_counts(self) -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT term, CASE WHEN specialty_ids = '{}' AND procedure_ids = '{}'"
-                " THEN weight ELSE weight - %s END FROM search_provider_term WHERE is_name",
-                [TOPIC_WEIGHT],
-            )
-            return dict(cursor.fetchall())
 
     def finish_build(self, full: bool) -> None:
         with connection.cursor() as cursor:

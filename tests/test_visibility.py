@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from careatlas.providers.models import Location, Organization, Practitioner, PractitionerRole
 from careatlas.providers.registry_presenters import organization_url
-from careatlas.search.providers import rebuild_provider_index
+from careatlas.search.interface import rebuild_provider_index
 from tests.provider_factories import (
     LocationFactory,
     OrganizationFactory,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "careatlas.imports",
     "careatlas.api",
     "careatlas.fhir",
+    "careatlas.demo",
 ]
 
 MIDDLEWARE = [

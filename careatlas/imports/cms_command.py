@@ -10,22 +10,20 @@ run record and quarantine.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from careatlas.imports.command import ImportOptions
 from careatlas.imports.files import CsvSource, SourceFile, SourceFileError, describe_file
 from careatlas.imports.models import ImportRun, RunStatus
 from careatlas.imports.progress import Progress
 from careatlas.imports.runs import (
-    DEFAULT_MAX_BAD_SHARE,
     Quarantine,
-    bad_share,
     finish_run,
     restart_run,
     save_checkpoint,
     start_run,
     summary,
-    write_quarantine_csv,
 )
 
 OUTCOMES = ("created", "updated", "unchanged")
@@ -104,38 +102,11 @@ class RowImporter:
         """After the last row (inside its own transaction): mapping, links, indexes."""
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(ImportOptions, BaseCommand):
     kind: str = ""
     label: str = ""
     importer_class: type[RowImporter] = RowImporter
     batch_rows = 1000
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The CSV file as downloaded.")
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Validate and count what would change, without writing to the directory.",
-        )
-        parser.add_argument(
-            "--max-bad-share",
-            type=float,
-            default=DEFAULT_MAX_BAD_SHARE,
-            help="Exit non-zero when more than this share of rows is quarantined "
-            "(default %(default)s; the good rows still import).",
-        )
-        parser.add_argument(
-            "--quarantine-report", metavar="PATH", help="Also write the bad rows to this CSV."
-        )
-        parser.add_argument(
-            "--restart",
-            action="store_true",
-            help="Forget an interrupted run of this file and start again from the top.",
-        )
-        self.add_import_arguments(parser)
-
-    def add_import_arguments(self, parser: CommandParser) -> None:
-        """Options of one command."""
 
     def prepare(self, source: SourceFile, options: dict) -> dict:
         """Check options before the run starts; return the ones that identify a run."""
@@ -166,17 +137,7 @@ class ImportCommand(BaseCommand):
         finish_run(run, status, notes=tally.notes)  # the summary line, then the notes
         for note in tally.notes:
             self.stderr.write(note)
-        if options["quarantine_report"]:
-            write_quarantine_csv(run, options["quarantine_report"])
-        if options["verbosity"] > 0:
-            self.stdout.write(summary(run))
-        share = bad_share(run)
-        if share > options["max_bad_share"]:
-            raise CommandError(
-                f"{path}: {run.quarantined:,} of {run.rows_read:,} rows ({share:.1%}) were "
-                f"quarantined, more than --max-bad-share {options['max_bad_share']:.1%}; "
-                f"see the quarantine report of import run {run.pk}."
-            )
+        self.end_run(run, options, summary(run))
 
     def _import(self, run: ImportRun, source: SourceFile, options: dict) -> Tally:
         tally = Tally.of(run)

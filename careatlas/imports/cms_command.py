@@ -7,15 +7,15 @@ reports exactly what a real run would create, update and quarantine, and writes 
 run record and quarantine.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from careatlas.imports.command import ImportOptions
 from careatlas.imports.files import CsvSource, SourceFile, SourceFileError, describe_file
 from careatlas.imports.models import ImportRun, RunStatus
+from careatlas.imports.pipeline import Step, commit_batches
 from careatlas.imports.progress import Progress
 from careatlas.imports.runs import (
     Quarantine,
@@ -25,6 +25,7 @@ from careatlas.imports.runs import (
     start_run,
     summary,
 )
+from careatlas.providers.services import directory_changed
 
 OUTCOMES = ("created", "updated", "unchanged")
 # Above this many practitioners a full index rebuild is cheaper than row by row refreshes.
@@ -145,23 +146,35 @@ class ImportCommand(ImportOptions, BaseCommand):
             importer = self.importer_class(run, csv_source, options)
             if run.checkpoint:
                 csv_source.seek(run.checkpoint["offset"], run.checkpoint["line"])
-            progress = Progress(self.label or self.kind, csv_source.data_size, stream=self.stderr)
-            if run.dry_run:
-                self._dry_run(run, importer, tally, progress)
-            else:
-                self._batches(run, importer, tally, progress)
-            progress.close()
+            quarantine = Quarantine(run)
+
+            def write(batch: list[tuple[int, list[str]]]) -> Step:
+                self._rows(importer, batch, tally, quarantine)
+                checkpoint = {"offset": csv_source.offset, "line": csv_source.line}
+                return Step(checkpoint, tally.as_counts(), (tally.rows_read, csv_source.offset))
+
+            def finish() -> None:
+                importer.finish(tally)
+                if not run.dry_run:
+                    save_checkpoint(run, run.checkpoint, phase="finished", **tally.as_counts())
+
+            commit_batches(
+                run,
+                _batches(csv_source, self.batch_rows),
+                write,
+                quarantine=quarantine,
+                progress=Progress(self.label or self.kind, csv_source.data_size, self.stderr),
+                phase="rows",
+                finish=finish,
+                roll_back_dry_run=True,
+            )
+        if tally.changed and not run.dry_run:
+            directory_changed()
         return tally
 
-    def _rows(self, importer: RowImporter, tally: Tally, quarantine: Quarantine, progress):
-        """Import the next batch of rows; False once the file is exhausted."""
-        source = importer.source
-        width = len(source.header)
-        batch = []
-        for line, fields in source.rows():
-            batch.append((line, fields))
-            if len(batch) >= self.batch_rows:
-                break
+    @staticmethod
+    def _rows(importer: RowImporter, batch, tally: Tally, quarantine: Quarantine) -> None:
+        width = len(importer.source.header)
         importer.prepare_batch([fields for _line, fields in batch if len(fields) == width])
         for line, fields in batch:
             tally.rows_read += 1
@@ -174,42 +187,19 @@ class ImportCommand(ImportOptions, BaseCommand):
                 tally.quarantined += 1
             else:
                 setattr(tally, outcome, getattr(tally, outcome) + 1)
-        progress.update(tally.rows_read, source.offset)
-        return len(batch) >= self.batch_rows
 
-    def _batches(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
-        quarantine = Quarantine(run)
-        more = True
-        while more:
-            with transaction.atomic():
-                more = self._rows(importer, tally, quarantine, progress)
-                quarantine.flush()
-                checkpoint = {"offset": importer.source.offset, "line": importer.source.line}
-                save_checkpoint(run, checkpoint, phase="rows", **tally.as_counts())
-        with transaction.atomic():
-            importer.finish(tally)
-            save_checkpoint(run, run.checkpoint, phase="finished", **tally.as_counts())
-        if tally.changed:
-            from careatlas.providers.services import directory_changed
 
-            directory_changed()
-
-    def _dry_run(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
-        quarantine = Quarantine(run)
-
-        class Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                while self._rows(importer, tally, quarantine, progress):
-                    pass
-                importer.finish(tally)
-                raise Rollback
-        except Rollback:
-            pass
-        quarantine.flush()
-        save_checkpoint(run, {}, phase="validated", **tally.as_counts())
+def _batches(source: CsvSource, size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    """The file's rows in lists of `size`; the source's offset is just past each list when
+    it is handed over."""
+    batch = []
+    for line, fields in source.rows():
+        batch.append((line, fields))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def refresh_search(practitioner_ids: Iterable[int]) -> None:

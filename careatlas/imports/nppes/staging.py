@@ -7,13 +7,13 @@ for a whole batch in one query, so unchanged rows never reach the tables at all.
 """
 
 import datetime
-import json
 from dataclasses import dataclass
 
 from django.db import connection
 
 from careatlas.imports.models import NppesRecord
 from careatlas.imports.nppes.rows import Record
+from careatlas.imports.sql import database
 
 BATCH = "nppes_batch"
 BATCH_SPECIALTY = "nppes_batch_specialty"
@@ -113,10 +113,7 @@ def known_records(npis: list[str]) -> dict[str, Known]:
     table = connection.ops.quote_name(NppesRecord._meta.db_table)
     if not npis or not any_between(table, "npi", npis):
         return {}
-    if connection.vendor == "postgresql":
-        condition, param = "npi = ANY(%s)", npis
-    else:
-        condition, param = "npi IN (SELECT value FROM json_each(%s))", json.dumps(npis)
+    condition, param = database().key_in("npi", npis)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT npi, row_hash, deactivated, as_of, verified_on FROM {table}"  # noqa: S608
@@ -137,7 +134,7 @@ class BatchTables:
     """The three temporary tables of one connection, created on first use."""
 
     def __init__(self):
-        self.postgresql = connection.vendor == "postgresql"
+        self.postgresql = database().vendor == "postgresql"
         self._created = False
         self._analyzed = False
 
@@ -176,11 +173,7 @@ class BatchTables:
         if not self._created:
             self._create()
         else:
-            with connection.cursor() as cursor:
-                for name in (BATCH, BATCH_SPECIALTY, BATCH_LICENSE):
-                    cursor.execute(
-                        f"TRUNCATE {name}" if self.postgresql else f"DELETE FROM {name}"  # noqa: S608
-                    )
+            database().empty(BATCH, BATCH_SPECIALTY, BATCH_LICENSE)
         rows, specialties, licenses = [], [], []
         for record, change in records:
             npi = record.npi
@@ -218,26 +211,12 @@ class BatchTables:
         self._insert(BATCH, BATCH_COLUMNS, rows)
         self._insert(BATCH_SPECIALTY, [c[0] for c in _SPECIALTY_COLUMNS], specialties)
         self._insert(BATCH_LICENSE, [c[0] for c in _LICENSE_COLUMNS], licenses)
-        if self.postgresql and not self._analyzed:
+        if not self._analyzed:
             # Temporary tables have no statistics until analysed, and the merge's joins need
             # them; batches look alike, so the first one's serve for the rest.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {BATCH}, {BATCH_SPECIALTY}, {BATCH_LICENSE}")
+            database().analyze(BATCH, BATCH_SPECIALTY, BATCH_LICENSE)
             self._analyzed = True
 
     def _insert(self, table: str, columns, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        names = ", ".join(columns)
-        with connection.cursor() as cursor:
-            if self.postgresql:
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" * len(columns))
-                # The sqlite3 cursor itself: Django's wrapper would rewrite the SQL per call.
-                cursor.cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
-                    rows,
-                )
+        if rows:
+            database().insert(table, list(columns), rows)

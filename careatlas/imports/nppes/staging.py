@@ -126,46 +126,31 @@ def known_records(npis: list[str]) -> dict[str, Known]:
         }
 
 
-def _definition(columns, postgresql: bool) -> str:
-    return ", ".join(f"{name} {pg if postgresql else sqlite}" for name, sqlite, pg in columns)
+# The indexes SQLite needs on the batch tables: the merge finds a batch row by the role or
+# practitioner it was linked to, and a row's codes and licenses by NPI.
+_INDEXES = {
+    BATCH: [("nppes_batch_role", "role_id"), ("nppes_batch_practitioner", "practitioner_id")],
+    BATCH_SPECIALTY: [("nppes_batch_specialty_npi", "npi, code")],
+    BATCH_LICENSE: [("nppes_batch_license_npi", "npi, state, number")],
+}
 
 
 class BatchTables:
     """The three temporary tables of one connection, created on first use."""
 
     def __init__(self):
-        self.postgresql = database().vendor == "postgresql"
         self._created = False
         self._analyzed = False
 
     def _create(self) -> None:
-        pg = self.postgresql
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH} ({_definition((*_COLUMNS, *_LINKS), pg)})"
-            )
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_SPECIALTY}"
-                f" ({_definition(_SPECIALTY_COLUMNS, pg)})"
-            )
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_LICENSE}"
-                f" ({_definition(_LICENSE_COLUMNS, pg)})"
-            )
-            if not pg:
-                # SQLite joins by nested loops: the merge finds a batch row by the role or
-                # practitioner it was linked to, and a row's codes and licenses by NPI.
-                # PostgreSQL hashes the small batch tables instead, faster than keeping
-                # indexes on them.
-                for name, table, columns in (
-                    ("nppes_batch_role", BATCH, "role_id"),
-                    ("nppes_batch_practitioner", BATCH, "practitioner_id"),
-                    ("nppes_batch_specialty_npi", BATCH_SPECIALTY, "npi, code"),
-                    ("nppes_batch_license_npi", BATCH_LICENSE, "npi, state, number"),
-                ):
-                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
-            for name in (BATCH, BATCH_SPECIALTY, BATCH_LICENSE):
-                cursor.execute(f"DELETE FROM {name}")  # noqa: S608 - fixed names
+        sql = database()
+        for name, columns in (
+            (BATCH, (*_COLUMNS, *_LINKS)),
+            (BATCH_SPECIALTY, _SPECIALTY_COLUMNS),
+            (BATCH_LICENSE, _LICENSE_COLUMNS),
+        ):
+            sql.temporary_table(name, columns, _INDEXES[name])
+            sql.empty(name)
         self._created = True
 
     def write(self, records: list[tuple[Record, str]]) -> None:

@@ -4,6 +4,8 @@ from contextlib import AbstractContextManager, nullcontext
 
 from django.db import connection, models
 
+from careatlas.core.catalogue import standalone_indexes
+
 
 class PostgreSQL:
     vendor = "postgresql"
@@ -31,6 +33,13 @@ class PostgreSQL:
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"TRUNCATE {table}")
+
+    def temporary_table(self, name: str, columns, indexes: list[tuple[str, str]]) -> None:
+        """A temporary table of (name, SQLite type, PostgreSQL type) columns, without the
+        indexes: PostgreSQL hashes small batch tables, faster than keeping indexes on them."""
+        definition = ", ".join(f"{column} {kind}" for column, _sqlite, kind in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({definition})")
 
     def analyze(self, *tables: str) -> None:
         """Fresh statistics after a bulk write (what autovacuum would do soon after): the
@@ -70,3 +79,35 @@ class PostgreSQL:
                 [self._sequences[table, column], count],
             )
             return sorted(pk for (pk,) in cursor.fetchall())
+
+    # -- a bulk load (careatlas.imports.bulk_load) ---------------------------------------
+
+    def keys_and_indexes(self, cursor, tables: list[str]) -> list[tuple[str, str, str, str]]:
+        """(kind, table, name, definition) of the tables' foreign keys and of the indexes
+        no constraint owns, unique ones excepted (the merge relies on them)."""
+        # Deferred checks still pending in this transaction would forbid ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+            " FROM pg_constraint c WHERE c.contype = 'f'"
+            " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%s::text[]) t)"
+            " ORDER BY 1, 2",
+            [tables],
+        )
+        keys = [("foreign key", *row) for row in cursor.fetchall()]
+        indexes = standalone_indexes(cursor, tables, unique=False)
+        return keys + [("index", *row) for row in indexes]
+
+    def prepare_index_builds(self, cursor) -> None:
+        """More memory for this transaction's index builds: each sorts in one pass."""
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+
+    def indexes_and_keys(self, cursor) -> tuple[set[str], dict[str, bool]]:
+        """The schema's index names, and its foreign key names -> whether validated."""
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'"
+            " AND connamespace = current_schema()::regnamespace"
+        )
+        return indexes, dict(cursor.fetchall())

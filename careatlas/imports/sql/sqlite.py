@@ -34,6 +34,15 @@ class SQLite:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from metadata
 
+    def temporary_table(self, name: str, columns, indexes: list[tuple[str, str]]) -> None:
+        """A temporary table of (name, SQLite type, PostgreSQL type) columns, with these
+        (index name, columns) indexes: SQLite joins by nested loops."""
+        with connection.cursor() as cursor:
+            definition = ", ".join(f"{column} {kind}" for column, kind, _pg in columns)
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({definition})")
+            for index, indexed in indexes:
+                cursor.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {name} ({indexed})")
+
     def analyze(self, *tables: str) -> None:
         """Nothing: SQLite's planner needs no fresh statistics for the imports' joins."""
 
@@ -83,3 +92,31 @@ class SQLite:
             )
             (highest,) = cursor.fetchone()
         return list(range(highest + 1, highest + 1 + count))
+
+    # -- a bulk load (careatlas.imports.bulk_load) ---------------------------------------
+
+    def keys_and_indexes(self, cursor, tables: list[str]) -> list[tuple[str, str, str, str]]:
+        """(kind, table, name, definition) of the indexes made by CREATE INDEX without
+        UNIQUE, and a "foreign key check" for each table with foreign keys: SQLite cannot
+        drop them, but the importing connection can stop checking them row by row and
+        check the lot afterwards."""
+        items = []
+        qn = connection.ops.quote_name
+        for table in tables:
+            cursor.execute(f"PRAGMA index_list({qn(table)})")
+            for _seq, name, unique, origin, _partial in cursor.fetchall():
+                if not unique and origin == "c":
+                    cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+                    items.append(("index", table, name, cursor.fetchone()[0]))
+            cursor.execute(f"PRAGMA foreign_key_list({qn(table)})")
+            if cursor.fetchall():
+                items.append(("foreign key check", table, table, ""))
+        return items
+
+    def prepare_index_builds(self, cursor) -> None:
+        """Nothing: SQLite sorts for an index build in its own cache."""
+
+    def indexes_and_keys(self, cursor) -> tuple[set[str], dict[str, bool]]:
+        """The schema's index names (SQLite names no foreign key)."""
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        return {name for (name,) in cursor.fetchall()}, {}

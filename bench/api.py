@@ -97,9 +97,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     from django.db import connection
     from django.test import Client
 
+    from careatlas.demo.providers import catalogue
+    from careatlas.demo.providers.generate import US_STATES
     from careatlas.procedures.models import Specialty
-    from careatlas.providers.demo import catalogue
-    from careatlas.providers.demo.generate import US_STATES
     from careatlas.providers.geocoding import standard_zip_places
     from careatlas.providers.models import Practitioner
 

@@ -154,9 +154,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     from django.db import connection
     from django.utils import timezone
 
+    from careatlas.demo.providers import catalogue, seed_demo_providers
+    from careatlas.demo.providers.generate import US_STATES
     from careatlas.procedures.models import Procedure, Specialty
-    from careatlas.providers.demo import catalogue, seed_demo_providers
-    from careatlas.providers.demo.generate import US_STATES
     from careatlas.providers.geocoding import standard_zip_places
     from careatlas.providers.models import Practitioner
     from careatlas.search.backends import get_backend

@@ -98,7 +98,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from careatlas.providers.demo import seed_demo_providers
+        from careatlas.demo.providers import seed_demo_providers
         from careatlas.search.interface import rebuild_provider_index
 
         call_command("migrate", verbosity=0)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "careatlas.imports",
     "careatlas.api",
     "careatlas.fhir",
+    "careatlas.demo",
 ]
 
 MIDDLEWARE = [

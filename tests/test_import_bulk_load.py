@@ -5,6 +5,7 @@ PostgreSQL drops its foreign keys; SQLite, which cannot, checks them all afterwa
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from careatlas.demo.nppes import nucc_codes_from_csv, write_synthetic_nppes
 from careatlas.imports import bulk_load
 from careatlas.imports.models import ImportKind, ImportRun
 from careatlas.imports.nppes.importer import (
@@ -14,7 +15,6 @@ from careatlas.imports.nppes.importer import (
     import_nppes,
     loads_in_bulk,
 )
-from careatlas.imports.nppes.synthetic import nucc_codes_from_csv, write_synthetic_nppes
 from careatlas.providers.models import Location, Practitioner, PractitionerRole, RoleSpecialty
 from tests.nppes_files import load_taxonomy, snapshot
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from careatlas.imports.nppes.synthetic import nucc_codes_from_csv, write_synthetic_nppes
+from careatlas.demo.nppes import nucc_codes_from_csv, write_synthetic_nppes
 from tests.conftest import REPO
 
 POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]

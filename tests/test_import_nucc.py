@@ -132,7 +132,7 @@ def test_bad_rows_are_quarantined_and_the_rest_imports(content_pack, nucc_file, 
         encoding="utf-8",
     )
     report = tmp_path / "quarantine.csv"
-    with pytest.raises(CommandError, match="more than --max-bad-share"):
+    with pytest.raises(CommandError, match="more than the 1.00% allowed; the good rows were imp"):
         import_nucc(bad, quarantine_report=report)
     assert TaxonomyCode.objects.count() == 40
     rows = report.read_text().splitlines()

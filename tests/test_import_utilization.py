@@ -13,10 +13,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from careatlas.demo.utilization import DESCRIPTION, write_synthetic_utilization
 from careatlas.imports.models import ImportRun, QuarantinedRow
 from careatlas.imports.utilization import importer
 from careatlas.imports.utilization.layout import COLUMNS
-from careatlas.imports.utilization.synthetic import DESCRIPTION, write_synthetic_utilization
 from careatlas.procedures.models import Procedure, ProcedureCode, StatSuggestion
 from careatlas.providers.models import (
     OfferedProcedure,

@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from careatlas.demo.providers import demo_npis
 from careatlas.providers.credentials import normalise_credentials
-from careatlas.providers.demo import demo_npis
 from careatlas.providers.npi import is_valid_npi, npi_check_digit, validate_npi
 
 # CMS's worked example first, then NPIs that appear in public test data.

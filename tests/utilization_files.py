@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 
+from careatlas.demo.utilization import DESCRIPTION
 from careatlas.imports.utilization.layout import COLUMNS
-from careatlas.imports.utilization.synthetic import DESCRIPTION
 
 
 def claim(npi: str, code: str, place: str = "O", benes=20, services=30, allowed=50.0) -> dict:

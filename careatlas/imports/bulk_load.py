@@ -27,9 +27,9 @@ from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 
-from careatlas.core.catalogue import standalone_indexes
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import save_checkpoint
+from careatlas.imports.sql import DATABASES, database
 
 CHECKPOINT_KEY = "set_aside_for_bulk_load"
 
@@ -39,7 +39,7 @@ class PutBackError(Exception):
 
 
 def supported() -> bool:
-    return connection.vendor in ("postgresql", "sqlite")
+    return connection.vendor in DATABASES
 
 
 def set_aside(run: ImportRun, written: list[type[models.Model]]) -> int:
@@ -47,10 +47,12 @@ def set_aside(run: ImportRun, written: list[type[models.Model]]) -> int:
     SQLite, whose keys cannot be dropped, mark them for checking instead); returns how
     many."""
     tables = [model._meta.db_table for model in written]
-    postgresql = connection.vendor == "postgresql"
     qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        saved = _pg_items(cursor, tables) if postgresql else _sqlite_items(cursor, tables)
+        saved = [
+            {"kind": kind, "table": table, "name": name, "definition": definition}
+            for kind, table, name, definition in database().keys_and_indexes(cursor, tables)
+        ]
         for item in saved:
             if item["kind"] == "index":
                 cursor.execute(f"DROP INDEX {qn(item['name'])}")
@@ -60,71 +62,18 @@ def set_aside(run: ImportRun, written: list[type[models.Model]]) -> int:
     return len(saved)
 
 
-def _item(kind: str, table: str, name: str, definition: str) -> dict:
-    return {"kind": kind, "table": table, "name": name, "definition": definition}
-
-
-def _pg_items(cursor, tables: list[str]) -> list[dict]:
-    # Deferred checks still pending in this transaction would forbid ALTER TABLE.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
-        " FROM pg_constraint c WHERE c.contype = 'f'"
-        " AND c.conrelid = ANY(SELECT to_regclass(t) FROM unnest(%s::text[]) t)"
-        " ORDER BY 1, 2",
-        [tables],
-    )
-    keys = [_item("foreign key", *row) for row in cursor.fetchall()]
-    indexes = standalone_indexes(cursor, tables, unique=False)
-    return keys + [_item("index", *row) for row in indexes]
-
-
-def _sqlite_items(cursor, tables: list[str]) -> list[dict]:
-    """Indexes made by CREATE INDEX without UNIQUE, and a "check" for each table with
-    foreign keys: SQLite cannot drop them, but the importing connection can stop checking
-    them row by row (see unchecked_keys) and check the lot afterwards."""
-    items = []
-    for table in tables:
-        cursor.execute(f"PRAGMA index_list({connection.ops.quote_name(table)})")
-        for _seq, name, unique, origin, _partial in cursor.fetchall():
-            if not unique and origin == "c":
-                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
-                items.append(_item("index", table, name, cursor.fetchone()[0]))
-        cursor.execute(f"PRAGMA foreign_key_list({connection.ops.quote_name(table)})")
-        if cursor.fetchall():
-            items.append(_item("foreign key check", table, table, ""))
-    return items
-
-
 @contextmanager
 def unchecked_keys(run: ImportRun) -> Iterator[None]:
     """SQLite: this connection stops checking foreign keys while a bulk load's rows go in
     (other connections still check theirs); put_back checks every row afterwards. The
     setting only takes outside a transaction, as here, between batches."""
-    relaxed = (
-        connection.vendor == "sqlite"
-        and CHECKPOINT_KEY in run.checkpoint
-        and connection.disable_constraint_checking()
-    )
+    # Only SQLite's connection can stop checking (PostgreSQL's keys are dropped instead).
+    relaxed = CHECKPOINT_KEY in run.checkpoint and connection.disable_constraint_checking()
     try:
         yield
     finally:
         if relaxed:
             connection.enable_constraint_checking()
-
-
-def _present(cursor) -> tuple[set[str], dict[str, bool]]:
-    """The schema's index names, and its foreign key names -> whether validated."""
-    if connection.vendor == "sqlite":
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
-        return {name for (name,) in cursor.fetchall()}, {}
-    cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
-    indexes = {name for (name,) in cursor.fetchall()}
-    cursor.execute(
-        "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f'"
-        " AND connamespace = current_schema()::regnamespace"
-    )
-    return indexes, dict(cursor.fetchall())
 
 
 def put_back(run: ImportRun) -> None:
@@ -135,9 +84,9 @@ def put_back(run: ImportRun) -> None:
         return
     qn = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        indexes, keys = _present(cursor)
+        sql = database()
+        sql.prepare_index_builds(cursor)
+        indexes, keys = sql.indexes_and_keys(cursor)
         for item in saved:
             if item["kind"] == "index" and item["name"] not in indexes:
                 cursor.execute(item["definition"])

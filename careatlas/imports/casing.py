@@ -27,6 +27,8 @@ _ACRONYMS = {"UCLA", "UCSF", "UPMC", "SUNY", "CUNY", "USC", "LLC", "PLLC", "INC"
 
 
 def _is_upper(text: str) -> bool:
+    if text.isascii():  # the usual case, in C: every ASCII letter has a case
+        return text.isupper()
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and all(c.isupper() for c in letters)
 
@@ -46,6 +48,8 @@ def person_name(text: str) -> str:
     text = " ".join((text or "").split())
     if not _is_upper(text):
         return text
+    if text.isascii() and text.isalpha():  # one plain word, most of a registry's names
+        return text if text in _ROMAN else _capitalise(text)
 
     def word(match: re.Match) -> str:
         value = match.group(0)

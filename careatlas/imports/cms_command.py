@@ -7,26 +7,25 @@ reports exactly what a real run would create, update and quarantine, and writes 
 run record and quarantine.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
+from careatlas.imports.command import ImportOptions
 from careatlas.imports.files import CsvSource, SourceFile, SourceFileError, describe_file
 from careatlas.imports.models import ImportRun, RunStatus
+from careatlas.imports.pipeline import Step, commit_batches
 from careatlas.imports.progress import Progress
 from careatlas.imports.runs import (
-    DEFAULT_MAX_BAD_SHARE,
     Quarantine,
-    bad_share,
     finish_run,
     restart_run,
     save_checkpoint,
     start_run,
     summary,
-    write_quarantine_csv,
 )
+from careatlas.providers.services import directory_changed
 
 OUTCOMES = ("created", "updated", "unchanged")
 # Above this many practitioners a full index rebuild is cheaper than row by row refreshes.
@@ -104,38 +103,11 @@ class RowImporter:
         """After the last row (inside its own transaction): mapping, links, indexes."""
 
 
-class ImportCommand(BaseCommand):
+class ImportCommand(ImportOptions, BaseCommand):
     kind: str = ""
     label: str = ""
     importer_class: type[RowImporter] = RowImporter
     batch_rows = 1000
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="The CSV file as downloaded.")
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Validate and count what would change, without writing to the directory.",
-        )
-        parser.add_argument(
-            "--max-bad-share",
-            type=float,
-            default=DEFAULT_MAX_BAD_SHARE,
-            help="Exit non-zero when more than this share of rows is quarantined "
-            "(default %(default)s; the good rows still import).",
-        )
-        parser.add_argument(
-            "--quarantine-report", metavar="PATH", help="Also write the bad rows to this CSV."
-        )
-        parser.add_argument(
-            "--restart",
-            action="store_true",
-            help="Forget an interrupted run of this file and start again from the top.",
-        )
-        self.add_import_arguments(parser)
-
-    def add_import_arguments(self, parser: CommandParser) -> None:
-        """Options of one command."""
 
     def prepare(self, source: SourceFile, options: dict) -> dict:
         """Check options before the run starts; return the ones that identify a run."""
@@ -166,17 +138,7 @@ class ImportCommand(BaseCommand):
         finish_run(run, status, notes=tally.notes)  # the summary line, then the notes
         for note in tally.notes:
             self.stderr.write(note)
-        if options["quarantine_report"]:
-            write_quarantine_csv(run, options["quarantine_report"])
-        if options["verbosity"] > 0:
-            self.stdout.write(summary(run))
-        share = bad_share(run)
-        if share > options["max_bad_share"]:
-            raise CommandError(
-                f"{path}: {run.quarantined:,} of {run.rows_read:,} rows ({share:.1%}) were "
-                f"quarantined, more than --max-bad-share {options['max_bad_share']:.1%}; "
-                f"see the quarantine report of import run {run.pk}."
-            )
+        self.end_run(run, options, summary(run))
 
     def _import(self, run: ImportRun, source: SourceFile, options: dict) -> Tally:
         tally = Tally.of(run)
@@ -184,23 +146,35 @@ class ImportCommand(BaseCommand):
             importer = self.importer_class(run, csv_source, options)
             if run.checkpoint:
                 csv_source.seek(run.checkpoint["offset"], run.checkpoint["line"])
-            progress = Progress(self.label or self.kind, csv_source.data_size, stream=self.stderr)
-            if run.dry_run:
-                self._dry_run(run, importer, tally, progress)
-            else:
-                self._batches(run, importer, tally, progress)
-            progress.close()
+            quarantine = Quarantine(run)
+
+            def write(batch: list[tuple[int, list[str]]]) -> Step:
+                self._rows(importer, batch, tally, quarantine)
+                checkpoint = {"offset": csv_source.offset, "line": csv_source.line}
+                return Step(checkpoint, tally.as_counts(), (tally.rows_read, csv_source.offset))
+
+            def finish() -> None:
+                importer.finish(tally)
+                if not run.dry_run:
+                    save_checkpoint(run, run.checkpoint, phase="finished", **tally.as_counts())
+
+            commit_batches(
+                run,
+                _batches(csv_source, self.batch_rows),
+                write,
+                quarantine=quarantine,
+                progress=Progress(self.label or self.kind, csv_source.data_size, self.stderr),
+                phase="rows",
+                finish=finish,
+                roll_back_dry_run=True,
+            )
+        if tally.changed and not run.dry_run:
+            directory_changed()
         return tally
 
-    def _rows(self, importer: RowImporter, tally: Tally, quarantine: Quarantine, progress):
-        """Import the next batch of rows; False once the file is exhausted."""
-        source = importer.source
-        width = len(source.header)
-        batch = []
-        for line, fields in source.rows():
-            batch.append((line, fields))
-            if len(batch) >= self.batch_rows:
-                break
+    @staticmethod
+    def _rows(importer: RowImporter, batch, tally: Tally, quarantine: Quarantine) -> None:
+        width = len(importer.source.header)
         importer.prepare_batch([fields for _line, fields in batch if len(fields) == width])
         for line, fields in batch:
             tally.rows_read += 1
@@ -213,42 +187,19 @@ class ImportCommand(BaseCommand):
                 tally.quarantined += 1
             else:
                 setattr(tally, outcome, getattr(tally, outcome) + 1)
-        progress.update(tally.rows_read, source.offset)
-        return len(batch) >= self.batch_rows
 
-    def _batches(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
-        quarantine = Quarantine(run)
-        more = True
-        while more:
-            with transaction.atomic():
-                more = self._rows(importer, tally, quarantine, progress)
-                quarantine.flush()
-                checkpoint = {"offset": importer.source.offset, "line": importer.source.line}
-                save_checkpoint(run, checkpoint, phase="rows", **tally.as_counts())
-        with transaction.atomic():
-            importer.finish(tally)
-            save_checkpoint(run, run.checkpoint, phase="finished", **tally.as_counts())
-        if tally.changed:
-            from careatlas.providers.services import directory_changed
 
-            directory_changed()
-
-    def _dry_run(self, run: ImportRun, importer: RowImporter, tally: Tally, progress) -> None:
-        quarantine = Quarantine(run)
-
-        class Rollback(Exception):
-            pass
-
-        try:
-            with transaction.atomic():
-                while self._rows(importer, tally, quarantine, progress):
-                    pass
-                importer.finish(tally)
-                raise Rollback
-        except Rollback:
-            pass
-        quarantine.flush()
-        save_checkpoint(run, {}, phase="validated", **tally.as_counts())
+def _batches(source: CsvSource, size: int) -> Iterator[list[tuple[int, list[str]]]]:
+    """The file's rows in lists of `size`; the source's offset is just past each list when
+    it is handed over."""
+    batch = []
+    for line, fields in source.rows():
+        batch.append((line, fields))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def refresh_search(practitioner_ids: Iterable[int]) -> None:

@@ -10,8 +10,6 @@ the practitioners this run touched.
 
 import datetime
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
@@ -40,6 +38,7 @@ from careatlas.imports.nppes.reading import (
 )
 from careatlas.imports.nppes.rows import Record, check_header
 from careatlas.imports.nppes.staging import BatchTables, Known, known_records
+from careatlas.imports.pipeline import Step, commit_batches
 from careatlas.imports.progress import Progress
 from careatlas.imports.runs import (
     COUNTERS,
@@ -49,6 +48,7 @@ from careatlas.imports.runs import (
     save_checkpoint,
     start_run,
 )
+from careatlas.imports.sql import DATABASES, database, table_name
 from careatlas.providers.models import (
     Location,
     Organization,
@@ -63,10 +63,8 @@ from careatlas.providers.models.roles import specialty_ids_by_nucc_code
 from careatlas.providers.services import directory_changed
 from careatlas.search.interface import BuildStats, rebuild_provider_index, reindex_practitioners
 
-# Rows per transaction and checkpoint. SQLite holds its one write lock for a batch, so its
-# batches stay short (about a second); on PostgreSQL the site's readers and writers are not
-# blocked, and bigger batches spend less on running the merge's 40-odd statements per batch.
-BATCH_ROWS = {"sqlite": 5_000, "postgresql": 10_000}
+# Rows per transaction and checkpoint, per database (why: careatlas.imports.sql).
+BATCH_ROWS = {vendor: sql.batch_rows for vendor, sql in DATABASES.items()}
 READ_IN_WORKER_ABOVE = 50 * 1024 * 1024
 # Above this many touched practitioners one full index rebuild beats refreshing each.
 FULL_REINDEX_ABOVE = 20_000
@@ -194,17 +192,12 @@ def _lookup(npis: list[str]) -> dict[str, tuple[int, str]]:
 
 
 def _worker_database() -> dict | None:
-    """How the reading process connects to read hashes, or None if it cannot (an in-memory
-    SQLite database, as in tests, exists in this process only)."""
-    table = connection.ops.quote_name(NppesRecord._meta.db_table)
-    if connection.vendor == "postgresql":
-        params = connection.get_connection_params()
-        plain = {k: v for k, v in params.items() if isinstance(v, str | int) and v != ""}
-        return {"vendor": "postgresql", "table": table, "connect": plain}
-    name = str(connection.settings_dict["NAME"])
-    if connection.is_in_memory_db() or name.startswith("file:"):
+    """How the reading process connects to read hashes, or None if it cannot."""
+    connect = database().connection_for_another_process()
+    if connect is None:
         return None
-    return {"vendor": "sqlite", "table": table, "connect": name}
+    table = table_name(NppesRecord)
+    return {"vendor": connection.vendor, "table": table, "connect": connect}
 
 
 def _specialty_map() -> dict[str, int]:
@@ -264,43 +257,18 @@ def import_nppes(
         path=path,
         offset=0,
         line=0,
-        batch_rows=options.batch_rows or BATCH_ROWS.get(connection.vendor, 5_000),
+        batch_rows=options.batch_rows or database().batch_rows,
         taxonomy_codes=codes,
         specialty_for_code=_specialty_map(),
         day=run.data_date.isoformat(),
         skip_unchanged=not options.refresh,
     )
-    with _lean_connection(), fewer_collections():
+    with database().lean_connection(), fewer_collections():
         _rows_phase(run, plan, label, size, options, progress_stream)
         if not run.dry_run and run.phase != "done":
             _index_phase(run)
     status = RunStatus.VALIDATED if run.dry_run else RunStatus.COMPLETED
     return finish_run(run, status, notes=_notes(run))
-
-
-@contextmanager
-def _lean_connection() -> Iterator[None]:
-    """SQLite: no memory-mapped reads while importing. Pages read through a mapping count
-    in the process's resident memory (up to the 256 MB the site's settings allow), which
-    an import promising to stay under 400 MB cannot spend; the page cache serves it as
-    well. The setting is restored afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        row = cursor.fetchone()
-    if row is None:  # an in-memory database has nothing to map
-        yield
-        return
-    previous = int(row[0])
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size = 0")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA mmap_size = {previous}")
 
 
 def _notes(run: ImportRun) -> list[str]:
@@ -342,27 +310,26 @@ def _rows_phase(
         batches = read_batches(plan, _lookup if plan.skip_unchanged else None)
     if loads_in_bulk(run, size, options):
         bulk_load.set_aside(run, WRITTEN_TABLES)
+
+    def write(batch: Batch) -> Step:
+        for line, npi, reason in batch.bad:
+            quarantine.add(line, reason, npi)
+        _classify(batch, tally, day, options.refresh, quarantine)
+        if merger is not None and tally.staged:
+            _write(tally.staged, tables, merger)
+        tally.counts["quarantined"] += quarantine.flush()
+        tally.counts["rows_read"] += batch.rows
+        checkpoint = {
+            **run.checkpoint,
+            "offset": batch.offset,
+            "line": batch.line,
+            "older": tally.older,
+        }
+        return Step(checkpoint, tally.counts, (tally.counts["rows_read"], batch.offset))
+
     # On SQLite a bulk load's keys go unchecked row by row (bulk_load.put_back checks them).
     with bulk_load.unchecked_keys(run):
-        for batch in batches:
-            with transaction.atomic():
-                _relaxed_commit()
-                for line, npi, reason in batch.bad:
-                    quarantine.add(line, reason, npi)
-                _classify(batch, tally, day, options.refresh, quarantine)
-                if merger is not None and tally.staged:
-                    _write(tally.staged, tables, merger)
-                tally.counts["quarantined"] += quarantine.flush()
-                tally.counts["rows_read"] += batch.rows
-                checkpoint = {
-                    **run.checkpoint,
-                    "offset": batch.offset,
-                    "line": batch.line,
-                    "older": tally.older,
-                }
-                save_checkpoint(run, checkpoint, phase="rows", **tally.counts)
-            progress.update(tally.counts["rows_read"], batch.offset)
-    progress.close()
+        commit_batches(run, batches, write, quarantine=quarantine, progress=progress, phase="rows")
     _put_back(run)
     seconds = {**run.checkpoint.get("seconds", {})}
     seconds["rows"] = round(seconds.get("rows", 0) + time.monotonic() - started, 1)
@@ -387,15 +354,6 @@ def _put_back(run: ImportRun) -> None:
         bulk_load.put_back(run)
     except bulk_load.PutBackError as error:
         raise NppesImportError(str(error)) from None
-
-
-def _relaxed_commit() -> None:
-    """PostgreSQL: this transaction's commit need not wait for its WAL to reach disk. A
-    server crash may then lose the last batches committed, but each batch carries its own
-    checkpoint, so the run resumes before them: nothing half-written, nothing skipped."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _write(staged: list[tuple[Record, str]], tables: BatchTables, merger: Merger) -> None:
@@ -445,8 +403,8 @@ def _index_phase(run: ImportRun) -> None:
     steps: dict[str, float] = {}
     if full or touched:
         if full or len(touched) > FULL_REINDEX_ABOVE:
-            if connection.vendor == "postgresql":
-                _analyze()
+            # Fresh statistics after a bulk load: the index build plans its joins on them.
+            database().analyze(*(table_name(model) for model in WRITTEN_TABLES))
             stats = BuildStats()
             rebuild_provider_index(stats)
             steps = {step: round(value, 1) for step, value in stats.seconds.items()}
@@ -460,12 +418,3 @@ def _index_phase(run: ImportRun) -> None:
         "index_steps": steps,
     }
     save_checkpoint(run, {**run.checkpoint, "seconds": seconds}, phase="done")
-
-
-def _analyze() -> None:
-    """Fresh statistics after a bulk load: the index build plans its joins on them."""
-    tables = (Practitioner, Organization, Location, PractitionerRole, RoleSpecialty)
-    tables += (StateLicense, Verification, NppesRecord)
-    with connection.cursor() as cursor:
-        for model in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -7,12 +7,11 @@ general merge. Ids come from the table's own sequence on PostgreSQL and from pas
 table's highest id on SQLite, where the batch's write lock keeps other writers out.
 """
 
-import json
-
 from django.db import connection, models
 
 from careatlas.imports.nppes.rows import Record
 from careatlas.imports.nppes.staging import any_between
+from careatlas.imports.sql import database
 from careatlas.providers.models import (
     Location,
     Organization,
@@ -34,11 +33,7 @@ def _existing(model: type[models.Model], column: str, keys: list[str]) -> set[st
     name = qn(column)
     if not keys or not any_between(_table(model), name, keys):
         return set()
-    if connection.vendor == "postgresql":
-        condition, param = f"{name} = ANY(%s)", keys
-    else:
-        condition = f"{name} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        param = json.dumps(keys)
+    condition, param = database().key_in(name, keys)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {qn(column)} FROM {_table(model)}"  # noqa: S608 - names from metadata
@@ -48,41 +43,9 @@ def _existing(model: type[models.Model], column: str, keys: list[str]) -> set[st
         return {key for (key,) in cursor.fetchall()}
 
 
-_SEQUENCES: dict[tuple[str, str], str] = {}
-
-
-def _sequence(cursor, table: str, column: str) -> str:
-    """The table's id sequence, looked up once per process (the catalog lookup costs more
-    than the nextval calls of a batch)."""
-    if (table, column) not in _SEQUENCES:
-        cursor.execute(
-            "SELECT pg_get_serial_sequence(%s, %s)", [connection.ops.quote_name(table), column]
-        )
-        _SEQUENCES[table, column] = cursor.fetchone()[0]
-    return _SEQUENCES[table, column]
-
-
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     """`count` unused primary keys of the model's table, in increasing order."""
-    if count <= 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sequence = _sequence(cursor, table, model._meta.pk.column)
-            cursor.execute(
-                "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count]
-            )
-            return sorted(pk for (pk,) in cursor.fetchall())
-        # AUTOINCREMENT tables never reuse an id: start past both the highest row and the
-        # highest id ever handed out.
-        cursor.execute(
-            f"SELECT max(coalesce((SELECT max(id) FROM {_table(model)}), 0),"  # noqa: S608
-            " coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-            [table],
-        )
-        (highest,) = cursor.fetchone()
-        return list(range(highest + 1, highest + 1 + count))
+    return database().allocate_ids(model, count) if count > 0 else []
 
 
 def link(staged: list[tuple[Record, str]]) -> None:

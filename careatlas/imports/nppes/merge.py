@@ -21,6 +21,7 @@ from django.db import connection, models
 
 from careatlas.imports.models import NppesRecord
 from careatlas.imports.nppes.staging import BATCH, BATCH_LICENSE, BATCH_SPECIALTY
+from careatlas.imports.sql import database
 from careatlas.providers.models import (
     Fact,
     LicenseStatus,
@@ -106,6 +107,31 @@ def _table(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    """A field's column, quoted; a field the model no longer has fails here, loudly."""
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _assignments(model: type[models.Model], values: dict[str, str], *, skip: set[str], **own):
+    """The SET list of an UPDATE from the map its INSERT uses, so the two cannot drift;
+    `own` gives a column an expression of its own."""
+    return ", ".join(
+        f"{_column(model, name)} = {own.get(name, expression)}"
+        for name, expression in values.items()
+        if name not in skip
+    )
+
+
+def _kept_active(table: str) -> str:
+    """A registry reactivation shows a row the registry had hidden; an editor's own
+    "inactive" is kept."""
+    return (
+        f"CASE WHEN NOT b.active THEN FALSE WHEN {table}.deactivated_on IS NOT NULL"
+        f" AND ({table}.reactivated_on IS NULL OR {table}.reactivated_on < {table}.deactivated_on)"
+        f" THEN TRUE ELSE {table}.active END"
+    )
+
+
 @dataclass
 class MergeResult:
     delisted_licenses: list[int]
@@ -115,7 +141,7 @@ class Merger:
     """Runs the merge statements for the batch currently in the batch tables."""
 
     def __init__(self, data_date: date, run_id: int, now: datetime):
-        self.pg = connection.vendor == "postgresql"
+        sql = database()
         ops = connection.ops
         self.params = {
             "now": ops.adapt_datetimefield_value(now),
@@ -141,8 +167,8 @@ class Merger:
             "b": BATCH,
             "bs": BATCH_SPECIALTY,
             "bl": BATCH_LICENSE,
-            "json": "::jsonb" if self.pg else "",
-            "distinct": "IS DISTINCT FROM" if self.pg else "IS NOT",
+            "json": sql.json_cast,
+            "distinct": sql.distinct,
         }
         self._defaults: dict[tuple, dict[str, object]] = {}
 
@@ -160,16 +186,17 @@ class Merger:
         defaults = self._defaults.get(key)
         if defaults is None:
             defaults = self._defaults[key] = {}
+            given = {model._meta.get_field(name).column for name in values}
             for field in model._meta.concrete_fields:
-                if field.primary_key or field.column in values:
+                if field.primary_key or field.column in given:
                     continue
                 defaults[field.column] = field.get_db_prep_save(field.get_default(), connection)
         params = {f"default_{column}": value for column, value in defaults.items()}
-        columns = [*values, *defaults]
-        expressions = [*values.values(), *(f"%(default_{column})s" for column in defaults)]
         qn = connection.ops.quote_name
+        columns = [_column(model, name) for name in values] + [qn(c) for c in defaults]
+        expressions = [*values.values(), *(f"%(default_{column})s" for column in defaults)]
         sql = (
-            f"INSERT INTO {_table(model)} ({', '.join(qn(c) for c in columns)})"
+            f"INSERT INTO {_table(model)} ({', '.join(columns)})"
             f" SELECT {', '.join(expressions)} {rest}"
         )
         return self._run(sql, params)
@@ -252,17 +279,10 @@ class Merger:
             "SELECT p.id FROM {p} p WHERE p.npi = {b}.npi",
             "(entity IS NULL OR entity = 1) AND mode <> 'insert'",
         )
-        # A registry reactivation shows a practitioner the registry had hidden; an editor's
-        # own "inactive" is kept.
+        kept, active = {"npi", "created_at"}, _kept_active("{p}")
+        assignments = _assignments(Practitioner, _PRACTITIONER, skip=kept, active=active)
         self._run(
-            "UPDATE {p} SET prefix = b.prefix, first_name = b.first_name,"
-            " middle_name = b.middle_name, last_name = b.last_name, suffix = b.suffix,"
-            " credentials = b.credentials{json}, sex = b.sex, enumerated_on = b.enumerated_on,"
-            " registry_updated_on = b.updated_on, deactivated_on = b.deactivated_on,"
-            " reactivated_on = b.reactivated_on, active = CASE WHEN NOT b.active THEN FALSE"
-            "  WHEN {p}.deactivated_on IS NOT NULL AND ({p}.reactivated_on IS NULL"
-            "   OR {p}.reactivated_on < {p}.deactivated_on) THEN TRUE ELSE {p}.active END,"
-            " updated_at = %(now)s"
+            f"UPDATE {{p}} SET {assignments}"
             " FROM {b} b WHERE {p}.id = b.practitioner_id AND b.entity = 1"
             " AND b.mode = 'merge'"
         )
@@ -287,15 +307,11 @@ class Merger:
         lookup = "SELECT o.id FROM {o} o WHERE o.npi = {b}.npi AND NOT (o.npi = '')"
         self._link("organization_id", lookup, "(entity IS NULL OR entity = 2) AND mode = 'merge'")
         # A hospital keeps the name CMS gives it; NPPES names practices.
+        name = "CASE WHEN {o}.kind = %(practice)s THEN b.org_name ELSE {o}.name END"
+        kept, active = {"kind", "npi", "created_at"}, _kept_active("{o}")
+        own = {"name": name, "active": active}
         self._run(
-            "UPDATE {o} SET name = CASE WHEN {o}.kind = %(practice)s THEN b.org_name"
-            "  ELSE {o}.name END,"
-            " enumerated_on = b.enumerated_on, registry_updated_on = b.updated_on,"
-            " deactivated_on = b.deactivated_on, reactivated_on = b.reactivated_on,"
-            " active = CASE WHEN NOT b.active THEN FALSE"
-            "  WHEN {o}.deactivated_on IS NOT NULL AND ({o}.reactivated_on IS NULL"
-            "   OR {o}.reactivated_on < {o}.deactivated_on) THEN TRUE ELSE {o}.active END,"
-            " updated_at = %(now)s"
+            f"UPDATE {{o}} SET {_assignments(Organization, _ORGANIZATION, skip=kept, **own)}"
             " FROM {b} b WHERE {o}.id = b.organization_id AND b.entity = 2"
             " AND b.mode = 'merge'"
         )
@@ -319,13 +335,10 @@ class Merger:
         )
         where = "entity IS NOT NULL AND line1 <> '' AND mode = 'merge'"
         self._link("location_id", lookup, where)
+        name = "CASE WHEN b.entity = 2 THEN b.org_name ELSE {l}.name END"
+        kept = {"source_key", "created_at"}
         self._run(
-            "UPDATE {l} SET"
-            " organization_id = CASE WHEN b.entity = 2 THEN b.organization_id ELSE NULL END,"
-            " name = CASE WHEN b.entity = 2 THEN b.org_name ELSE {l}.name END,"
-            " line1 = b.line1, line2 = b.line2, city = b.city, state = b.state,"
-            " zip_code = b.zip_code, latitude = b.latitude, longitude = b.longitude,"
-            " phone = b.phone, updated_at = %(now)s"
+            f"UPDATE {{l}} SET {_assignments(Location, _LOCATION, skip=kept, name=name)}"
             " FROM {b} b WHERE {l}.id = b.location_id AND b.mode = 'merge'"
         )
         self._insert(

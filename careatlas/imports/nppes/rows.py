@@ -16,6 +16,7 @@ from operator import itemgetter
 
 import zipcodes
 
+from careatlas.imports.casing import person_name
 from careatlas.imports.nppes.layout import (
     ENTITY_INDIVIDUAL,
     ENTITY_ORGANIZATION,
@@ -27,6 +28,7 @@ from careatlas.imports.nppes.layout import (
 )
 from careatlas.providers.credentials import normalise_credentials
 from careatlas.providers.geocoding import STATE_NAMES
+from careatlas.providers.npi import is_valid_npi
 
 # Bump when the mapping from a row to the directory changes: every row then counts as
 # changed once, so the next import rewrites what the old mapping wrote.
@@ -70,7 +72,6 @@ ADDRESS_LINE1 = 8  # position of the practice address's first line in Record.val
 _NO_ADDRESS = ("", "", "", "", "", None, None, "")
 # The data columns of a deactivated NPI's record, before its dates.
 _NO_DETAILS = ("", "", "", "", "", "[]", "unknown", "", *_NO_ADDRESS)
-_DOUBLED = str.maketrans("0123456789", "0246813579")
 
 
 class BadRow(Exception):
@@ -121,38 +122,6 @@ class Record:
                 self.stub,
             ),
         )
-
-
-def _npi_ok(npi: str) -> bool:
-    """The Luhn check of careatlas.providers.npi, unrolled: this runs for every row."""
-    if len(npi) != 10 or not npi.isdigit() or not npi.isascii():
-        return False
-    # Digits in even places are doubled (digit sums via the translation table); the prefix
-    # 80840 always adds 24; every ASCII digit's byte is 48 more than its value.
-    total = 24 + sum(npi[1::2].encode()) + sum(npi[0::2].translate(_DOUBLED).encode()) - 480
-    return total % 10 == 0
-
-
-def _tidy_word(word: str) -> str:
-    # "MCDONALD" -> "McDonald", "O'BRIEN" -> "O'Brien", "SMITH-JONES" -> "Smith-Jones".
-    if "-" in word:
-        return "-".join(_tidy_word(part) for part in word.split("-"))
-    if "'" in word:
-        return "'".join(_tidy_word(part) for part in word.split("'"))
-    if len(word) > 3 and word.startswith("MC"):
-        return "Mc" + word[2:].capitalize()
-    return word.capitalize()
-
-
-_ROMAN = frozenset({"II", "III", "IV", "V", "VI"})
-
-
-def tidy_name(value: str) -> str:
-    """A name the registry wrote in capitals, in the case people write it: JOSÉ PEÑA ->
-    José Peña. Names already in mixed case are left as typed."""
-    if not value or not value.isupper():
-        return value
-    return " ".join(w if w in _ROMAN else _tidy_word(w) for w in value.split())
 
 
 class _Memo(dict):
@@ -253,7 +222,7 @@ class RowParser:
         self.specialty_for_code = specialty_for_code
         self.date = _Memo(_iso_date)
         self.credentials = _Memo(_credentials_json)
-        self.name = _Memo(tidy_name)
+        self.name = _Memo(person_name)
         self.centroids = zip_centroids()
         self.sex = SEX.get
         self.states = frozenset(STATE_NAMES)
@@ -314,7 +283,7 @@ class RowParser:
             v = tuple("" if x == UNAVAILABLE else x for x in v)
             text = _SEPARATOR.join(v)
         npi = v[0]
-        if not _npi_ok(npi):
+        if not is_valid_npi(npi):
             raise BadRow(f"invalid NPI {npi!r} (10 digits with a valid check digit)")
         digest = blake2b((MAPPING_VERSION + text).encode("utf-8", "surrogatepass"), digest_size=8)
         return v, npi, int.from_bytes(digest.digest(), "big", signed=True)

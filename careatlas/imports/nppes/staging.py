@@ -7,13 +7,13 @@ for a whole batch in one query, so unchanged rows never reach the tables at all.
 """
 
 import datetime
-import json
 from dataclasses import dataclass
 
 from django.db import connection
 
 from careatlas.imports.models import NppesRecord
 from careatlas.imports.nppes.rows import Record
+from careatlas.imports.sql import database
 
 BATCH = "nppes_batch"
 BATCH_SPECIALTY = "nppes_batch_specialty"
@@ -113,10 +113,7 @@ def known_records(npis: list[str]) -> dict[str, Known]:
     table = connection.ops.quote_name(NppesRecord._meta.db_table)
     if not npis or not any_between(table, "npi", npis):
         return {}
-    if connection.vendor == "postgresql":
-        condition, param = "npi = ANY(%s)", npis
-    else:
-        condition, param = "npi IN (SELECT value FROM json_each(%s))", json.dumps(npis)
+    condition, param = database().key_in("npi", npis)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT npi, row_hash, deactivated, as_of, verified_on FROM {table}"  # noqa: S608
@@ -129,46 +126,31 @@ def known_records(npis: list[str]) -> dict[str, Known]:
         }
 
 
-def _definition(columns, postgresql: bool) -> str:
-    return ", ".join(f"{name} {pg if postgresql else sqlite}" for name, sqlite, pg in columns)
+# The indexes SQLite needs on the batch tables: the merge finds a batch row by the role or
+# practitioner it was linked to, and a row's codes and licenses by NPI.
+_INDEXES = {
+    BATCH: [("nppes_batch_role", "role_id"), ("nppes_batch_practitioner", "practitioner_id")],
+    BATCH_SPECIALTY: [("nppes_batch_specialty_npi", "npi, code")],
+    BATCH_LICENSE: [("nppes_batch_license_npi", "npi, state, number")],
+}
 
 
 class BatchTables:
     """The three temporary tables of one connection, created on first use."""
 
     def __init__(self):
-        self.postgresql = connection.vendor == "postgresql"
         self._created = False
         self._analyzed = False
 
     def _create(self) -> None:
-        pg = self.postgresql
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH} ({_definition((*_COLUMNS, *_LINKS), pg)})"
-            )
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_SPECIALTY}"
-                f" ({_definition(_SPECIALTY_COLUMNS, pg)})"
-            )
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {BATCH_LICENSE}"
-                f" ({_definition(_LICENSE_COLUMNS, pg)})"
-            )
-            if not pg:
-                # SQLite joins by nested loops: the merge finds a batch row by the role or
-                # practitioner it was linked to, and a row's codes and licenses by NPI.
-                # PostgreSQL hashes the small batch tables instead, faster than keeping
-                # indexes on them.
-                for name, table, columns in (
-                    ("nppes_batch_role", BATCH, "role_id"),
-                    ("nppes_batch_practitioner", BATCH, "practitioner_id"),
-                    ("nppes_batch_specialty_npi", BATCH_SPECIALTY, "npi, code"),
-                    ("nppes_batch_license_npi", BATCH_LICENSE, "npi, state, number"),
-                ):
-                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
-            for name in (BATCH, BATCH_SPECIALTY, BATCH_LICENSE):
-                cursor.execute(f"DELETE FROM {name}")  # noqa: S608 - fixed names
+        sql = database()
+        for name, columns in (
+            (BATCH, (*_COLUMNS, *_LINKS)),
+            (BATCH_SPECIALTY, _SPECIALTY_COLUMNS),
+            (BATCH_LICENSE, _LICENSE_COLUMNS),
+        ):
+            sql.temporary_table(name, columns, _INDEXES[name])
+            sql.empty(name)
         self._created = True
 
     def write(self, records: list[tuple[Record, str]]) -> None:
@@ -176,11 +158,7 @@ class BatchTables:
         if not self._created:
             self._create()
         else:
-            with connection.cursor() as cursor:
-                for name in (BATCH, BATCH_SPECIALTY, BATCH_LICENSE):
-                    cursor.execute(
-                        f"TRUNCATE {name}" if self.postgresql else f"DELETE FROM {name}"  # noqa: S608
-                    )
+            database().empty(BATCH, BATCH_SPECIALTY, BATCH_LICENSE)
         rows, specialties, licenses = [], [], []
         for record, change in records:
             npi = record.npi
@@ -218,26 +196,12 @@ class BatchTables:
         self._insert(BATCH, BATCH_COLUMNS, rows)
         self._insert(BATCH_SPECIALTY, [c[0] for c in _SPECIALTY_COLUMNS], specialties)
         self._insert(BATCH_LICENSE, [c[0] for c in _LICENSE_COLUMNS], licenses)
-        if self.postgresql and not self._analyzed:
+        if not self._analyzed:
             # Temporary tables have no statistics until analysed, and the merge's joins need
             # them; batches look alike, so the first one's serve for the rest.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {BATCH}, {BATCH_SPECIALTY}, {BATCH_LICENSE}")
+            database().analyze(BATCH, BATCH_SPECIALTY, BATCH_LICENSE)
             self._analyzed = True
 
     def _insert(self, table: str, columns, rows: list[tuple]) -> None:
-        if not rows:
-            return
-        names = ", ".join(columns)
-        with connection.cursor() as cursor:
-            if self.postgresql:
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" * len(columns))
-                # The sqlite3 cursor itself: Django's wrapper would rewrite the SQL per call.
-                cursor.cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
-                    rows,
-                )
+        if rows:
+            database().insert(table, list(columns), rows)

@@ -1,7 +1,7 @@
 """The CMS Medicare utilization importer: claims volumes per practitioner and procedure.
 
 `import_utilization(path, year)` is what the management command runs; `layout` describes
-the file, `synthetic` writes files in the same layout for tests and benchmarks.
+the file (`careatlas.demo.utilization` writes files in it for tests and benchmarks).
 """
 
 from careatlas.imports.utilization.importer import Outcome, import_utilization

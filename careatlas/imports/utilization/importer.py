@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from careatlas.imports.files import CsvSource, describe_file
 from careatlas.imports.models import ImportKind, ImportRun, RunStatus
+from careatlas.imports.pipeline import Step, commit_batches
 from careatlas.imports.progress import Progress
 from careatlas.imports.runs import Quarantine, finish_run, restart_run, save_checkpoint, start_run
+from careatlas.imports.sql import database, table_name
 from careatlas.imports.utilization.figures import offer_figures
 from careatlas.imports.utilization.reading import Tally, read_rows
 from careatlas.imports.utilization.writing import Pair, batches, write_batch
@@ -117,13 +119,7 @@ def refresh_search(ids: set[int]) -> int:
 
     if not ids:
         return 0
-    if connection.vendor == "postgresql":
-        # What autovacuum would do soon after a bulk load: the index build plans its joins
-        # over these tables, and without statistics it plans them for empty tables.
-        tables = (ProcedureVolume, OfferedProcedure, Verification)
-        with connection.cursor() as cursor:
-            names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
-            cursor.execute(f"ANALYZE {names}")
+    database().analyze(*(table_name(m) for m in (ProcedureVolume, OfferedProcedure, Verification)))
     if len(ids) > max(REINDEX_LIMIT, Practitioner.objects.count() // 10):
         rebuild_provider_index()
     else:
@@ -202,26 +198,32 @@ def _import(run, source_file, year, today, outcome: Outcome, progress_stream) ->
     outcome.verified = checkpoint.get("verified", 0) if resumed else 0
     # Batches written before an interruption may have changed anyone in them.
     changed = {pair.practitioner_id for pair in pairs[:done]}
-    progress = Progress(f"{source_file.name} (writing)", len(pairs), progress_stream)
-    for end, batch in batches(pairs, BATCH, start=done):
-        with transaction.atomic():
-            result = write_batch(batch, year, today, dry_run=run.dry_run)
-            counts["created"] += result.created
-            counts["updated"] += result.updated
-            counts["unchanged"] += result.unchanged
-            outcome.offered += result.offered
-            outcome.verified += result.verified
-            changed |= result.changed_practitioners
-            if not run.dry_run:
-                state = {
-                    "fingerprint": fingerprint,
-                    "written": end,
-                    "offered": outcome.offered,
-                    "verified": outcome.verified,
-                }
-                save_checkpoint(run, state, phase="write", **counts)
-        progress.update(end, end)
-    progress.close()
+
+    def write(numbered: tuple[int, list[Pair]]) -> Step:
+        end, batch = numbered
+        result = write_batch(batch, year, today, dry_run=run.dry_run)
+        counts["created"] += result.created
+        counts["updated"] += result.updated
+        counts["unchanged"] += result.unchanged
+        outcome.offered += result.offered
+        outcome.verified += result.verified
+        changed.update(result.changed_practitioners)
+        state = {
+            "fingerprint": fingerprint,
+            "written": end,
+            "offered": outcome.offered,
+            "verified": outcome.verified,
+        }
+        return Step(state, counts, (end, end))
+
+    commit_batches(
+        run,
+        batches(pairs, BATCH, start=done),
+        write,
+        quarantine=quarantine,
+        progress=Progress(f"{source_file.name} (writing)", len(pairs), progress_stream),
+        phase="write",
+    )
     started = outcome.lap("write", started)
     if run.dry_run:
         save_checkpoint(run, {}, phase="validated", **counts)

@@ -6,13 +6,14 @@ file) ends in the same state.
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, models
 from django.utils import timezone
 
+from careatlas.imports.sql import insert_rows, prepared_rows
 from careatlas.imports.utilization.layout import verified_by
 from careatlas.imports.utilization.reading import Volume, whole_services
 from careatlas.providers.models import (
@@ -45,64 +46,6 @@ class BatchResult:
     changed_practitioners: set[int] = field(default_factory=set)
 
 
-def _converter(field: models.Field) -> Callable | None:
-    """How a value of this field reaches the database driver; None when it goes as it is.
-
-    Only JSON, dates and decimals need the field's conversion (get_db_prep_save costs a few
-    microseconds a call, which adds up over millions of values). Repeated values (one
-    "now", one day, a few code lists) are converted once.
-    """
-    if isinstance(field, models.DecimalField):
-        adapt = connection.ops.adapt_decimalfield_value
-        return lambda value: adapt(value, field.max_digits, field.decimal_places)
-    if not isinstance(field, (models.JSONField, models.DateField)):
-        return None
-    prepare, cache = field.get_db_prep_save, {}
-
-    def convert(value):
-        key = tuple(value) if isinstance(value, list) else value
-        if key not in cache:
-            cache[key] = prepare(value, connection)
-        return cache[key]
-
-    return convert
-
-
-def _prepared(fields: list[models.Field], rows: list[tuple]) -> list[list]:
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f)) is not None]
-    prepared = []
-    for row in rows:
-        values = list(row)
-        for i, convert in converters:
-            if values[i] is not None:
-                values[i] = convert(values[i])
-        prepared.append(values)
-    return prepared
-
-
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
-    """Plain INSERTs (COPY on PostgreSQL): QuerySet.bulk_create costs ~100 us a row in Python.
-
-    Values that need it go through their field's conversion, so JSON, dates and decimals
-    reach the database as the ORM would send them.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in columns]
-    prepared = _prepared(fields, rows)
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    names = ", ".join(qn(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for values in prepared:
-                    copy.write_row(values)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared)  # noqa: S608
-
-
 def _update_rows(model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
     """UPDATE ... WHERE id = %s for each row (values then id), as one executemany."""
     if not rows:
@@ -111,7 +54,7 @@ def _update_rows(model: type[models.Model], columns: Sequence[str], rows: list[t
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
     sql = f"UPDATE {qn(model._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
-    prepared = _prepared([*fields, model._meta.pk], rows)
+    prepared = prepared_rows([*fields, model._meta.pk], rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
+from careatlas.imports.command import ImportOptions
 from careatlas.imports.files import WorkerStopped
 from careatlas.imports.nppes.importer import (
     BATCH_ROWS,
@@ -12,7 +13,6 @@ from careatlas.imports.nppes.importer import (
     NppesOptions,
     import_nppes,
 )
-from careatlas.imports.runs import DEFAULT_MAX_BAD_SHARE, bad_share, write_quarantine_csv
 
 
 def _day(value: str) -> datetime.date:
@@ -27,35 +27,21 @@ def _day(value: str) -> datetime.date:
 _BULK_LOAD = {"auto": None, "yes": True, "no": False}
 
 
-class Command(BaseCommand):
+class Command(ImportOptions, BaseCommand):
     help = (
         "Import an NPPES data file (npidata_pfile_*.csv, or the .zip as downloaded; monthly "
         "full or weekly incremental, V2 layout). Re-running an interrupted import resumes it; "
         "importing the same file again changes nothing."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="npidata_pfile_YYYYMMDD-YYYYMMDD.csv or the NPPES .zip")
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Validate and count what would change without writing to the directory.",
-        )
+    file_help = "npidata_pfile_YYYYMMDD-YYYYMMDD.csv or the NPPES .zip"
+
+    def add_import_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--data-date",
             type=_day,
             help="The day the file's data is from (YYYY-MM-DD), used as the verification "
             "date. Default: the end date in the file name, else the latest Last Update Date.",
-        )
-        parser.add_argument(
-            "--max-bad-share",
-            type=float,
-            default=DEFAULT_MAX_BAD_SHARE,
-            help="Exit non-zero when more than this share of rows is quarantined "
-            "(default %(default)s); the good rows are imported either way.",
-        )
-        parser.add_argument(
-            "--quarantine-report", metavar="PATH", help="Also write the bad rows to this CSV."
         )
         parser.add_argument(
             "--skip-taxonomy-check",
@@ -66,11 +52,6 @@ class Command(BaseCommand):
             "--refresh",
             action="store_true",
             help="Rewrite every row, even those unchanged since the last import.",
-        )
-        parser.add_argument(
-            "--restart",
-            action="store_true",
-            help="Forget an interrupted run of this file and start again from the top.",
         )
         parser.add_argument(
             "--batch-rows",
@@ -116,21 +97,7 @@ class Command(BaseCommand):
                 f"{path}: the import stopped ({type(error).__name__}: {error}). Everything up "
                 "to the last checkpoint is imported; run the same command again to resume."
             ) from error
-        if options["quarantine_report"]:
-            write_quarantine_csv(run, options["quarantine_report"])
-        if options["verbosity"] > 0:
-            self.stdout.write(run.message)
-        if options["verbosity"] > 1:
-            seconds = run.checkpoint.get("seconds", {})
-            steps = ", ".join(f"{k} {v}" for k, v in seconds.get("index_steps", {}).items())
-            self.stdout.write(
-                f"Rows: {seconds.get('rows', 0)} s; search index: {seconds.get('index', 0)} s"
-                + (f" ({steps})" if steps else "")
-            )
-        share = bad_share(run)
-        if share > options["max_bad_share"]:
-            raise CommandError(
-                f"{path}: {run.quarantined:,} of {run.rows_read:,} rows ({share:.2%}) were "
-                f"quarantined, more than --max-bad-share {options['max_bad_share']:.2%}; the "
-                f"good rows were imported. See the quarantine report of import run {run.pk}."
-            )
+        seconds = run.checkpoint.get("seconds", {})
+        steps = ", ".join(f"{k} {v}" for k, v in seconds.get("index_steps", {}).items())
+        timings = f"Rows: {seconds.get('rows', 0)} s; search index: {seconds.get('index', 0)} s"
+        self.end_run(run, options, run.message, timings + (f" ({steps})" if steps else ""))

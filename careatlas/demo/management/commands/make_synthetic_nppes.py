@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careatlas.imports.nppes.synthetic import (
+from careatlas.demo.nppes import (
     DEFAULT_AS_OF,
     TaxonomyChoice,
     default_file_name,

@@ -8,10 +8,9 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
 
-from careatlas.procedures.models import Procedure, Specialty, StatRange
-from careatlas.providers.demo import catalogue
-from careatlas.providers.demo.bulk import TableWriter
-from careatlas.providers.demo.generate import (
+from careatlas.demo.providers import catalogue
+from careatlas.demo.providers.bulk import TableWriter
+from careatlas.demo.providers.generate import (
     MODELS,
     ContentPack,
     DemoGenerator,
@@ -19,6 +18,7 @@ from careatlas.providers.demo.generate import (
     SpecialtyRow,
     demo_npis,
 )
+from careatlas.procedures.models import Procedure, Specialty, StatRange
 from careatlas.providers.models import (
     BoardCertification,
     IncorrectInfoReport,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from careatlas.demo.utilization import BAD_KINDS, write_synthetic_utilization
 from careatlas.imports.files import CsvSource, SourceFileError
-from careatlas.imports.utilization.synthetic import BAD_KINDS, write_synthetic_utilization
 from careatlas.procedures.models import ProcedureCode
 from careatlas.providers.models import Practitioner
 

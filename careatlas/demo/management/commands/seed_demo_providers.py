@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from careatlas.providers.demo import DemoDataError, clear_demo_data, seed_demo_providers
+from careatlas.demo.providers import DemoDataError, clear_demo_data, seed_demo_providers
+from careatlas.imports.sql import database
+from careatlas.search.interface import rebuild_provider_index
 
 
 class Command(BaseCommand):
@@ -51,12 +53,6 @@ class Command(BaseCommand):
 
     def _rebuild_search_index(self) -> None:
         # The seeder writes in bulk without signals, so the search index is rebuilt whole.
-        from django.db import connection
-
-        from careatlas.search.interface import rebuild_provider_index
-
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # the index build's plan relies on fresh statistics
+        database().analyze()  # the index build's plan relies on fresh statistics
         entries = rebuild_provider_index()
         self.stdout.write(f"Provider search index rebuilt: {entries:,} entries.")

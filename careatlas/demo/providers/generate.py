@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from careatlas.providers.demo import catalogue as cat
+from careatlas.demo.providers import catalogue as cat
 from careatlas.providers.geocoding import (
     STATE_NAMES,
     ZipPlace,

@@ -1,0 +1,1 @@
+"""Demo providers and synthetic data files for `make run`, benchmarks and tests."""

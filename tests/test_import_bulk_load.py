@@ -56,9 +56,9 @@ def written_indexes() -> list[tuple]:
 
 
 @pytest.fixture
-def registry_file(tmp_path, shared_data):
-    load_taxonomy(shared_data)
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def registry_file(tmp_path, real_data):
+    load_taxonomy(real_data)
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     return write_synthetic_nppes(
         tmp_path / "npidata_pfile_20050523-20250608.csv", 400, 5, codes, bad_rows=2
     ).path

@@ -40,8 +40,8 @@ FILE_NAME = "npidata_pfile_20050523-20250608.csv"
 
 
 @pytest.fixture
-def nucc(shared_data):
-    load_taxonomy(shared_data)
+def nucc(real_data):
+    load_taxonomy(real_data)
 
 
 @pytest.fixture
@@ -148,8 +148,8 @@ def test_credentials_are_normalised(tmp_path, nucc):
     assert [credentials[n] for n in spellings] == [["DO"], ["DO", "MPH"], ["MD"], ["PT", "DPT"]]
 
 
-def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     archive = write_synthetic_nppes(tmp_path / "NPPES_Data_Dissemination.zip", 300, 5, codes)
     summary = run_import(archive.path)
 
@@ -159,8 +159,8 @@ def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, shared_data)
     assert Practitioner.objects.count() + Organization.objects.count() > 280
 
 
-def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 400, 9, codes, bad_rows=8)
     report = tmp_path / "bad.csv"
 
@@ -250,8 +250,8 @@ def test_a_repeated_npi_keeps_the_later_row(tmp_path, nucc):
     assert QuarantinedRow.objects.get().line == 2
 
 
-def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 500, 3, codes, bad_rows=2)
     options = NppesOptions(batch_rows=120, read_in_worker=True)
 

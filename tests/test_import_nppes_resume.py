@@ -161,7 +161,7 @@ def _create_postgresql(names: list[str], template: str) -> None:
 
 
 @pytest.fixture
-def databases(tmp_path, shared_data) -> tuple[Database, Database]:
+def databases(tmp_path, real_data) -> tuple[Database, Database]:
     """Two migrated databases with the NUCC code set: a, to interrupt; b, the reference."""
     template = Database("careatlas_nppes_template", tmp_path)
     if POSTGRESQL:
@@ -171,7 +171,7 @@ def databases(tmp_path, shared_data) -> tuple[Database, Database]:
         "shell",
         "-c",
         "from pathlib import Path; from tests.nppes_files import load_taxonomy;"
-        f" load_taxonomy(Path({str(shared_data)!r}))",
+        f" load_taxonomy(Path({str(real_data)!r}))",
     )
     a, b = Database("careatlas_nppes_a", tmp_path), Database("careatlas_nppes_b", tmp_path)
     if POSTGRESQL:
@@ -200,9 +200,9 @@ def _kill_when(
     return database.progress()
 
 
-def _import_args(folder: Path, shared_data: Path, *, seed: int, bad_rows: int) -> list[str]:
+def _import_args(folder: Path, real_data: Path, *, seed: int, bad_rows: int) -> list[str]:
     """A synthetic registry file, and the arguments that import it in small batches."""
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     synthetic = write_synthetic_nppes(
         folder / "npidata_pfile_20050523-20250608.csv", ROWS, seed, codes, bad_rows=bad_rows
     )
@@ -210,10 +210,10 @@ def _import_args(folder: Path, shared_data: Path, *, seed: int, bad_rows: int) -
 
 
 def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
-    databases, tmp_path, shared_data
+    databases, tmp_path, real_data
 ):
     a, b = databases
-    args = _import_args(tmp_path, shared_data, seed=7, bad_rows=4)
+    args = _import_args(tmp_path, real_data, seed=7, bad_rows=4)
 
     # Killed after its first checkpoints, again half way, and once more as soon as its
     # rows are in (during the index refresh, if the poll sees it in time).
@@ -248,10 +248,10 @@ _KEYS_AND_INDEXES = (
 
 
 def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
-    databases, tmp_path, shared_data
+    databases, tmp_path, real_data
 ):
     a, b = databases
-    args = _import_args(tmp_path, shared_data, seed=11, bad_rows=2)
+    args = _import_args(tmp_path, real_data, seed=11, bad_rows=2)
     schema = a.query(_KEYS_AND_INDEXES)
 
     killed = _kill_when(a, [*args, "--bulk-load", "yes"], lambda state: state[0] >= ROWS // 2)

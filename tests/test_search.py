@@ -19,12 +19,8 @@ AUTOCOMPLETE_URL = "/search/autocomplete"
 
 
 @pytest.fixture
-def content(db, django_capture_on_commit_callbacks):
-    """The real content pack, loaded as an operator does; its content_changed signal
-    (sent on commit) builds the index."""
-    cache.clear()  # page caches are keyed by a site version that rolls back between tests
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_content", stdout=io.StringIO())
+def content(content_pack):
+    """The real content pack, loaded as an operator does and indexed (see tests/conftest.py)."""
 
 
 class _PageOutline(HTMLParser):

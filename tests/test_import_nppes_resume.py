@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 
 from careatlas.imports.nppes.synthetic import nucc_codes_from_csv, write_synthetic_nppes
-from tests.conftest import REPO
+from tests.conftest import DATA, REPO
 from tests.nppes_bad_rows import (
     BadRow,
     impossible_date,
@@ -168,10 +168,10 @@ def _create_postgresql(names: list[str], template: str) -> None:
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
-@pytest.fixture
-def databases(tmp_path, real_data) -> tuple[Database, Database]:
-    """Two migrated databases with the NUCC code set: a, to interrupt; b, the reference."""
-    template = Database("careatlas_nppes_template", tmp_path)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Database:
+    """A migrated database with the NUCC code set, made once for the module's tests."""
+    template = Database("careatlas_nppes_template", tmp_path_factory.mktemp("template"))
     if POSTGRESQL:
         _create_postgresql([template.name], "template0")
     template.run("migrate", "--verbosity", "0")
@@ -179,8 +179,14 @@ def databases(tmp_path, real_data) -> tuple[Database, Database]:
         "shell",
         "-c",
         "from pathlib import Path; from tests.nppes_files import load_taxonomy;"
-        f" load_taxonomy(Path({str(real_data)!r}))",
+        f" load_taxonomy(Path({str(DATA)!r}))",
     )
+    return template
+
+
+@pytest.fixture
+def databases(template, tmp_path) -> tuple[Database, Database]:
+    """Two copies of the template: a, to interrupt; b, the reference."""
     a, b = Database("careatlas_nppes_a", tmp_path), Database("careatlas_nppes_b", tmp_path)
     if POSTGRESQL:
         _create_postgresql([a.name, b.name], template.name)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-SHARED_NUCC = REPO.parent / "shared" / "data" / "nucc" / "nucc_taxonomy_251.csv"
+NUCC_FILE = REPO / "data" / "nucc" / "nucc_taxonomy_251.csv"
 LIMIT_SECONDS = {"sqlite": 120.0, "postgresql": 180.0}
 RATIO_TARGET = 3.0
 MEMORY_LIMIT_MB = 400
@@ -228,7 +228,7 @@ def main() -> None:
                 str(args.seed),
                 "--latin1",
                 "--nucc",
-                str(SHARED_NUCC),
+                str(NUCC_FILE),
                 "--out",
                 str(path),
             )
@@ -237,7 +237,7 @@ def main() -> None:
         rows = sum(1 for _line in path.open("rb")) - 1
         manage(env, "migrate", "--verbosity", "0")
         manage(env, "load_content", "--verbosity", "0")
-        manage(env, "import_nucc", str(SHARED_NUCC))
+        manage(env, "import_nucc", str(NUCC_FILE))
         print(
             f"{vendor} | {os.cpu_count()} cores | {rows:,} rows, {size_mb:,.0f} MB |"
             f" load average {os.getloadavg()[0]:.2f}"

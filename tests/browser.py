@@ -11,7 +11,8 @@ from django.db import connection, connections
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from tests.conftest import require
+from careatlas.procedures.models import Procedure
+from tests.conftest import load_content_pack, require
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,12 +37,13 @@ def launch(playwright: Playwright) -> Browser:
 
 @contextmanager
 def live_site() -> Iterator[LiveServer]:
-    """A live server over the test database, loaded with the content pack, for one module.
+    """A live server over the test database (which holds the content pack), for one module.
 
     pytest-django's function-scoped `live_server` flushes the database after every test;
-    browser modules only read, so they load once (here and in their own setup inside the
-    `with` block) and the database is flushed once at the end. Call it with the database
-    unblocked (`django_db_blocker.unblock()`).
+    browser modules only read, so they commit what they add once (in their own setup inside
+    the `with` block), and at the end the database is flushed and the content pack loaded
+    again, as the session's other tests expect. Call it with the database unblocked
+    (`django_db_blocker.unblock()`).
     """
     # Never load into, or flush, the database `make run` uses.
     name = str(connection.settings_dict["NAME"])
@@ -49,7 +51,8 @@ def live_site() -> Iterator[LiveServer]:
     cache.clear()
     server = None
     try:
-        call_command("load_content", verbosity=0)
+        if not Procedure.objects.exists():  # flushed by a transactional test before this one
+            load_content_pack()
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         yield server
@@ -58,6 +61,7 @@ def live_site() -> Iterator[LiveServer]:
             server._live_server_modified_settings.disable()
             server.stop()
         call_command("flush", interactive=False, verbosity=0)
+        load_content_pack()
         cache.clear()
 
 

@@ -1,15 +1,22 @@
-"""Shared fixtures: personas, the real content pack, and the CI rule for missing pieces."""
+"""Shared fixtures: personas, the real content pack, real data files, the CI rule for gaps."""
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import Client
 
+from careatlas.procedures.models import Procedure
+
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+# Real public files (NUCC, NPPES layout, Care Compare, hospitals, fees): data/README.md.
+DATA = REPO / "data"
 CI = os.environ.get("CI", "").lower() == "true"
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by
 # fixtures around it are still plain synchronous code.
@@ -39,19 +46,52 @@ def _fresh_page_cache():
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    require(SHARED_DATA.is_dir(), f"shared data folder {SHARED_DATA}")
-    return SHARED_DATA
+def real_data() -> Path:
+    """The folder of real public files kept in the repository (see data/README.md)."""
+    return DATA
+
+
+def load_content_pack() -> None:
+    """The real content pack shipped in content/, loaded as `make run` loads it: committed,
+    so its content_changed signal builds the search index."""
+    call_command("load_content", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated and holding the content pack: loaded once per session,
+    every test's transaction starts from it and rolls back to it."""
+    with django_db_blocker.unblock():
+        load_content_pack()
 
 
 @pytest.fixture
-def content_pack(db, django_capture_on_commit_callbacks):
-    """The real content pack shipped in content/, loaded as `make run` loads it.
+def _django_db_helper(_django_db_helper):
+    """pytest-django's per-test database setup, plus: a transactional test (django_db
+    transaction=True, transactional_db, live_server) starts from the content pack too,
+    although the one before it flushed the database on its way out."""
+    if not connection.in_atomic_block and not Procedure.objects.exists():
+        load_content_pack()
 
-    On-commit callbacks run as they would after a real commit, so the search index is built.
-    """
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_content", verbosity=0)
+
+@pytest.fixture
+def content_pack(db):
+    """The real content pack, as `make run` loads it (already there: see django_db_setup)."""
+    assert Procedure.objects.exists(), "the content pack is missing from the test database"
+
+
+@pytest.fixture
+def empty_catalogue(db):
+    """No guide, procedure, specialty, condition or source, and an empty search index: for
+    tests that build their own catalogue with factories. Undone with the test's transaction."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("procedures").get_models(include_auto_created=True)
+    ]
+    connection.ops.execute_sql_flush(
+        connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+    )
+    call_command("rebuild_search_index", stdout=StringIO())
 
 
 @pytest.fixture

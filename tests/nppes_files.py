@@ -142,9 +142,9 @@ def write_nppes(
     return path
 
 
-def load_taxonomy(shared_data: Path) -> int:
-    """The NUCC code set from shared data, as import_nucc would leave it (codes only)."""
-    with (shared_data / "nucc" / "nucc_taxonomy_251.csv").open(encoding="utf-8") as stream:
+def load_taxonomy(real_data: Path) -> int:
+    """The NUCC code set from the real file, as import_nucc would leave it (codes only)."""
+    with (real_data / "nucc" / "nucc_taxonomy_251.csv").open(encoding="utf-8") as stream:
         codes = [
             TaxonomyCode(
                 code=row["Code"].strip(),

@@ -26,16 +26,16 @@ def excerpt(source: Path, target: Path, keep: Callable[[str], bool]) -> Path:
     return target
 
 
-def import_naples(shared_data: Path, tmp_path: Path) -> None:
+def import_naples(real_data: Path, tmp_path: Path) -> None:
     """NUCC, Dr Perez-Rodriguez from Care Compare, then Florida's hospitals from CMS with
     HIFLD coordinates."""
-    load("import_nucc", shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
+    load("import_nucc", real_data / "nucc" / "nucc_taxonomy_251.csv")
+    dac = real_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
     load(
         "import_care_compare",
         excerpt(dac, tmp_path / "dac.csv", lambda line: line.startswith(f"{NAPLES_NPI},")),
     )
-    cms = shared_data / "facilities" / "cms_hospital_general_information.csv"
+    cms = real_data / "facilities" / "cms_hospital_general_information.csv"
     florida = excerpt(cms, tmp_path / "cms.csv", lambda line: line.startswith("100"))
-    coordinates = shared_data / "facilities" / "hifld_hospitals.csv"
+    coordinates = real_data / "facilities" / "hifld_hospitals.csv"
     load("import_hospitals", florida, "--coordinates", coordinates)

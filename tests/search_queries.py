@@ -2,6 +2,8 @@
 
 Based on the content pack in content/: (query, kind, slug), kind being "procedure"
 (a guide), "condition" or "specialty". Used by tests/test_search.py and bench/search.py.
+This is the tuning set: careatlas/search/synonyms.py was written with these queries in view.
+tests/search_queries_heldout.py holds queries it never saw, checked by the same test.
 """
 
 SEARCH_QUERIES: list[tuple[str, str, str]] = [

@@ -39,7 +39,7 @@ for _ in range({hits}):
 
 
 @pytest.fixture
-def guide():
+def guide(empty_catalogue):
     guide = GuideFactory(title="Knee Bending")
     add_stat(guide)
     services.publish(guide)

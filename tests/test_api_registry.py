@@ -33,17 +33,17 @@ OMT = "osteopathic-manual-treatment"
 
 
 @pytest.fixture
-def naples(content_pack, shared_data, tmp_path) -> Practitioner:
+def naples(content_pack, real_data, tmp_path) -> Practitioner:
     """Dr Perez-Rodriguez from Care Compare, then Florida's hospitals from CMS and HIFLD."""
-    import_naples(shared_data, tmp_path)
+    import_naples(real_data, tmp_path)
     return Practitioner.objects.get(npi=NAPLES_NPI)
 
 
 @pytest.fixture
-def fox_valley(content_pack, shared_data, tmp_path) -> Practitioner:
+def fox_valley(content_pack, real_data, tmp_path) -> Practitioner:
     """Dr Mueller from Care Compare, in a group practice (her rows given one)."""
-    load("import_nucc", shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
+    load("import_nucc", real_data / "nucc" / "nucc_taxonomy_251.csv")
+    dac = real_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
     with dac.open(encoding="utf-8", newline="") as stream:
         header, *rows = list(csv.reader(stream))
     with (tmp_path / "group.csv").open("w", encoding="utf-8", newline="") as stream:
@@ -318,9 +318,9 @@ def test_a_long_clinician_list_costs_no_more_queries(patient, naples):
 
 
 def test_a_hospital_known_only_from_affiliations_says_so(
-    patient, content_pack, shared_data, tmp_path
+    patient, content_pack, real_data, tmp_path
 ):
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
+    dac = real_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
     load(
         "import_care_compare",
         excerpt(dac, tmp_path / "d.csv", lambda line: line.startswith(f"{NAPLES_NPI},")),

@@ -121,7 +121,7 @@ def test_an_edited_file_updates_only_that_guide(content_pack, pack_copy):
     ],
 )
 def test_a_bad_file_names_file_field_and_reason_and_loads_nothing(
-    db, pack_copy, file, old, new, message
+    empty_catalogue, pack_copy, file, old, new, message
 ):
     path = pack_copy / file
     text = path.read_text()
@@ -142,7 +142,7 @@ def test_a_bad_file_names_file_field_and_reason_and_loads_nothing(
     assert Guide.objects.count() == 0 and Source.objects.count() == 0
 
 
-def test_unknown_references_are_reported(db, pack_copy):
+def test_unknown_references_are_reported(empty_catalogue, pack_copy):
     path = pack_copy / "guides" / "en" / "acupuncture.md"
     text = path.read_text()
     path.write_text(text.replace("alternatives:\n", "alternatives:\n- faith-healing\n", 1))
@@ -171,11 +171,11 @@ def test_an_illustration_with_script_is_refused(db, pack_copy):
         _load(pack_copy)
 
 
-def test_omt_cost_matches_the_cms_fee_schedule_file(content_pack, shared_data):
+def test_omt_cost_matches_the_cms_fee_schedule_file(content_pack, real_data):
     """The published range is exactly the national non-facility payment for 98925-98929."""
     import csv
 
-    with open(shared_data / "fees" / "omt_medicare_pfs_2022.csv", newline="") as handle:
+    with open(real_data / "fees" / "omt_medicare_pfs_2022.csv", newline="") as handle:
         payments = {
             row["hcpcs"]: float(row["national_nonfacility_payment_usd"])
             for row in csv.DictReader(handle)

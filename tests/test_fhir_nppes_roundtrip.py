@@ -15,8 +15,8 @@ US_NPI = "http://hl7.org/fhir/sid/us-npi"
 
 
 @pytest.fixture
-def imported(content_pack, shared_data, tmp_path) -> dict[str, str]:
-    load_taxonomy(shared_data)
+def imported(content_pack, real_data, tmp_path) -> dict[str, str]:
+    load_taxonomy(real_data)
     dr, clinic = npi(41), npi(42)
     rows = [
         individual(

@@ -18,9 +18,9 @@ NAPLES = "/providers/hospitals/100018/naples-community-hospital/"
 
 
 @pytest.fixture
-def naples(content_pack, shared_data, tmp_path) -> Practitioner:
+def naples(content_pack, real_data, tmp_path) -> Practitioner:
     """Dr Perez-Rodriguez from Care Compare, then Florida's hospitals from CMS and HIFLD."""
-    import_naples(shared_data, tmp_path)
+    import_naples(real_data, tmp_path)
     return Practitioner.objects.get(npi=NAPLES_NPI)
 
 
@@ -86,9 +86,9 @@ def test_a_profile_without_registry_facts_has_no_empty_section(patient, content_
 
 
 def test_a_hospital_known_only_from_affiliations_says_so(
-    patient, content_pack, shared_data, tmp_path
+    patient, content_pack, real_data, tmp_path
 ):
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
+    dac = real_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
     _load(
         "import_care_compare",
         _excerpt(dac, tmp_path / "d.csv", lambda line: line.startswith("1215911011,")),
@@ -126,9 +126,9 @@ def test_many_clinicians_are_listed_a_page_at_a_time_and_inactive_ones_not_at_al
 
 
 def test_a_group_practice_has_a_page_listing_its_clinicians(
-    patient, content_pack, shared_data, tmp_path
+    patient, content_pack, real_data, tmp_path
 ):
-    dac = shared_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
+    dac = real_data / "providers" / "cms_dac_national_downloadable_excerpt.csv"
     with dac.open(encoding="utf-8", newline="") as stream:
         header, *rows = list(csv.reader(stream))
     with (tmp_path / "g.csv").open("w", encoding="utf-8", newline="") as stream:

@@ -16,6 +16,7 @@ from careatlas.imports.nppes.importer import (
     loads_in_bulk,
 )
 from careatlas.providers.models import Location, Practitioner, PractitionerRole, RoleSpecialty
+from tests.nppes_bad_rows import plant, short_row, unknown_taxonomy
 from tests.nppes_files import load_taxonomy, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +57,14 @@ def written_indexes() -> list[tuple]:
 
 
 @pytest.fixture
-def registry_file(tmp_path, shared_data):
-    load_taxonomy(shared_data)
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    return write_synthetic_nppes(
-        tmp_path / "npidata_pfile_20050523-20250608.csv", 400, 5, codes, bad_rows=2
+def registry_file(tmp_path, real_data):
+    load_taxonomy(real_data)
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
+    path = write_synthetic_nppes(
+        tmp_path / "npidata_pfile_20050523-20250608.csv", 398, 5, codes
     ).path
+    plant(path, {77: short_row(1), 301: unknown_taxonomy(2)})
+    return path
 
 
 def _run(kind=ImportKind.NPPES) -> ImportRun:

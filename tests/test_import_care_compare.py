@@ -27,8 +27,8 @@ DAC = Path("providers") / "cms_dac_national_downloadable_excerpt.csv"
 
 
 @pytest.fixture
-def dac_file(shared_data) -> Path:
-    return shared_data / DAC
+def dac_file(real_data) -> Path:
+    return real_data / DAC
 
 
 def import_care_compare(*args, **options) -> tuple[str, str]:
@@ -139,12 +139,12 @@ def test_specialties_map_to_nucc_codes_and_ours(content_pack, dac_file):
     assert (internist.code, internist.specialty) == ("207R00000X", None)
 
 
-def test_every_care_compare_specialty_maps_to_a_real_nucc_code(shared_data):
-    with (shared_data / "nucc" / "nucc_taxonomy_251.csv").open(encoding="utf-8") as stream:
+def test_every_care_compare_specialty_maps_to_a_real_nucc_code(real_data):
+    with (real_data / "nucc" / "nucc_taxonomy_251.csv").open(encoding="utf-8") as stream:
         codes = {row["Code"] for row in csv.DictReader(stream)}
     table = cms_specialty_codes()
     assert not {name: code for name, code in table.items() if code not in codes}
-    _header, rows = read_rows(shared_data / DAC)
+    _header, rows = read_rows(real_data / DAC)
     used = {row[" pri_spec"] for row in rows} | {row[" sec_spec_1"] for row in rows} - {""}
     assert used <= set(table)
 

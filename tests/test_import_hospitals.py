@@ -18,13 +18,13 @@ HIFLD = Path("facilities") / "hifld_hospitals.csv"
 
 
 @pytest.fixture
-def cms_file(shared_data) -> Path:
-    return shared_data / CMS
+def cms_file(real_data) -> Path:
+    return real_data / CMS
 
 
 @pytest.fixture
-def hifld_file(shared_data) -> Path:
-    return shared_data / HIFLD
+def hifld_file(real_data) -> Path:
+    return real_data / HIFLD
 
 
 def import_hospitals(*args, **options) -> tuple[str, str]:

@@ -23,6 +23,13 @@ from careatlas.providers.models import (
     Verification,
 )
 from careatlas.providers.npi import is_valid_npi, npi_check_digit
+from tests.nppes_bad_rows import (
+    impossible_date,
+    plant,
+    short_row,
+    unknown_taxonomy,
+    wrong_check_digit,
+)
 from tests.nppes_files import (
     found,
     individual,
@@ -39,8 +46,8 @@ FILE_NAME = "npidata_pfile_20050523-20250608.csv"
 
 
 @pytest.fixture
-def nucc(shared_data):
-    load_taxonomy(shared_data)
+def nucc(real_data):
+    load_taxonomy(real_data)
 
 
 @pytest.fixture
@@ -147,8 +154,8 @@ def test_credentials_are_normalised(tmp_path, nucc):
     assert [credentials[n] for n in spellings] == [["DO"], ["DO", "MPH"], ["MD"], ["PT", "DPT"]]
 
 
-def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     archive = write_synthetic_nppes(tmp_path / "NPPES_Data_Dissemination.zip", 300, 5, codes)
     summary = run_import(archive.path)
 
@@ -158,9 +165,20 @@ def test_the_zip_as_downloaded_imports_like_its_csv(tmp_path, nucc, shared_data)
     assert Practitioner.objects.count() + Organization.objects.count() > 280
 
 
-def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 400, 9, codes, bad_rows=8)
+def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
+    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 392, 9, codes)
+    bad = {
+        2: short_row(1),
+        40: wrong_check_digit(2),
+        111: impossible_date(3),
+        150: unknown_taxonomy(4),
+        222: wrong_check_digit(5),
+        300: short_row(6),
+        345: unknown_taxonomy(7),
+        401: impossible_date(8),  # the last line
+    }
+    plant(synthetic.path, bad)
     report = tmp_path / "bad.csv"
 
     with pytest.raises(CommandError, match=r"8 of 400 rows \(2\.00%\) were quarantined"):
@@ -171,16 +189,10 @@ def test_bad_rows_are_quarantined_and_the_good_ones_import(tmp_path, nucc, share
     assert run.created + run.deactivated == 392  # the good rows are in
     with report.open(encoding="utf-8") as stream:
         lines = list(csv.DictReader(stream))
-    assert {int(row["line"]) for row in lines} == set(synthetic.planted)
+    assert {int(row["line"]) for row in lines} == set(bad)
     reasons = {int(row["line"]): row["reason"] for row in lines}
-    expected = {
-        "columns": "expected 330 columns, found 327",
-        "npi": "invalid NPI",
-        "date": "unparseable Provider Enumeration Date '02/30/2019'",
-        "taxonomy": "unknown taxonomy code '999Z99999X'",
-    }
-    for line, kind in synthetic.planted.items():
-        assert reasons[line].startswith(expected[kind])
+    for line, (_row, reason) in bad.items():
+        assert reasons[line].startswith(reason)
     assert all(row["npi"] for row in lines)
 
     # Within the allowed share, the same file is a success (and, being done, changes nothing).
@@ -249,9 +261,10 @@ def test_a_repeated_npi_keeps_the_later_row(tmp_path, nucc):
     assert QuarantinedRow.objects.get().line == 2
 
 
-def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, shared_data):
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 500, 3, codes, bad_rows=2)
+def test_reading_in_a_worker_process_gives_the_same_directory(tmp_path, nucc, real_data):
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
+    synthetic = write_synthetic_nppes(tmp_path / FILE_NAME, 498, 3, codes)
+    plant(synthetic.path, {130: impossible_date(1), 377: wrong_check_digit(2)})
     options = NppesOptions(batch_rows=120, read_in_worker=True)
 
     run = import_nppes(synthetic.path, options)

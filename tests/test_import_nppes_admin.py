@@ -25,8 +25,8 @@ def operator() -> Client:
 
 
 @pytest.fixture
-def imported_with_bad_rows(tmp_path, shared_data) -> ImportRun:
-    load_taxonomy(shared_data)
+def imported_with_bad_rows(tmp_path, real_data) -> ImportRun:
+    load_taxonomy(real_data)
     bad = individual("1234567890")  # the check digit should be 3
     rows = [individual(npi(n)) for n in range(1, 5)] + [bad]
     with pytest.raises(CommandError):  # 1 of 5 is over the 1% default

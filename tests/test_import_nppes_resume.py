@@ -19,7 +19,15 @@ import pytest
 from django.conf import settings
 
 from careatlas.demo.nppes import nucc_codes_from_csv, write_synthetic_nppes
-from tests.conftest import REPO
+from tests.conftest import DATA, REPO
+from tests.nppes_bad_rows import (
+    BadRow,
+    impossible_date,
+    plant,
+    short_row,
+    unknown_taxonomy,
+    wrong_check_digit,
+)
 
 POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 ROWS, BATCH = 6_000, 300
@@ -160,10 +168,10 @@ def _create_postgresql(names: list[str], template: str) -> None:
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
-@pytest.fixture
-def databases(tmp_path, shared_data) -> tuple[Database, Database]:
-    """Two migrated databases with the NUCC code set: a, to interrupt; b, the reference."""
-    template = Database("careatlas_nppes_template", tmp_path)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Database:
+    """A migrated database with the NUCC code set, made once for the module's tests."""
+    template = Database("careatlas_nppes_template", tmp_path_factory.mktemp("template"))
     if POSTGRESQL:
         _create_postgresql([template.name], "template0")
     template.run("migrate", "--verbosity", "0")
@@ -171,8 +179,14 @@ def databases(tmp_path, shared_data) -> tuple[Database, Database]:
         "shell",
         "-c",
         "from pathlib import Path; from tests.nppes_files import load_taxonomy;"
-        f" load_taxonomy(Path({str(shared_data)!r}))",
+        f" load_taxonomy(Path({str(DATA)!r}))",
     )
+    return template
+
+
+@pytest.fixture
+def databases(template, tmp_path) -> tuple[Database, Database]:
+    """Two copies of the template: a, to interrupt; b, the reference."""
     a, b = Database("careatlas_nppes_a", tmp_path), Database("careatlas_nppes_b", tmp_path)
     if POSTGRESQL:
         _create_postgresql([a.name, b.name], template.name)
@@ -200,20 +214,28 @@ def _kill_when(
     return database.progress()
 
 
-def _import_args(folder: Path, shared_data: Path, *, seed: int, bad_rows: int) -> list[str]:
-    """A synthetic registry file, and the arguments that import it in small batches."""
-    codes = nucc_codes_from_csv(shared_data / "nucc" / "nucc_taxonomy_251.csv")
+def _import_args(folder: Path, real_data: Path, *, seed: int, bad: dict[int, BadRow]) -> list[str]:
+    """A synthetic registry file of ROWS rows, the `bad` ones planted at their lines, and the
+    arguments that import it in small batches."""
+    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
     synthetic = write_synthetic_nppes(
-        folder / "npidata_pfile_20050523-20250608.csv", ROWS, seed, codes, bad_rows=bad_rows
+        folder / "npidata_pfile_20050523-20250608.csv", ROWS - len(bad), seed, codes
     )
+    plant(synthetic.path, bad)
     return [str(synthetic.path), "--batch-rows", str(BATCH)]
 
 
 def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
-    databases, tmp_path, shared_data
+    databases, tmp_path, real_data
 ):
     a, b = databases
-    args = _import_args(tmp_path, shared_data, seed=7, bad_rows=4)
+    bad = {
+        200: short_row(1),
+        2_345: wrong_check_digit(2),
+        4_000: impossible_date(3),
+        ROWS + 1: unknown_taxonomy(4),
+    }
+    args = _import_args(tmp_path, real_data, seed=7, bad=bad)
 
     # Killed after its first checkpoints, again half way, and once more as soon as its
     # rows are in (during the index refresh, if the poll sees it in time).
@@ -248,10 +270,11 @@ _KEYS_AND_INDEXES = (
 
 
 def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
-    databases, tmp_path, shared_data
+    databases, tmp_path, real_data
 ):
     a, b = databases
-    args = _import_args(tmp_path, shared_data, seed=11, bad_rows=2)
+    bad = {1_000: impossible_date(1), 4_500: wrong_check_digit(2)}
+    args = _import_args(tmp_path, real_data, seed=11, bad=bad)
     schema = a.query(_KEYS_AND_INDEXES)
 
     killed = _kill_when(a, [*args, "--bulk-load", "yes"], lambda state: state[0] >= ROWS // 2)

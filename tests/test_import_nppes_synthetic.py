@@ -31,13 +31,13 @@ def rows_of(data: bytes, encoding: str = "utf-8") -> list[list[str]]:
 
 
 @pytest.fixture
-def nucc(db, shared_data):
-    load_taxonomy(shared_data)
+def nucc(db, real_data):
+    load_taxonomy(real_data)
 
 
-def test_the_layout_is_the_real_one_to_the_byte(tmp_path, nucc, shared_data):
+def test_the_layout_is_the_real_one_to_the_byte(tmp_path, nucc, real_data):
     data, summary = make(tmp_path, "a.csv", "--rows", "2000", "--seed", "3")
-    real_header = (shared_data / "nppes" / "nppes_npidata_pfile_header_2025-06_V2.csv").read_bytes()
+    real_header = (real_data / "nppes" / "nppes_npidata_pfile_header_2025-06_V2.csv").read_bytes()
 
     assert data.startswith(real_header)  # the same 330 names, quoted, CRLF
     lines = data.split(b"\r\n")[:-1]
@@ -49,10 +49,10 @@ def test_the_layout_is_the_real_one_to_the_byte(tmp_path, nucc, shared_data):
     assert "2,000 rows" in summary and "0 bad rows planted" in summary
 
 
-def test_every_value_fits_the_real_files_column_lengths(tmp_path, nucc, shared_data):
+def test_every_value_fits_the_real_files_column_lengths(tmp_path, nucc, real_data):
     data, _ = make(tmp_path, "a.csv", "--rows", "3000", "--seed", "4", "--latin1")
     metadata = json.loads(
-        (shared_data / "nppes" / "nppes_npidata_pfile_20050523-20250608.metadata.json").read_text()
+        (real_data / "nppes" / "nppes_npidata_pfile_20050523-20250608.metadata.json").read_text()
     )
     # The metadata counts one more than the longest value (NPI: 11 for 10 digits).
     longest = {name: length - 1 for name, length in metadata["max_column_lengths"].items()}
@@ -61,7 +61,7 @@ def test_every_value_fits_the_real_files_column_lengths(tmp_path, nucc, shared_d
             assert len(value) <= longest[name] == max_length(name), (name, value)
 
 
-def test_rows_look_like_the_registry(tmp_path, nucc, shared_data):
+def test_rows_look_like_the_registry(tmp_path, nucc, real_data):
     data, _ = make(tmp_path, "a.csv", "--rows", "4000", "--seed", "5", "--latin1")
     rows = rows_of(data, "latin-1")[1:]
     kinds = collections.Counter(row[POSITION["Entity Type Code"]] for row in rows)
@@ -139,9 +139,9 @@ def test_a_zip_holds_the_data_file_and_its_header_file(tmp_path, nucc):
         assert len(archive.read(names[0]).split(b"\r\n")) == 52
 
 
-def test_codes_come_from_the_nucc_file_when_the_table_is_empty(tmp_path, db, shared_data):
+def test_codes_come_from_the_nucc_file_when_the_table_is_empty(tmp_path, db, real_data):
     with pytest.raises(CommandError, match="import_nucc"):
         make(tmp_path, "a.csv", "--rows", "10")
-    nucc_csv = shared_data / "nucc" / "nucc_taxonomy_251.csv"
+    nucc_csv = real_data / "nucc" / "nucc_taxonomy_251.csv"
     data, _ = make(tmp_path, "a.csv", "--rows", "10", "--nucc", str(nucc_csv))
     assert len(rows_of(data)) == 11

@@ -34,8 +34,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def nucc(shared_data):
-    load_taxonomy(shared_data)
+def nucc(real_data):
+    load_taxonomy(real_data)
 
 
 def test_importing_the_same_file_twice_changes_nothing(tmp_path, nucc):
@@ -238,10 +238,10 @@ def test_a_hash_read_before_an_earlier_row_changed_it_never_wins(tmp_path, nucc)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_reading_process_leaves_unchanged_rows_out(tmp_path, shared_data):
+def test_the_reading_process_leaves_unchanged_rows_out(tmp_path, real_data):
     """What makes a re-import cheap: the reading process reads the importer's hashes over
     its own connection and ships only a count for rows it already holds."""
-    load_taxonomy(shared_data)
+    load_taxonomy(real_data)
     same, moved = npi(110), npi(111)
     path = write_nppes(tmp_path, [individual(same), individual(moved)])
     run_import(path)

@@ -21,8 +21,8 @@ HEADER = "Code,Grouping,Classification,Specialization,Definition,Notes,Display N
 
 
 @pytest.fixture
-def nucc_file(shared_data) -> Path:
-    return shared_data / NUCC
+def nucc_file(real_data) -> Path:
+    return real_data / NUCC
 
 
 def import_nucc(*args, **options) -> tuple[str, str]:

@@ -409,8 +409,8 @@ def test_the_synthetic_file_has_the_real_layout(directory, tmp_path):
     assert again.read_bytes() == path.read_bytes()
 
 
-def test_npis_can_come_from_an_nppes_file(directory, tmp_path, shared_data):
-    header = (shared_data / "nppes" / "nppes_npidata_pfile_header_2025-06_V2.csv").read_text()
+def test_npis_can_come_from_an_nppes_file(directory, tmp_path, real_data):
+    header = (real_data / "nppes" / "nppes_npidata_pfile_header_2025-06_V2.csv").read_text()
     columns = next(csv.reader([header.splitlines()[0]]))
     nppes = tmp_path / "npidata.csv"
     with nppes.open("w", newline="", encoding="latin-1") as stream:

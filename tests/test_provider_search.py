@@ -2,21 +2,18 @@
 
 Runs through the search interface (`careatlas.search.interface`) on whichever database the
 test run uses; run it with DATABASE_URL set too, so SQLite and PostgreSQL both answer.
-The directory is built once per module (real content pack, named providers at measured
-distances) and every test rolls its own changes back.
+Each test gets the directory of tests/provider_search_world.py (the real content pack, named
+providers at measured distances) inside its own transaction.
 """
 
 import datetime
-import math
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
-from careatlas.procedures.models import Procedure
-from careatlas.providers.geocoding import EARTH_RADIUS_MILES, distance_miles, geocode
+from careatlas.providers.geocoding import distance_miles
 from careatlas.providers.models import Practitioner
 from careatlas.search.interface import (
     MAX_PAGE_SIZE,
@@ -27,161 +24,18 @@ from careatlas.search.interface import (
     rebuild_provider_index,
     reindex_practitioners,
 )
-from tests.provider_factories import (
-    CertificationFactory,
-    InsurancePlanFactory,
-    LicenseFactory,
-    LocationFactory,
-    PractitionerFactory,
-    RoleFactory,
-    add_specialty_code,
-    offer,
-    verify,
-)
+from tests.provider_search_world import build_directory, moved, provider, zip_point
 
 pytestmark = pytest.mark.django_db
-
-OSTEOPATHIC, CHIROPRACTIC, PHYSICAL_THERAPY = "204D00000X", "111N00000X", "225100000X"
-
-
-def zip_point(zip_code: str) -> GeoPoint:
-    found = geocode(zip_code)
-    return GeoPoint(found.latitude, found.longitude, found.label)
 
 
 def point(place: GeoPoint) -> tuple[float, float]:
     return (place.latitude, place.longitude)
 
 
-def moved(point: GeoPoint, miles: float, bearing_degrees: float) -> tuple[float, float]:
-    """The point `miles` away along a great circle with the given bearing."""
-    lat1, lon1 = math.radians(point.latitude), math.radians(point.longitude)
-    angle, bearing = miles / EARTH_RADIUS_MILES, math.radians(bearing_degrees)
-    lat2 = math.asin(
-        math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(bearing)
-    )
-    lon2 = lon1 + math.atan2(
-        math.sin(bearing) * math.sin(angle) * math.cos(lat1),
-        math.cos(angle) - math.sin(lat1) * math.sin(lat2),
-    )
-    return math.degrees(lat2), math.degrees(lon2)
-
-
-def provider(
-    first: str,
-    last: str,
-    at: tuple[float, float],
-    code: str = OSTEOPATHIC,
-    *,
-    city: str = "New York",
-    state: str = "NY",
-    zip_code: str = "10001",
-    practitioner: dict | None = None,
-    location: dict | None = None,
-    role: dict | None = None,
-    procedures: tuple[str, ...] = (),
-    plans=(),
-    verified: bool = False,
-    certified: bool = False,
-):
-    person = PractitionerFactory(first_name=first, last_name=last, **(practitioner or {}))
-    place = LocationFactory(
-        latitude=at[0],
-        longitude=at[1],
-        city=city,
-        state=state,
-        zip_code=zip_code,
-        **{"telehealth": False, "accessibility": [], **(location or {})},
-    )
-    job = RoleFactory(
-        practitioner=person,
-        location=place,
-        **{"accepting_new_patients": "nopt", **(role or {})},
-    )
-    add_specialty_code(job, code)
-    for slug in procedures:
-        offer(job, Procedure.objects.get(slug=slug))
-    job.insurance_plans.set(plans)
-    if verified:
-        verify(person, "identity")
-        verify(LicenseFactory(practitioner=person), "license")
-    if certified:
-        CertificationFactory(practitioner=person)
-    return person
-
-
-@pytest.fixture(scope="module")
-def directory(django_db_setup, django_db_blocker):
-    """Named providers around New York, in Philadelphia, Alaska and Hawaii."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_content", verbosity=0)
-            nyc = zip_point("10001")
-            harbor = InsurancePlanFactory(slug="harbor-ppo", name="Harbor PPO")
-            people = SimpleNamespace(nyc=nyc, plan=harbor)
-            people.dana = provider(
-                "Dana",
-                "Rodriguez",
-                (nyc.latitude, nyc.longitude),
-                practitioner={"sex": "female", "languages": ["en", "es"]},
-                location={"telehealth": True, "accessibility": ["step_free", "elevator"]},
-                role={"accepting_new_patients": "newpt"},
-                procedures=("osteopathic-manual-treatment",),
-                plans=[harbor],
-                verified=True,
-                certified=True,
-            )
-            people.sam = provider(
-                "Sam",
-                "Okafor",
-                moved(nyc, 10, 90),
-                CHIROPRACTIC,
-                practitioner={"sex": "male", "languages": ["en"], "credentials": ["DC"]},
-                procedures=("chiropractic-manipulation",),
-            )
-            people.priya = provider(
-                "Priya",
-                "Shah",
-                moved(nyc, 3, 200),
-                PHYSICAL_THERAPY,
-                practitioner={"sex": "female", "languages": ["en", "hi"], "credentials": ["PT"]},
-                location={"accessibility": ["step_free"]},
-                role={"accepting_new_patients": "newpt"},
-                verified=True,
-            )
-            people.inside = provider("Ina", "Insideedge", moved(nyc, 24.99, 90))
-            people.diagonal = provider("Dora", "Diagonal", moved(nyc, 24.97, 45))
-            people.outside = provider("Otto", "Outsideedge", moved(nyc, 25.01, 0))
-            people.outside_sw = provider("Olga", "Southwest", moved(nyc, 25.01, 225))
-            philly = zip_point("19103")
-            people.philly = provider(
-                "Phil",
-                "Adelphia",
-                (philly.latitude, philly.longitude),
-                city="Philadelphia",
-                state="PA",
-                zip_code="19103",
-            )
-            people.hidden = provider(
-                "Ivy", "Rodriguez", moved(nyc, 1, 0), practitioner={"active": False}
-            )
-            anchorage, fairbanks, honolulu = (zip_point(z) for z in ("99501", "99701", "96813"))
-            people.anchorage, people.fairbanks, people.honolulu = anchorage, fairbanks, honolulu
-            people.alaskan = provider(
-                "Aleq", "Northstar", (anchorage.latitude, anchorage.longitude), state="AK"
-            )
-            # At 65 degrees north a mile east is 2.4 times as many degrees as at the equator.
-            people.far_north = provider("Nuna", "Eastfair", moved(fairbanks, 20, 90), state="AK")
-            people.islander = provider(
-                "Kai", "Makani", (honolulu.latitude, honolulu.longitude), state="HI"
-            )
-            rebuild_provider_index()
-            yield people
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+@pytest.fixture
+def directory(content_pack) -> SimpleNamespace:
+    return build_directory()
 
 
 def names(results) -> list[str]:

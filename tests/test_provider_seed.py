@@ -103,6 +103,6 @@ def test_ids_continue_after_existing_rows(content_pack):
     assert PractitionerFactory().pk > Practitioner.objects.demo().order_by("-id").first().pk
 
 
-def test_seeding_without_the_content_pack_says_what_to_do(db):
+def test_seeding_without_the_content_pack_says_what_to_do(empty_catalogue):
     with pytest.raises(CommandError, match="load_content"):
         _seed(10)

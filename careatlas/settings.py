@@ -185,7 +185,12 @@ else:
         }
     }
 # Where rate-limit counts live: they must be shared by every worker process.
-RATE_LIMIT_STORE = env_str("RATE_LIMIT_STORE", "cache" if REDIS_URL else "database")
+# The test profile counts in the cache: browser tests share an in-memory SQLite database
+# between the live server's thread and the test's, whose table locks a second writer cannot
+# wait on. tests/test_ratelimit_shared.py runs worker processes on the database store.
+RATE_LIMIT_STORE = env_str(
+    "RATE_LIMIT_STORE", "cache" if REDIS_URL or ENVIRONMENT == "test" else "database"
+)
 if RATE_LIMIT_STORE not in {"cache", "database"}:
     raise ImproperlyConfigured(
         f"RATE_LIMIT_STORE must be cache or database, not {RATE_LIMIT_STORE!r}"

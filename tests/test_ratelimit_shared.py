@@ -65,3 +65,19 @@ def test_eight_workers_racing_let_exactly_the_limit_through(tmp_path):
         allowed += int(out)
     # 80 attempts from one client in one window: 5 pass, whichever worker made them.
     assert allowed == 5
+
+
+@pytest.mark.django_db
+def test_ended_windows_are_purged_and_running_ones_kept(settings):
+    from django.core.management import call_command
+
+    from careatlas.core.models import RateCounter
+    from careatlas.core.ratelimit import RateLimit
+
+    settings.RATE_LIMIT_STORE = "database"
+    limit = RateLimit("purge-test", 5, 3600)
+    assert limit.take("198.51.100.24").remaining == 4
+    RateCounter.objects.create(key="ratelimit:old:x:1", count=3, expires_at="2020-01-01T00:00Z")
+    call_command("purge_rate_counters", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
+    assert limit.take("198.51.100.24").remaining == 3

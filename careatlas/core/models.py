@@ -95,10 +95,13 @@ class RateCounter(models.Model):
                 f"RETURNING {count_}",
                 [key, now + timedelta(seconds=window_seconds)],
             )
-            count = cursor.fetchone()[0]
-        if count == 1:  # a new window: clear out the ended ones, now and then
-            cls.objects.filter(expires_at__lt=now).delete()
-        return count
+            return cursor.fetchone()[0]
+
+    @classmethod
+    def purge(cls) -> int:
+        """Delete the counts of windows that have ended (`manage.py purge_rate_counters`)."""
+        deleted, _ = cls.objects.filter(expires_at__lt=timezone.now()).delete()
+        return deleted
 
     @classmethod
     def peek(cls, key: str) -> int:

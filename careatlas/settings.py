@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request's input: hostile sizes and NUL bytes stop here.
+    "careatlas.core.bounds.RequestBoundsMiddleware",
     # Outermost after security: it compresses the final bytes, CSRF cookie already decided.
     "careatlas.core.compression.CompressionMiddleware",
     "careatlas.core.middleware.SecurityHeadersMiddleware",
@@ -155,6 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if str(SQLITE_PATH) != ":memory:":
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Limits every request's input meets before a view runs (core/bounds.py).
+MAX_QUERY_STRING_BYTES = env_int("MAX_QUERY_STRING_BYTES", 4096)
+MAX_PARAMETER_CHARS = env_int("MAX_PARAMETER_CHARS", 1000)
+MAX_PARAMETER_REPEATS = env_int("MAX_PARAMETER_REPEATS", 20)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # Django answers 400 past this many fields
 # A time budget for each request's database work (core/deadlines.py); 0 turns it off.
 # Management commands (imports, backups) have none. The test profile allows more, so a
 # loaded CI machine never turns a slow test into a 503.

@@ -54,8 +54,10 @@ def ids(field: str = "pk", numeric: bool = True) -> Apply:
     """`_id`: our numeric primary keys, or another id column (a practitioner's NPI)."""
 
     def apply(queryset: QuerySet, criterion: Criterion) -> QuerySet:
-        wanted = [v for v in criterion.values if not numeric or (v.isascii() and v.isdigit())]
-        return queryset.filter(**{f"{field}__in": [int(v) if numeric else v for v in wanted]})
+        if not numeric:
+            return queryset.filter(**{f"{field}__in": list(criterion.values)})
+        wanted = [params.row_id(v) for v in criterion.values]
+        return queryset.filter(**{f"{field}__in": [v for v in wanted if v is not None]})
 
     return apply
 
@@ -152,8 +154,10 @@ def reference(target: str, field: str, numeric: bool = True) -> Apply:
         wanted = []
         for value in criterion.values:
             ident = params.reference(criterion.name, value, target, fhir_base())
-            if not numeric or ident.isdigit():
-                wanted.append(int(ident) if numeric else ident)
+            if not numeric:
+                wanted.append(ident)
+            elif params.row_id(ident) is not None:
+                wanted.append(params.row_id(ident))
         return queryset.filter(**{f"{field}__in": wanted})
 
     return apply
@@ -166,8 +170,8 @@ def related_ids(target: str, model, link: str) -> Apply:
         wanted = []
         for value in criterion.values:
             ident = params.reference(criterion.name, value, target, fhir_base())
-            if ident.isdigit():
-                wanted.append(int(ident))
+            if params.row_id(ident) is not None:
+                wanted.append(params.row_id(ident))
         related = model.objects.filter(pk__in=wanted, **{link: OuterRef("pk")})
         return queryset.filter(Exists(related))
 

@@ -27,6 +27,14 @@ _DATE = re.compile(
 )
 DATE_PREFIXES = ("eq", "gt", "lt", "ge", "le")
 RESOURCE_ID = re.compile(r"[A-Za-z0-9\-.]{1,64}")
+# Bounds on what one search may ask, checked before any SQL is built: a 1,900-word name once
+# built one clause per word and kept PostgreSQL busy for seconds (minutes at 40 kB).
+MAX_REPEATS = 10  # name=a&name=b&...: criteria ANDed for one parameter
+MAX_ALTERNATIVES = 20  # name=a,b,c: values ORed in one criterion
+MAX_VALUE_CHARS = 200
+MAX_WORDS = 10  # words in one string value
+# Our resource ids are 64-bit row ids; a larger number names nothing (and would overflow).
+MAX_ROW_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -79,13 +87,44 @@ def split_escaped(text: str, separator: str) -> list[str]:
 def criterion(key: str, raw_values: list[str]) -> list[Criterion]:
     """`name:modifier=a,b&name=c` -> two criteria, (a OR b) AND c."""
     name, _sep, modifier = key.partition(":")
+    if len(raw_values) > MAX_REPEATS:
+        raise FhirError(
+            _("Parameter “%(name)s” may be given at most %(max)s times.")
+            % {"name": key, "max": MAX_REPEATS}
+        )
     found = []
     for raw in raw_values:
         values = tuple(value.strip() for value in split_escaped(raw, ","))
         if not all(values):
             raise FhirError(_("Parameter “%(name)s” has an empty value.") % {"name": key})
+        _check_size(key, values)
         found.append(Criterion(name, modifier, values))
     return found
+
+
+def _check_size(key: str, values: tuple[str, ...]) -> None:
+    if len(values) > MAX_ALTERNATIVES:
+        raise FhirError(
+            _("Parameter “%(name)s” takes at most %(max)s comma-separated values.")
+            % {"name": key, "max": MAX_ALTERNATIVES}
+        )
+    for value in values:
+        if len(value) > MAX_VALUE_CHARS or len(value.split()) > MAX_WORDS:
+            raise FhirError(
+                _(
+                    "Parameter “%(name)s” takes values of at most %(chars)s characters"
+                    " and %(words)s words."
+                )
+                % {"name": key, "chars": MAX_VALUE_CHARS, "words": MAX_WORDS}
+            )
+
+
+def row_id(ident: str) -> int | None:
+    """The row id a resource id names, or None when it cannot name one of our rows."""
+    if not (ident.isascii() and ident.isdigit()):
+        return None
+    number = int(ident)
+    return number if number <= MAX_ROW_ID else None
 
 
 def token(value: str) -> Token:
@@ -120,7 +159,7 @@ def date_range(param: str, value: str) -> DateRange:
         if match is None:
             raise ValueError(text)
         start, end = _bounds(match)
-    except ValueError:
+    except (ValueError, OverflowError):  # e.g. 0001-01-01T00:00+14:00 is before year 1 in UTC
         raise FhirError(
             _(
                 "Parameter “%(param)s” takes a date such as 2026-03-01 or"

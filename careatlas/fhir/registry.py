@@ -31,7 +31,8 @@ ORGANIZATION_TYPES = {"prvgrp": OrganizationKind.PRACTICE, "fac": OrganizationKi
 
 
 def _pk(resource_id: str) -> Q:
-    return Q(pk=int(resource_id)) if resource_id.isdigit() else Q(pk__in=[])
+    pk = params.row_id(resource_id)
+    return Q(pk=pk) if pk is not None else Q(pk__in=[])
 
 
 def _by_pk(objects) -> list:

@@ -79,15 +79,46 @@ QUERY_KEYS = (
 )
 
 
+FLAG_ON = frozenset({"1", "true", "on", "yes"})
+FLAG_OFF = frozenset({"", "0", "false", "off", "no"})
+
+
+def _ticked(value) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in FLAG_ON)
+
+
 class FlagInput(forms.CheckboxInput):
-    """A checkbox that submits "1" and reads "0", "false" and "off" as unticked."""
+    """A checkbox that submits "1"; the raw word goes to FlagField, which judges it."""
 
     def __init__(self, attrs=None):
-        super().__init__({"value": "1", **(attrs or {})})
+        super().__init__({"value": "1", **(attrs or {})}, check_test=_ticked)
 
-    def value_from_datadict(self, data, files, name) -> bool:
-        value = data.get(name)
-        return value is not None and value.strip().lower() not in ("", "0", "false", "off")
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagField(forms.BooleanField):
+    """A yes/no filter: 1/true/on/yes or 0/false/off/no; anything else is an error, not yes.
+
+    A plain BooleanField reads any unknown word as True, so `verified=null` filtered for
+    verified providers.
+    """
+
+    widget = FlagInput
+
+    def to_python(self, value) -> bool:
+        if value is None or value is False:
+            return False
+        if value is True:
+            return True
+        word = str(value).strip().lower()
+        if word in FLAG_ON:
+            return True
+        if word in FLAG_OFF:
+            return False
+        raise forms.ValidationError(
+            gettext_lazy("Use 1 or 0 (or true or false)."), code="invalid_flag"
+        )
 
 
 def nearest_zip(latitude: float, longitude: float) -> str | None:
@@ -164,19 +195,12 @@ class ProviderSearchForm(forms.Form):
         empty_value=DEFAULT_RADIUS,
         error_messages={"invalid_choice": gettext_lazy("Choose 5, 10, 25, 50 or 100 miles.")},
     )
-    accepting = forms.BooleanField(
-        label=gettext_lazy("Accepting new patients"), required=False, widget=FlagInput
-    )
-    telehealth = forms.BooleanField(
-        label=gettext_lazy("Offers video or phone visits"), required=False, widget=FlagInput
-    )
-    board_certified = forms.BooleanField(
-        label=gettext_lazy("Board certified"), required=False, widget=FlagInput
-    )
-    verified = forms.BooleanField(
+    accepting = FlagField(label=gettext_lazy("Accepting new patients"), required=False)
+    telehealth = FlagField(label=gettext_lazy("Offers video or phone visits"), required=False)
+    board_certified = FlagField(label=gettext_lazy("Board certified"), required=False)
+    verified = FlagField(
         label=gettext_lazy("Verified provider (identity and license checked)"),
         required=False,
-        widget=FlagInput,
     )
     insurance = forms.ChoiceField(label=gettext_lazy("Insurance plan"), required=False)
     language = forms.ChoiceField(label=gettext_lazy("Speaks"), required=False)

@@ -9,15 +9,29 @@ DEMO_PROVIDERS ?= 2000
 # The issue's scale is 1,000,000 (about 7 minutes to seed and index); make bench BENCH_PROVIDERS=1000000
 BENCH_PROVIDERS ?= 100000
 
-.PHONY: run test lint format bench serve install clean messages
+.PHONY: run test lint format bench serve install clean messages lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e . --group dev
+# Every package, direct or not, comes from requirements.lock at a pinned version whose hash
+# must match (make lock writes it from pyproject.toml); the project itself is added on top.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve the lock after editing pyproject.toml's pins (uv only resolves; pip installs).
+lock:
+	$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv
+	$(PYTHON) -m uv pip compile pyproject.toml --group dev --generate-hashes --universal \
+		--python-version 3.11 --quiet -o requirements.lock
+
+# Known vulnerabilities in the locked packages (asks the PyPI advisory database).
+audit: install
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements.lock
 
 # Front-end packages (Leaflet for maps, axe-core for accessibility tests). Without npm the
 # site still runs (every page works without JavaScript); browser tests then skip locally.

@@ -26,6 +26,7 @@ from careatlas.imports.runs import (
     summary,
 )
 from careatlas.providers.services import directory_changed
+from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
 
 OUTCOMES = ("created", "updated", "unchanged")
 # Above this many practitioners a full index rebuild is cheaper than row by row refreshes.
@@ -204,8 +205,6 @@ def _batches(source: CsvSource, size: int) -> Iterator[list[tuple[int, list[str]
 
 def refresh_search(practitioner_ids: Iterable[int]) -> None:
     """Bring the provider index up to date for practitioners written without signals."""
-    from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
-
     ids = sorted(set(practitioner_ids))
     if len(ids) > FULL_REINDEX_ABOVE:
         rebuild_provider_index()

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from careatlas.imports.cms_command import BadFile, BadRow, RowImporter, Tally, column_indexes
+from careatlas.imports.cms_command import (
+    BadFile,
+    BadRow,
+    RowImporter,
+    Tally,
+    column_indexes,
+    refresh_search,
+)
 from careatlas.procedures.models import Specialty
 from careatlas.procedures.models.taxonomy import nucc_code_validator
 from careatlas.procedures.pack import ContentError
@@ -159,8 +166,6 @@ class NuccImporter(RowImporter):
         if remapped:
             tally.notes.append(f"Specialty mapping: {remapped:,} taxonomy code(s) remapped.")
         if practitioner_ids and not self.run.dry_run:
-            from careatlas.imports.cms_command import refresh_search
-
             refresh_search(practitioner_ids)
 
 

@@ -34,6 +34,7 @@ from careatlas.providers.models import (
     Verification,
 )
 from careatlas.providers.services import directory_changed
+from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
 
 BATCH = 5_000  # pairs per transaction and checkpoint
 _LOOKUP_CHUNK = 2_000  # NPIs per query when matching the directory
@@ -115,8 +116,6 @@ def _fingerprint(pairs: list[Pair]) -> str:
 
 def refresh_search(ids: set[int]) -> int:
     """Bring the provider index up to date for these practitioners; returns how many."""
-    from careatlas.search.interface import rebuild_provider_index, reindex_practitioners
-
     if not ids:
         return 0
     database().analyze(*(table_name(m) for m in (ProcedureVolume, OfferedProcedure, Verification)))

@@ -192,3 +192,27 @@ def test_only_a_big_first_load_is_a_bulk_load_unless_told(registry_file):
     resumed = _run()
     resumed.checkpoint = {"offset": 1234, "line": 10}
     assert not loads_in_bulk(resumed, big, NppesOptions(bulk_load=True))
+
+
+def test_an_unfinished_bulk_load_is_reported_by_healthz_and_the_admin(
+    registry_file, patient, admin_client
+):
+    assert patient.get("/healthz").json()["status"] == "ok"
+    abandoned = _run()
+    bulk_load.set_aside(abandoned, WRITTEN_TABLES)
+
+    health = patient.get("/healthz")
+    assert health.status_code == 200  # still serving, but loudly degraded
+    assert health.json()["status"] == "degraded"
+    (warning,) = health.json()["warnings"]
+    assert f"import run {abandoned.pk}" in warning and "Run the import again" in warning
+    history = admin_client.get("/admin/imports/importrun/").content.decode()
+    assert "A bulk load is unfinished" in history
+
+    import_nppes(registry_file, NppesOptions(bulk_load=False))  # puts the set-aside back
+    assert patient.get("/healthz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "vendor": connection.vendor,
+        "warnings": [],
+    }

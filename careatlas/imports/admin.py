@@ -2,7 +2,7 @@
 
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from careatlas.imports.bulk_load import unfinished_warning
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import quarantine_rows
 
@@ -40,6 +41,12 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "file_sha256")
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in ImportRun._meta.fields] + ["duration", "quarantine_link"]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        warning = unfinished_warning()
+        if warning:
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
 
     # The history is a record of what happened: nobody adds or edits it by hand.
     def has_add_permission(self, request: HttpRequest) -> bool:

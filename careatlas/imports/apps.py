@@ -8,3 +8,10 @@ class ImportsConfig(AppConfig):
     name = "careatlas.imports"
     label = "imports"
     verbose_name = _("Data imports")
+
+    def ready(self):
+        # Imported here, Django's idiom: bulk_load reads ImportRun, not loaded before now.
+        from careatlas.core import health
+        from careatlas.imports.bulk_load import unfinished_warning
+
+        health.register(unfinished_warning)

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import save_checkpoint
@@ -130,3 +131,17 @@ def put_back_others(run: ImportRun) -> None:
         return
     for other in ImportRun.objects.exclude(pk=run.pk).filter(checkpoint__has_key=CHECKPOINT_KEY):
         put_back(other)
+
+
+def unfinished_warning() -> str | None:
+    """What /healthz and the admin say while a bulk load's keys and indexes are set aside."""
+    runs = list(ImportRun.objects.filter(checkpoint__has_key=CHECKPOINT_KEY).order_by("pk"))
+    if not runs:
+        return None
+    run = runs[0]
+    items = len(run.checkpoint.get(CHECKPOINT_KEY) or [])
+    return _(
+        "A bulk load is unfinished (import run %(run)s, %(file)s): %(items)s indexes and "
+        "foreign keys are set aside, so searches are slower and new rows are not checked. "
+        "Run the import again (manage.py import_nppes %(file)s) to finish it and put them back."
+    ) % {"run": run.pk, "file": run.file_name, "items": items}

@@ -202,6 +202,8 @@ if RATE_LIMIT_STORE not in {"cache", "database"}:
     raise ImproperlyConfigured(
         f"RATE_LIMIT_STORE must be cache or database, not {RATE_LIMIT_STORE!r}"
     )
+# Search pages (content and providers) and autocomplete, per client address per minute.
+SEARCH_RATE_LIMIT_PER_MINUTE = env_int("SEARCH_RATE_LIMIT_PER_MINUTE", 300)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # How long one process may reuse the content version before re-reading it (see SiteVersion).
 SITE_VERSION_TTL_SECONDS = float(

@@ -2,6 +2,7 @@
 
 import itertools
 import random
+import time
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -110,6 +111,21 @@ def test_oversized_addresses_and_values_are_refused(patient):
     assert repeated.status_code == 400
 
 
+@pytest.mark.parametrize("path", ["/search/?q=knee", "/search/autocomplete?q=kn", "/providers/"])
+def test_search_pages_have_a_generous_per_client_limit(patient, settings, path):
+    settings.SEARCH_RATE_LIMIT_PER_MINUTE = 3
+    if time.time() % 60 > 55:  # all four requests must fall in one minute's window
+        time.sleep(61 - time.time() % 60)
+    for _ in range(3):
+        assert patient.get(path, REMOTE_ADDR="198.51.100.31").status_code == 200
+    refused = patient.get(path, REMOTE_ADDR="198.51.100.31")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "Too many searches" in refused.content.decode()
+    # Someone else is not affected.
+    assert patient.get(path, REMOTE_ADDR="198.51.100.32").status_code == 200
+
+
 @pytest.mark.parametrize("word", ["null", "maybe", "2", "[]"])
 def test_a_yes_no_filter_accepts_only_yes_or_no(patient, word):
     response = patient.get(f"/api/v1/providers?verified={word}")
@@ -163,6 +179,7 @@ def test_fuzzed_query_strings_never_cause_a_server_error(
     """Every value on every parameter of every entry point (about 7,600 requests), then 600
     requests of three random parameters each, drawn with a fixed seed."""
     settings.API_RATE_LIMIT_PER_MINUTE = 0  # a 429 would hide what the parameters do
+    settings.SEARCH_RATE_LIMIT_PER_MINUTE = 0
     rng = random.Random(18)  # the same requests every run, so a failure can be replayed
     urls = []
     for paths, names in FAMILIES.values():

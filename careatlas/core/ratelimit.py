@@ -9,11 +9,14 @@ client, so no store ever holds an IP address.
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from careatlas.core.models import RateCounter
 
@@ -111,3 +114,32 @@ class RateLimit:
     def retry_after(self, now: float | None = None) -> int:
         now = time.time() if now is None else now
         return int(self.window - now % self.window) + 1
+
+
+def limit_per_minute(scope: str, setting: str) -> Callable:
+    """A view decorator: at most `settings.<setting>` requests a minute per client, else 429.
+
+    For the pages that run searches: generous enough for a person (and a script of theirs),
+    not for a crawler that runs thousands of uncached searches a minute.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            verdict = RateLimit.per_minute(scope, getattr(settings, setting)).take(
+                client_ip(request)
+            )
+            if verdict.allowed:
+                return view(request, *args, **kwargs)
+            response = render(
+                request,
+                "core/too_many_requests.html",
+                {"retry_after": verdict.retry_after},
+                status=429,
+            )
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+
+        return limited
+
+    return decorate

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.core.ratelimit import limit_per_minute
 from careatlas.providers.map_presenters import map_settings
 from careatlas.search.provider_form import Choices, ProviderSearchForm
 from careatlas.search.provider_page import search_page
@@ -13,6 +14,7 @@ from careatlas.search.provider_query import find_providers
 
 
 @require_safe
+@limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
 @public_page
 def find(request: HttpRequest) -> HttpResponse:
     """`?partial=1` answers with the results fragment only, for filtering without a reload.

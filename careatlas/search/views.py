@@ -8,12 +8,14 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.core.ratelimit import limit_per_minute
 from careatlas.search import query
 from careatlas.search.presenters import group_heading, kind_label
 from careatlas.search.text import MAX_QUERY_LENGTH
 
 
 @require_safe
+@limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
 @public_page
 def results(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -23,6 +25,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
 @public_page
 def autocomplete(request: HttpRequest) -> JsonResponse:
     suggestions = query.autocomplete(request.GET.get("q", ""), language=get_language())

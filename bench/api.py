@@ -41,6 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careatlas.settings")
 os.environ["CAREATLAS_ENV"] = "development"
+# One client asking a lot: the search pages' per-client limit would answer 429s instead.
+os.environ["SEARCH_RATE_LIMIT_PER_MINUTE"] = "0"
 os.environ.setdefault("DEBUG", "0")  # debug mode would log every SQL query
 os.environ["API_RATE_LIMIT_PER_MINUTE"] = "0"  # the benchmark is one client asking a lot
 

@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careatlas.settings")
 os.environ["CAREATLAS_ENV"] = "development"
+# One client asking a lot: the search pages' per-client limit would answer 429s instead.
+os.environ["SEARCH_RATE_LIMIT_PER_MINUTE"] = "0"
 # Debug mode logs every SQL query; production does not, so neither does the benchmark.
 os.environ.setdefault("DEBUG", "0")
 _scratch = tempfile.TemporaryDirectory(prefix="careatlas-bench-")

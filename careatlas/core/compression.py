@@ -28,6 +28,9 @@ class CompressionMiddleware(GZipMiddleware):
         self._memo: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not _accepts_gzip(request):
+            patch_vary_headers(response, ("Accept-Encoding",))
+            return response
         if _carries_token(response) and _reflects_input(request):
             return response
         key = _memo_key(request, response)

@@ -107,9 +107,13 @@ class StaffIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
         timeout = settings.STAFF_IDLE_TIMEOUT_SECONDS
-        if timeout and user is not None and user.is_authenticated and user.is_staff:
+        # Without a session cookie nobody is signed in; skip loading the user (every
+        # anonymous page view passes here).
+        if not timeout or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
             now = int(time.time())
             last_seen = request.session.get("staff_last_seen", now)
             if now - last_seen > timeout:

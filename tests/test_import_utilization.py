@@ -165,30 +165,62 @@ def test_bad_rows_go_to_quarantine_with_line_and_reason(directory, tmp_path):
     assert (run.status, run.rows_read, run.quarantined) == ("completed", 7, 5)
 
 
+# Bad rows the test writes itself, each with the start of the reason the importer must give
+# (the generator makes a clean file; what is bad, and why, is said here).
+def _too_few_columns(row: list[str]) -> tuple[list[str], str]:
+    return row[:10], "expected 29 fields"
+
+
+def _invalid_npi(row: list[str]) -> tuple[list[str], str]:
+    wrong = row[0][:9] + str((int(row[0][9]) + 1) % 10)
+    return [wrong, *row[1:]], "is not a valid NPI"
+
+
+def _unreadable_count(row: list[str]) -> tuple[list[str], str]:
+    spoilt = list(row)
+    spoilt[COLUMNS.index("Tot_Srvcs")] = "many"
+    return spoilt, "Tot_Srvcs"
+
+
+def _unknown_place(row: list[str]) -> tuple[list[str], str]:
+    spoilt = list(row)
+    spoilt[COLUMNS.index("Place_Of_Srvc")] = "X"
+    return spoilt, "Place_Of_Srvc must be F or O"
+
+
+SPOILERS = (_too_few_columns, _invalid_npi, _unreadable_count, _unknown_place)
+
+
+def _plant(path, lines: list[int]) -> dict[int, str]:
+    """Spoil the rows at these line numbers (the header is line 1); line -> expected reason."""
+    with path.open(newline="") as stream:
+        rows = list(csv.reader(stream))
+    reasons = {}
+    for number, line in enumerate(lines):
+        rows[line - 1], reasons[line] = SPOILERS[number % len(SPOILERS)](rows[line - 1])
+    with path.open("w", newline="") as stream:
+        csv.writer(stream).writerows(rows)
+    return reasons
+
+
 def test_a_synthetic_file_with_planted_bad_rows(directory, tmp_path):
     npis = list(Practitioner.objects.values_list("npi", flat=True))
     made = write_synthetic_utilization(
-        tmp_path / "synthetic.csv", 400, seed=7, npis=npis, bad=12, unknown_share=1.0
+        tmp_path / "synthetic.csv", 400, seed=7, npis=npis, unknown_share=1.0
     )
-    assert len(made.planted) == 12
+    planted = _plant(made.path, [2, 37, 88, 121, 150, 199, 240, 262, 300, 333, 380, 401])
     printed = import_claims(made.path, 2023, "--max-bad-share", "0.05")
     quarantined = dict(QuarantinedRow.objects.values_list("line", "reason"))
-    assert sorted(quarantined) == sorted(made.planted)
-    expected_reason = {
-        "columns": "expected 29 fields",
-        "npi": "is not a valid NPI",
-        "count": "Tot_Srvcs",
-        "place": "Place_Of_Srvc must be F or O",
-    }
-    for line, kind in made.planted.items():
-        assert expected_reason[kind] in quarantined[line]
+    assert sorted(quarantined) == sorted(planted)
+    for line, reason in planted.items():
+        assert reason in quarantined[line]
     assert "400 rows imported" in printed and "12 quarantined" in printed
     # Every good row of a directory practitioner with a pack code is in a volume.
     codes = set(ProcedureCode.objects.values_list("code", flat=True))
     expected: dict[tuple[str, str], float] = {}
     with made.path.open(newline="") as stream:
         for line, row in enumerate(csv.reader(stream), start=1):
-            if line == 1 or line in made.planted or row[0] not in npis or row[18] not in codes:
+            if line == 1 or line in planted or row[0] not in npis or row[18] not in codes:
                 continue
             for slug in ProcedureCode.objects.filter(code=row[18]).values_list(
                 "procedure__slug", flat=True

@@ -196,3 +196,25 @@ def test_fuzzed_query_strings_never_cause_a_server_error(
             failures.append((status, url))
     assert failures == []
     assert {200, 400} <= answered  # the fuzz reached both the searches and the refusals
+
+
+def test_fuzzed_form_posts_never_cause_a_server_error(patient, directory, settings):
+    """The public forms (report a wrong fact, staff sign-in), every field with every hostile
+    value: a field error or a refusal, never a 5xx."""
+    settings.PROVIDER_REPORTS_PER_HOUR = 0
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 0
+    settings.SIGNIN_FAILURES_PER_IP = 0
+    report = f"/providers/{directory.practitioner.npi}/report/"
+    forms = {
+        report: {"fact": "other", "details": "The phone number rings a bakery.", "contact": ""},
+        "/admin/login/": {"username": "eddie", "password": "not-the-password"},
+    }
+    failures, answered = [], set()
+    for url, valid in forms.items():
+        for field, value in itertools.product(valid, VALUES):
+            status = patient.post(url, {**valid, field: value}).status_code
+            answered.add(status)
+            if status >= 500:
+                failures.append((status, url, field, value))
+    assert failures == []
+    assert {200, 302, 400} <= answered  # errors shown, reports taken, NUL refused

@@ -48,7 +48,8 @@ def backup(destination: Path, alias: str = "default") -> Outcome:
         finally:
             target.close()
     elif connection.vendor == "postgresql":
-        _run_postgresql(["pg_dump", "--format=custom", f"--file={partial}"], alias)
+        name = connections[alias].settings_dict["NAME"]
+        _run_postgresql(["pg_dump", "--format=custom", f"--file={partial}", name], alias)
     else:
         raise BackupError(f"No backup method for the {connection.vendor} database.")
     os.replace(partial, destination)
@@ -72,7 +73,7 @@ def restore(source: Path, alias: str = "default") -> Outcome:
         finally:
             origin.close()
     elif connection.vendor == "postgresql":
-        _run_postgresql(["pg_restore", "--list", str(source)], alias, database_flag=None)
+        _run_postgresql(["pg_restore", "--list", str(source)], alias)
         if connection.in_atomic_block:
             raise BackupError("Cannot restore inside a transaction.")
         # Our own pooled connection would hold locks that DROP TABLE waits for.
@@ -87,9 +88,9 @@ def restore(source: Path, alias: str = "default") -> Outcome:
                 "--single-transaction",
                 "--exit-on-error",
                 str(source),
+                f"--dbname={connection.settings_dict['NAME']}",
             ],
             alias,
-            database_flag=True,
         )
     else:
         raise BackupError(f"No restore method for the {connection.vendor} database.")
@@ -106,8 +107,9 @@ def _check_sqlite_file(source: Path) -> None:
         raise BackupError(f"{source} is damaged: {verdict}.")
 
 
-def _run_postgresql(command: list[str], alias: str, database_flag: bool | None = False) -> None:
-    """Run a PostgreSQL client program against the alias's database (None: no database)."""
+def _run_postgresql(command: list[str], alias: str) -> None:
+    """Run a PostgreSQL client program with the alias's server and user (never its password
+    on the command line); the command names the database itself where it needs one."""
     program = shutil.which(command[0])
     if program is None:
         raise BackupError(
@@ -121,9 +123,6 @@ def _run_postgresql(command: list[str], alias: str, database_flag: bool | None =
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
         if settings_dict.get(key):
             args.append(f"{flag}={settings_dict[key]}")
-    if database_flag is not None:
-        name = settings_dict["NAME"]
-        args.append(f"--dbname={name}" if database_flag else name)
     result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip() or result.returncode}")

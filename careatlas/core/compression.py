@@ -33,7 +33,7 @@ class CompressionMiddleware(GZipMiddleware):
             return response
         if _carries_token(response) and _reflects_input(request):
             return response
-        key = _memo_key(request, response)
+        key = _memo_key(response)
         if key is None:
             return super().process_response(request, response)
         return self._from_memo(key, response)
@@ -57,7 +57,7 @@ class CompressionMiddleware(GZipMiddleware):
         return response
 
 
-def _memo_key(request: HttpRequest, response: HttpResponse) -> tuple[str, str] | None:
+def _memo_key(response: HttpResponse) -> tuple[str, str] | None:
     """A key for answers whose body a strong ETag pins down and that hold no secret."""
     etag = response.get("ETag", "")
     if (
@@ -67,7 +67,6 @@ def _memo_key(request: HttpRequest, response: HttpResponse) -> tuple[str, str] |
         or response.has_header("Content-Encoding")
         or response.cookies
         or len(response.content) < 200
-        or not _accepts_gzip(request)
     ):
         return None
     return (etag, response.get("Content-Type", ""))

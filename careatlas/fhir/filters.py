@@ -156,8 +156,8 @@ def reference(target: str, field: str, numeric: bool = True) -> Apply:
             ident = params.reference(criterion.name, value, target, fhir_base())
             if not numeric:
                 wanted.append(ident)
-            elif params.row_id(ident) is not None:
-                wanted.append(params.row_id(ident))
+            elif (pk := params.row_id(ident)) is not None:
+                wanted.append(pk)
         return queryset.filter(**{f"{field}__in": wanted})
 
     return apply
@@ -170,8 +170,8 @@ def related_ids(target: str, model, link: str) -> Apply:
         wanted = []
         for value in criterion.values:
             ident = params.reference(criterion.name, value, target, fhir_base())
-            if params.row_id(ident) is not None:
-                wanted.append(params.row_id(ident))
+            if (pk := params.row_id(ident)) is not None:
+                wanted.append(pk)
         related = model.objects.filter(pk__in=wanted, **{link: OuterRef("pk")})
         return queryset.filter(Exists(related))
 

@@ -34,9 +34,7 @@ class Command(BaseCommand):
         # Page caches and ETags are keyed by the content version. The backup's version may be
         # one the site had already passed, with newer pages cached under it: move past both.
         restored = SiteVersion.objects.using(database).filter(pk=1).first()
-        newest = (
-            max(row.version for row in (before, restored) if row) if (before or restored) else 0
-        )
+        newest = max((row.version for row in (before, restored) if row), default=0)
         SiteVersion.objects.using(database).update_or_create(
             pk=1, defaults={"version": newest + 1, "changed_at": timezone.now()}
         )

@@ -1,4 +1,4 @@
-"""The site-wide content version that keys every public page cache, and rate-limit counts."""
+"""Site-wide models: the content version keying page caches, rate counts, audit events."""
 
 import time
 from datetime import timedelta
@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
+
+from careatlas.core.audit import AuditEvent  # noqa: F401 - registered as a core model
 
 
 class SiteVersion(models.Model):

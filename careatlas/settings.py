@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "careatlas.imports",
     "careatlas.api",
     "careatlas.fhir",
+    "careatlas.practices",
     "careatlas.demo",
 ]
 
@@ -259,6 +260,38 @@ API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)
 # Comma-separated Fernet keys, newest first, for patient-supplied details at rest. Unset: a
 # key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+
+# Claiming a profile (careatlas/practices, ADR 0014). The phone code sender is picked like
+# EMAIL_BACKEND: a dotted path. Production has none unless one is configured (the phone method
+# is then hidden), and refuses the console sender, which would write codes into the logs.
+_PHONE_SENDERS = "careatlas.practices.senders."
+PHONE_CODE_SENDER = env_str(
+    "PHONE_CODE_SENDER",
+    _PHONE_SENDERS
+    + {"production": "DisabledSender", "development": "ConsoleSender", "test": "LocmemSender"}[
+        ENVIRONMENT
+    ],
+)
+if (
+    PRODUCTION
+    and PHONE_CODE_SENDER == _PHONE_SENDERS + "ConsoleSender"
+    and not env_bool("PHONE_CODE_CONSOLE_IN_PRODUCTION", False)
+):
+    raise ImproperlyConfigured(
+        "PHONE_CODE_SENDER is the console sender, which prints claim codes to the logs. "
+        "Configure a real sender, or set PHONE_CODE_CONSOLE_IN_PRODUCTION=true on a staging site."
+    )
+CLAIM_CODE_MINUTES = env_int("CLAIM_CODE_MINUTES", 10)
+CLAIM_CODE_TRIES = env_int("CLAIM_CODE_TRIES", 5)
+CLAIM_LINK_MINUTES = env_int("CLAIM_LINK_MINUTES", 60)
+# Claim attempts (codes and links sent, wrong codes, uploads) per hour, counted per account,
+# per NPI and per client address.
+CLAIM_ATTEMPTS_PER_ACCOUNT = env_int("CLAIM_ATTEMPTS_PER_ACCOUNT", 10)
+CLAIM_ATTEMPTS_PER_NPI = env_int("CLAIM_ATTEMPTS_PER_NPI", 10)
+CLAIM_ATTEMPTS_PER_IP = env_int("CLAIM_ATTEMPTS_PER_IP", 30)
+CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareAtlas <no-reply@careatlas.example>")
 
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 # Editors are told a guide needs a fresh review this long after its last one.

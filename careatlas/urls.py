@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
             (search_urls.provider_urlpatterns + directory_urls.urlpatterns, directory_urls.app_name)
         ),
     ),
+    path("", include("careatlas.practices.urls")),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,
 )

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from careatlas.procedures.models import Procedure
+from tests.practice_personas import clinic, phone_outbox  # noqa: F401 - practice fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 # Real public files (NUCC, NPPES layout, Care Compare, hospitals, fees): data/README.md.

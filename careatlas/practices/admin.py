@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -58,7 +59,11 @@ class ClaimAdmin(admin.ModelAdmin):
         ]
         if not rows:
             return _("None (documents are deleted once a claim is decided).")
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a>, {} bytes', rows)
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            '<a href="{}">{}</a>, {} bytes',
+            rows,
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.document_view)

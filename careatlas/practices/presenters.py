@@ -49,7 +49,7 @@ def place(location: Location) -> Place:
     ]
     return Place(
         location=location,
-        heading=location.name or location.line1,
+        heading=location.name or str(location),
         address=", ".join(line for line in lines if line),
         phone=phone_display(location.phone),
     )

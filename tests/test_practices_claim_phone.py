@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
+from django.test import TestCase
 from django.utils import timezone
 
 from careatlas.core.audit import AuditEvent
@@ -205,14 +207,17 @@ def test_a_second_claim_on_a_claimed_profile_goes_to_staff_review(clinic):
     assert "Someone already manages this profile" in start
     _ask_for_code(newcomer, clinic.practitioner.npi, clinic.uptown)
     claim = Claim.objects.get(user__username="newcomer")
-    response = newcomer.post(
-        f"/for-providers/claims/{claim.pk}/code/", {"code": last_code()}, follow=True
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = newcomer.post(
+            f"/for-providers/claims/{claim.pk}/code/", {"code": last_code()}, follow=True
+        )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
     assert "already claimed" in claim.review_note
     assert "Our staff will review your claim" in response.content.decode()
-    # The newcomer has no access; the owner still has.
+    # The owner is told; the newcomer has no access, and the owner still has.
+    assert mail.outbox[-1].to == ["dana@example.org"]
+    assert "Someone else has claimed" in mail.outbox[-1].subject
     assert newcomer.get(f"/practice/{claim.practice_id}/").status_code == 404
     assert signed_in(dana).get(f"/practice/{claim.practice_id}/").status_code == 200
 

@@ -158,9 +158,20 @@ def prove(claim: Claim) -> Claim:
     else already manages the practice (never silently handed to the newcomer)."""
     # Lock the practice so two claimants proving at once cannot both become first owner.
     Practice.objects.select_for_update().filter(pk=claim.practice_id).first()
-    if claim.practice.owners().exclude(user=claim.user).exists():
-        return send_to_review(claim, _("The practice is already claimed by someone else."))
-    return approve_claim(claim)
+    owners = list(claim.practice.owners().exclude(user=claim.user).select_related("user"))
+    if not owners:
+        return approve_claim(claim)
+    # The owners hear of it, so an impostor's attempt never goes unnoticed.
+    for owner in owners:
+        transaction.on_commit(
+            lambda address=owner.user.email: notify.send_email(
+                address,
+                _("Someone else has claimed %(name)s") % {"name": claim.practice.name},
+                "practices/email/second_claim.txt",
+                {"claim": claim},
+            )
+        )
+    return send_to_review(claim, _("The practice is already claimed by someone else."))
 
 
 def send_to_review(claim: Claim, note: str) -> Claim:

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -54,14 +55,18 @@ class ClaimAdmin(admin.ModelAdmin):
     @admin.display(description=_("documents"))
     def documents(self, claim: Claim) -> str:
         rows = [
-            (reverse("admin:practices_claim_document", args=[claim.pk, doc.pk]), str(doc), doc.size)
+            (
+                reverse("admin:practices_claim_document", args=[claim.pk, doc.pk]),
+                str(doc),
+                filesizeformat(doc.size),
+            )
             for doc in claim.documents.all()
         ]
         if not rows:
             return _("None (documents are deleted once a claim is decided).")
         return format_html_join(
             mark_safe("<br>"),  # noqa: S308 - a constant
-            '<a href="{}">{}</a>, {} bytes',
+            '<a href="{}">{}</a> ({})',
             rows,
         )
 

@@ -192,8 +192,11 @@ def test_staff_approve_a_claim_in_review_and_the_documents_are_deleted(clinic, c
     dana = person("dana")
     _send_documents(signed_in(dana), clinic.practitioner.npi)
     claim = Claim.objects.get()
-    queue = claims_officer.get("/admin/practices/claim/?status__exact=in_review").content.decode()
+    own(person("olga"), clinic.organization)  # an approved claim, decided earlier
+    queue = claims_officer.get("/admin/practices/claim/").content.decode()
     assert "Documents to check" in queue
+    # The claim waiting for a decision heads the list.
+    assert queue.index("Waiting for our staff to review") < queue.index(">Approved<")
     _decide(claims_officer, "approve", claim)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by.username == "olivia-officer"

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -25,7 +26,8 @@ class ClaimAdmin(admin.ModelAdmin):
     list_filter = ["status", "method"]
     list_select_related = ["practice__practitioner", "practice__organization", "user"]
     search_fields = ["practice__practitioner__npi", "practice__organization__npi"]
-    ordering = ["-updated_at"]
+    # Claims waiting for a decision head the list.
+    ordering = [Case(When(status=ClaimStatus.IN_REVIEW, then=0), default=1).asc(), "-updated_at"]
     actions = ["approve", "reject", "revoke"]
     fields = [
         "practice",

@@ -32,10 +32,6 @@ class ClaimQuerySet(models.QuerySet):
     def open(self) -> "ClaimQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
-    def review_queue(self) -> "ClaimQuerySet":
-        """What staff decide on, oldest first."""
-        return self.filter(status=ClaimStatus.IN_REVIEW).order_by("updated_at", "id")
-
 
 class Claim(models.Model):
     """Someone's request to manage a practice, and what became of it."""

@@ -52,13 +52,6 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class PracticeQuerySet(models.QuerySet):
-    def of_member(self, user) -> "PracticeQuerySet":
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(memberships__user=user)
-
-
 class Practice(models.Model):
     """One practitioner's or one organization's NPI, once somebody starts to claim it."""
 
@@ -69,8 +62,6 @@ class Practice(models.Model):
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="practice"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice")

@@ -163,6 +163,9 @@ MAX_QUERY_STRING_BYTES = env_int("MAX_QUERY_STRING_BYTES", 4096)
 MAX_PARAMETER_CHARS = env_int("MAX_PARAMETER_CHARS", 1000)
 MAX_PARAMETER_REPEATS = env_int("MAX_PARAMETER_REPEATS", 20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # Django answers 400 past this many fields
+# A POST body larger than this is refused (413) before it is parsed: two claim documents at
+# their limit and the form around them.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024)
 # A time budget for each request's database work (core/deadlines.py); 0 turns it off.
 # Management commands (imports, backups) have none. The test profile allows more, so a
 # loaded CI machine never turns a slow test into a 503.

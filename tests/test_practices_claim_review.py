@@ -167,6 +167,18 @@ def test_an_upload_over_the_size_limit_is_refused(clinic, settings):
     assert not ClaimDocument.objects.exists()
 
 
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_read(clinic, settings):
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    big = b"%PDF-1.7\n" + b"0" * (1024 * 1024)
+    client = signed_in(person("dana"))
+    response = _send_documents(
+        client, clinic.practitioner.npi, _upload("l.pdf", big, "application/pdf")
+    )
+    assert response.status_code == 413
+    assert "The upload is too large: at most 1 MB in all." in response.content.decode()
+    assert not ClaimDocument.objects.exists()
+
+
 def test_staff_read_a_document_and_each_reading_is_recorded(clinic, claims_officer):
     _send_documents(signed_in(person("dana")), clinic.practitioner.npi)
     claim = Claim.objects.get()

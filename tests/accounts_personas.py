@@ -52,6 +52,10 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, secret: str | 
 
 def staff_with_mfa_client(user: User) -> Client:
     """A staff member signed in with password and authenticator app, ready for the admin."""
+    # Whatever the persona was created with: an address to sign in by, a password we know.
+    user.email = user.email or f"{user.username}@example.org"
+    user.set_password(PASSWORD)
+    user.save(update_fields=["email", "password"])
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():

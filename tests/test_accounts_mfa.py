@@ -1,4 +1,4 @@
-"""Two-factor authentication: set up an authenticator app, sign in with its code or a recovery code."""
+"""Two-factor sign-in: set up an authenticator app, sign in with its code or a recovery code."""
 
 import re
 

@@ -12,7 +12,7 @@ from careatlas.accounts.emails import send_email
 
 pytestmark = pytest.mark.django_db
 DATABASE_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "email"]}
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
 }
 
 
@@ -39,10 +39,9 @@ def test_a_message_waits_in_the_database_until_the_worker_sends_it(database_task
     )
     assert mail.outbox == []  # the request did not wait for a mail server
     queued = DBTaskResult.objects.get()
-    assert queued.queue_name == "email"
     assert queued.status == "READY"
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "email")
+    call_command("db_worker", "--batch", "--no-startup-delay")
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -65,8 +64,8 @@ def test_allauths_confirmation_email_goes_through_the_queue(database_tasks, clie
         },
     )
     assert mail.outbox == []
-    assert DBTaskResult.objects.filter(queue_name="email").count() == 1
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "email")
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay")
     assert [m.to for m in mail.outbox] == [["sam@clinic.example"]]
     assert "/accounts/confirm-email/" in mail.outbox[0].body
 

@@ -39,7 +39,7 @@ def send_email(to: list[str], subject: str, template_name: str, context: dict) -
     )
 
 
-@task(queue_name="email")
+@task()
 def deliver_email(subject: str, body: str, html_body: str, to: list[str], from_email: str) -> int:
     """Send one rendered message through Django's configured backend; returns 1 if sent."""
     message = EmailMultiAlternatives(subject, body, from_email, to)

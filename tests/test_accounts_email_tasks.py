@@ -11,9 +11,10 @@ from django_tasks_db.models import DBTaskResult
 from careatlas.accounts.emails import send_email
 
 pytestmark = pytest.mark.django_db
-DATABASE_TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-}
+# The worker closes its database connection when it finishes, as a real one does between
+# tasks; that would end a test's surrounding transaction, so tests that run it commit.
+runs_the_worker = pytest.mark.django_db(transaction=True)
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -30,6 +31,7 @@ def database_tasks(settings):
     settings.TASKS = DATABASE_TASKS
 
 
+@runs_the_worker
 def test_a_message_waits_in_the_database_until_the_worker_sends_it(database_tasks, test_templates):
     send_email(
         to=["dana@clinic.example"],
@@ -54,6 +56,7 @@ def test_a_message_waits_in_the_database_until_the_worker_sends_it(database_task
     assert queued.status == "SUCCESSFUL"
 
 
+@runs_the_worker
 def test_allauths_confirmation_email_goes_through_the_queue(database_tasks, client):
     client.post(
         "/accounts/signup/",

@@ -342,7 +342,9 @@ ACCOUNT_ADAPTER = "careatlas.accounts.adapter.AccountAdapter"
 # rate per email address typed.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": f"{SIGNIN_FAILURES_PER_IP}/15m/ip,{SIGNIN_FAILURES_PER_ACCOUNT}/15m/key",
+    # Also counts wrong second-factor codes, per account.
+    "login_failed": f"{SIGNIN_FAILURES_PER_IP}/{SIGNIN_WINDOW_SECONDS}s/ip,"
+    f"{SIGNIN_FAILURES_PER_ACCOUNT}/{SIGNIN_WINDOW_SECONDS}s/key",
     "signup": "10/m/ip,50/h/ip",
     "reset_password": "10/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from playwright.sync_api import Browser, Page
 
@@ -135,3 +136,57 @@ def test_forgot_password_and_a_wrong_password(site: str, tab: tuple[str, Page]):
     _clean(page, "sign-in with an error")
     page.get_by_role("link", name="Forgot your password?").click()
     _clean(page, "forgot password")
+
+
+def test_a_security_key_is_added_and_signs_in_with_javascript(site: str, browser: Browser):
+    """WebAuthn needs JavaScript: Chromium's virtual authenticator plays the key, CSP enforced."""
+    email = "wen@clinic.example"
+    user = make_account(email)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    try:
+        page.goto(f"{site}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(f"{site}/accounts/")
+        page.goto(f"{site}/accounts/2fa/webauthn/add/")
+        page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_url(f"{site}/accounts/2fa/webauthn/add/")
+        page.get_by_label("Name").fill("Desk key")
+        page.get_by_role("button", name="Add").click()
+        page.wait_for_url(lambda url: "/2fa/" in url and not url.endswith("/add/"))
+        assert Authenticator.objects.filter(user=user, type="webauthn").count() == 1
+
+        page.goto(f"{site}/accounts/logout/")
+        page.get_by_role("button", name="Sign Out").click()
+        page.goto(f"{site}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign In").click()
+        page.wait_for_url(f"{site}/accounts/2fa/authenticate/")
+        page.get_by_role("button", name="Use a security key").click()
+        page.wait_for_url(f"{site}/accounts/")
+        assert "Passkey or security key: added" in page.content()
+        assert not [e for e in errors if "Content Security Policy" in e], errors
+    finally:
+        context.close()

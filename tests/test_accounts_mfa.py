@@ -118,3 +118,19 @@ def test_a_recovery_code_signs_in_once_when_the_phone_is_lost(django_capture_on_
     reused.post(SIGN_IN, {"login": "pia@clinic.example", "password": PASSWORD})
     assert reused.post(MFA_CODE, {"code": codes[0]}).status_code == 200
     assert "_auth_user_id" not in reused.session
+
+
+def test_guessing_codes_is_stopped_with_a_friendly_page():
+    secret = give_authenticator_app(make_account("gus@clinic.example"))
+    guesser = Client()
+    guesser.post(SIGN_IN, {"login": "gus@clinic.example", "password": PASSWORD})
+    right = totp_code(secret)
+    wrong = [f"{n:06d}" for n in range(100000, 100010) if f"{n:06d}" != right][:5]
+    for code in wrong:
+        assert guesser.post(MFA_CODE, {"code": code}).status_code == 200
+    response = guesser.post(MFA_CODE, {"code": right})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many attempts for now" in response.content.decode()
+    assert "_auth_user_id" not in guesser.session
+    assert AuditEvent.objects.filter(action="account.mfa_failed").count() == 5

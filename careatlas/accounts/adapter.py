@@ -38,10 +38,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # The same address the project's own limits count (TRUSTED_PROXY_COUNT aware).
         return client_ip(request)
 
-    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
-        try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
-            # allauth's own limit tripped: the sign-in view answers 429 as for ours.
-            request.signin_retry_after = settings.SIGNIN_WINDOW_SECONDS
-            raise
+    def validation_error(self, code: str, *args) -> ValidationError:
+        if code == "too_many_login_attempts":
+            # allauth's own limit tripped (passwords or second-factor codes): the view answers
+            # with the 429 page, as for the project's throttle (accounts/views.py).
+            request = allauth_context.request
+            if request is not None:
+                request.signin_retry_after = settings.SIGNIN_WINDOW_SECONDS
+        return super().validation_error(code, *args)

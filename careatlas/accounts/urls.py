@@ -13,7 +13,10 @@ urlpatterns = [
 ]
 
 allauth_urlpatterns = [
-    # Before allauth's own sign-in URL: the same view, answering 429 when throttled.
+    # Before allauth's own URLs: the same views, answering 429 when a limit refused them.
     path("login/", views.sign_in, name="account_login"),
+    path("reauthenticate/", views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("2fa/reauthenticate/", views.mfa_reauthenticate, name="mfa_reauthenticate"),
     path("", include("allauth.urls")),
 ]

@@ -3,7 +3,8 @@
 from collections.abc import Callable
 from functools import wraps
 
-from allauth.account.views import LoginView
+from allauth.account import views as account_views
+from allauth.mfa.base import views as mfa_views
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -41,7 +42,10 @@ def refuse_throttled_sign_in(view: Callable[..., HttpResponse]) -> Callable[...,
     return guarded
 
 
-sign_in = refuse_throttled_sign_in(LoginView.as_view())
+sign_in = refuse_throttled_sign_in(account_views.login)
+reauthenticate = refuse_throttled_sign_in(account_views.reauthenticate)
+mfa_authenticate = refuse_throttled_sign_in(mfa_views.authenticate)
+mfa_reauthenticate = refuse_throttled_sign_in(mfa_views.reauthenticate)
 
 
 @never_cache

@@ -46,6 +46,18 @@ def _clean(page: Page, what: str) -> None:
     assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
 
 
+def _sign_in(page: Page, site: str, email: str) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def _sign_out(page: Page, site: str) -> None:
+    page.goto(f"{site}/accounts/logout/")
+    page.get_by_role("button", name="Sign Out").click()
+
+
 def test_sign_up_confirm_and_sign_in(site: str, tab: tuple[str, Page]):
     name, page = tab
     email = f"dana-{name}@clinic.example"
@@ -85,10 +97,7 @@ def test_set_up_an_authenticator_app_and_sign_in_with_it(site: str, tab: tuple[s
     name, page = tab
     email = f"olive-{name}@clinic.example"
     make_account(email)  # committed at once: this test runs outside a transaction
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    _sign_in(page, site, email)
     page.wait_for_url(f"{site}/accounts/")
 
     page.get_by_role("link", name="Set up two-factor authentication").click()
@@ -112,12 +121,8 @@ def test_set_up_an_authenticator_app_and_sign_in_with_it(site: str, tab: tuple[s
     assert len(page.locator("#recovery_codes").input_value().split()) == 10
 
     # Signed out and back in: now the code is asked for.
-    page.goto(f"{site}/accounts/logout/")
-    page.get_by_role("button", name="Sign Out").click()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    _sign_out(page, site)
+    _sign_in(page, site, email)
     page.wait_for_url(f"{site}/accounts/2fa/authenticate/")
     _clean(page, "second-factor code")
     page.get_by_label("Code").fill(totp_code(secret, steps_ahead=1))
@@ -162,10 +167,7 @@ def test_a_security_key_is_added_and_signs_in_with_javascript(site: str, browser
         },
     )
     try:
-        page.goto(f"{site}/accounts/login/")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        _sign_in(page, site, email)
         page.wait_for_url(f"{site}/accounts/")
         page.goto(f"{site}/accounts/2fa/webauthn/add/")
         page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
@@ -177,12 +179,8 @@ def test_a_security_key_is_added_and_signs_in_with_javascript(site: str, browser
         page.wait_for_url(lambda url: "/2fa/" in url and not url.endswith("/add/"))
         assert Authenticator.objects.filter(user=user, type="webauthn").count() == 1
 
-        page.goto(f"{site}/accounts/logout/")
-        page.get_by_role("button", name="Sign Out").click()
-        page.goto(f"{site}/accounts/login/")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        _sign_out(page, site)
+        _sign_in(page, site, email)
         page.wait_for_url(f"{site}/accounts/2fa/authenticate/")
         page.get_by_role("button", name="Use a security key").click()
         page.wait_for_url(f"{site}/accounts/")

@@ -14,6 +14,7 @@ from careatlas.practices.claiming import open_claim, practice_for
 from careatlas.practices.decisions import approve_claim
 from careatlas.practices.models import ClaimMethod, Membership, Practice, PracticeRole
 from careatlas.providers.models import Location, Organization, Practitioner
+from tests.accounts_personas import mfa_client
 from tests.provider_factories import LicenseFactory, LocationFactory, RoleFactory, valid_npi
 
 _organization_numbers = itertools.count(700000)
@@ -26,9 +27,8 @@ def person(name: str, **fields) -> User:
 
 
 def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    """Practice pages need a session that passed MFA: sign in with an authenticator app."""
+    return mfa_client(user)
 
 
 @dataclass

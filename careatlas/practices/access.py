@@ -9,11 +9,11 @@ a member asking for more than their role allows gets 403.
 from collections.abc import Callable
 from enum import StrEnum
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from careatlas.accounts.access import mfa_required
 from careatlas.practices.models import Claim, Membership
 from careatlas.providers.models import Location
 
@@ -30,12 +30,8 @@ STAFF_VERBS = frozenset({Verb.VIEW, Verb.CHANGE})
 
 
 def practice_view(view: Callable) -> Callable:
-    """Every signed-in practice page wears this one decorator.
-
-    Today it asks for a signed-in account; once accounts with MFA are merged it becomes
-    careatlas.accounts.access.mfa_required, and every practice page follows.
-    """
-    return login_required(view)
+    """Every signed-in practice page wears this one decorator: a session that passed MFA."""
+    return mfa_required(view)
 
 
 def allows(membership: Membership, verb: Verb, location: Location | None = None) -> bool:

@@ -51,7 +51,7 @@ def sign_in(client: Client, email: str, password: str = PASSWORD, secret: str | 
 
 
 def mfa_client(user: User) -> Client:
-    """A client signed in as `user` with password and a fresh authenticator app, as MFA pages ask."""
+    """A client signed in as `user` with password and a fresh authenticator app."""
     # Whatever the persona was created with: an address to sign in by, a password we know.
     user.email = user.email or f"{user.username}@example.org"
     user.set_password(PASSWORD)

@@ -5,14 +5,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, Page
 
 from careatlas.practices import senders
 from careatlas.practices.models import Claim, ClaimStatus
 from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
 from tests.conftest import require
-from tests.practice_personas import make_clinic, person
+from tests.practice_personas import make_clinic, person, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -34,8 +33,7 @@ def browser(site) -> Iterator[Browser]:
 def phone(browser, site) -> Iterator[Page]:
     """Dana's phone (390x844), signed in; CSP bypassed so axe-core can be injected."""
     require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
-    client = Client()
-    client.force_login(site["dana"])
+    client = signed_in(site["dana"])
     context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
     context.add_cookies(
         [

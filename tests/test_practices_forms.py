@@ -82,7 +82,7 @@ def test_forms_refuse_a_post_without_the_csrf_token(clinic):
     dana = person("dana")
     practice = own(dana, clinic.practitioner)
     careful = Client(enforce_csrf_checks=True)
-    careful.force_login(dana)
+    careful.cookies = signed_in(dana).cookies
     assert (
         careful.post(
             f"/for-providers/claim/{clinic.practitioner.npi}/phone/",

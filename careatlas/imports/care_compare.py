@@ -297,7 +297,7 @@ class CareCompareImporter(RowSource):
         if not self.run.dry_run:
             refresh_search(self.touched)
         for name, rows in sorted(self.unmapped.items()):
-            self.tally.notes.append(
+            self.noted.append(
                 f"Care Compare specialty {name!r} ({rows:,} rows) has no NUCC code in "
                 f"{SPECIALTY_TABLE.name}; those roles list no specialty for it."
             )

@@ -159,7 +159,7 @@ class HospitalImporter(RowSource):
     def finish_rows(self) -> None:
         if self.located:
             where = ", ".join(f"{count:,} {how}" for how, count in self.located.most_common())
-            self.tally.notes.append(f"Hospital coordinates: {where}.")
+            self.noted.append(f"Hospital coordinates: {where}.")
 
 
 def _update(instance, wanted: dict) -> str:

@@ -168,7 +168,7 @@ class NuccImporter(RowSource):
         return "updated"
 
     def finish_rows(self) -> None:
-        notes = self.tally.notes
+        notes = self.noted
         try:
             remapped, practitioner_ids = apply_mapping(self.rules, notes)
         except BadFile as error:

@@ -8,7 +8,6 @@ update and quarantine.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from careatlas.imports.files import CsvSource
@@ -18,35 +17,8 @@ from careatlas.imports.runs import Quarantine, save_checkpoint
 from careatlas.imports.source import BadRow, Source, Step, column_indexes
 from careatlas.providers.services import directory_changed
 
-OUTCOMES = ("created", "updated", "unchanged")
+COUNTERS = ("rows_read", "created", "updated", "unchanged", "quarantined")
 Rows = list[tuple[int, list[str]]]
-
-
-@dataclass
-class Tally:
-    """Counts of one run, carried over from its checkpoint when it resumes."""
-
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, run: ImportRun) -> "Tally":
-        return cls(**{name: getattr(run, name) for name in cls.counters()})
-
-    @staticmethod
-    def counters() -> tuple[str, ...]:
-        return ("rows_read", *OUTCOMES, "quarantined")
-
-    def as_counts(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in self.counters()}
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
 
 
 class RowSource(Source[Rows]):
@@ -60,13 +32,14 @@ class RowSource(Source[Rows]):
     def __init__(self, path, options: dict) -> None:
         super().__init__(path, options)
         self.batch_rows = options.get("batch_rows") or 1000
-        self.tally = Tally()
+        self.noted: list[str] = []  # what `notes` reports after the summary
 
     @contextmanager
     def reading(
         self, run: ImportRun, quarantine: Quarantine, stream: TextIO | None
     ) -> Iterator[tuple[Iterator[Rows], Progress]]:
-        self.run, self.quarantine, self.tally = run, quarantine, Tally.of(run)
+        self.run, self.quarantine = run, quarantine
+        self.counts = {name: getattr(run, name) for name in COUNTERS}  # as resumed
         with CsvSource(self.path) as source:
             self.csv = source
             self.at = column_indexes(self.path, source.header, self.columns)
@@ -97,32 +70,28 @@ class RowSource(Source[Rows]):
         """After the last row (inside its own transaction): mapping, links, indexes."""
 
     def write(self, batch: Rows) -> Step:
-        tally, width = self.tally, len(self.csv.header)
+        counts, width = self.counts, len(self.csv.header)
         self.prepare_batch([fields for _line, fields in batch if len(fields) == width])
         for line, fields in batch:
-            tally.rows_read += 1
+            counts["rows_read"] += 1
             try:
                 if len(fields) != width:
                     raise BadRow(f"expected {width} fields, found {len(fields)}")
-                outcome = self.row(line, fields)
+                counts[self.row(line, fields)] += 1
             except BadRow as bad:
                 self.quarantine.add(line, bad.reason, bad.identifier)
-                tally.quarantined += 1
-            else:
-                setattr(tally, outcome, getattr(tally, outcome) + 1)
+                counts["quarantined"] += 1
         checkpoint = {"offset": self.csv.offset, "line": self.csv.line}
-        return Step(checkpoint, tally.as_counts(), (tally.rows_read, self.csv.offset))
+        return Step(checkpoint, counts, (counts["rows_read"], self.csv.offset))
 
     def finish(self) -> None:
         self.finish_rows()
         if not self.run.dry_run:
-            save_checkpoint(
-                self.run, self.run.checkpoint, phase="finished", **self.tally.as_counts()
-            )
+            save_checkpoint(self.run, self.run.checkpoint, phase="finished", **self.counts)
 
     def after_rows(self, run: ImportRun) -> None:
-        if self.tally.changed and not run.dry_run:
+        if (self.counts["created"] or self.counts["updated"]) and not run.dry_run:
             directory_changed()
 
     def notes(self, run: ImportRun) -> list[str]:
-        return self.tally.notes
+        return self.noted

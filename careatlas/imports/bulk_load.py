@@ -30,12 +30,13 @@ from django.utils.translation import gettext as _
 
 from careatlas.imports.models import ImportRun
 from careatlas.imports.runs import save_checkpoint
+from careatlas.imports.source import Stopped
 from careatlas.imports.sql import DATABASES, database
 
 CHECKPOINT_KEY = "set_aside_for_bulk_load"
 
 
-class PutBackError(Exception):
+class PutBackError(Stopped):
     """A foreign key put back could not be validated; the message names it."""
 
 

@@ -16,15 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils import timezone
+
 from careatlas.imports import cms_fields
 from careatlas.imports.casing import address_line, person_name, place_name
-from careatlas.imports.cms_command import (
-    BadRow,
-    RowImporter,
-    Tally,
-    column_indexes,
-    refresh_search,
-)
+from careatlas.imports.files import SourceFile
+from careatlas.imports.models import ImportKind
+from careatlas.imports.rows import RowSource
+from careatlas.imports.source import BadFile, BadRow, refresh_search
 from careatlas.providers.models import (
     Fact,
     Location,
@@ -203,11 +202,15 @@ def record_verification(
     return True
 
 
-class CareCompareImporter(RowImporter):
-    def __init__(self, run, source, options):
-        super().__init__(run, source, options)
-        self.columns = column_indexes(source.path, source.header, COLUMNS)
-        self.verified_on: datetime.date = options["data_date"]
+class CareCompareImporter(RowSource):
+    """Joins clinicians on NPI; their places are keyed by NPI and CMS's address id."""
+
+    kind = ImportKind.CARE_COMPARE
+    label = "Care Compare"
+    columns = COLUMNS
+
+    def __init__(self, path, options: dict) -> None:
+        super().__init__(path, options)
         self.specialty_ids = specialty_ids_by_nucc_code()
         self.practices: dict[str, Organization] = {}
         self.hospitals: dict[str, int] = {}
@@ -221,8 +224,23 @@ class CareCompareImporter(RowImporter):
         self.roles: dict[tuple[int, int], PractitionerRole] = {}
         self.addresses: dict[int, Verification | None] = {}
 
+    def identity(self, file: SourceFile) -> dict:
+        """Verifications carry the day CMS published the file (--data-date), else today."""
+        given = self.options.get("data_date")
+        if not given:
+            self.verified_on = self.data_date = timezone.localdate()
+            return {}
+        try:
+            self.verified_on = datetime.date.fromisoformat(given)
+        except ValueError:
+            raise BadFile(f"--data-date {given!r} is not a date such as 2025-06-01") from None
+        if self.verified_on > timezone.localdate():
+            raise BadFile(f"--data-date {given} is in the future")
+        self.data_date = self.verified_on
+        return {"data_date": given}
+
     def prepare_batch(self, rows: list[list[str]]) -> None:
-        at = self.columns
+        at = self.at
         npis = {fields[at["NPI"]].strip() for fields in rows}
         self.people = {p.npi: p for p in Practitioner.objects.filter(npi__in=npis)}
         through = Practitioner.hospital_affiliations.through.objects
@@ -257,7 +275,7 @@ class CareCompareImporter(RowImporter):
 
     def row(self, line: int, fields: list[str]) -> str:
         clinician = parse_clinician(
-            lambda column: fields[self.columns[column]], self.verified_on.year + 1
+            lambda column: fields[self.at[column]], self.verified_on.year + 1
         )
         practitioner, created, changed = self._practitioner(clinician)
         practice = self._practice(clinician)
@@ -275,11 +293,11 @@ class CareCompareImporter(RowImporter):
             return "created"
         return "updated" if changed else "unchanged"
 
-    def finish(self, tally: Tally) -> None:
+    def finish_rows(self) -> None:
         if not self.run.dry_run:
             refresh_search(self.touched)
         for name, rows in sorted(self.unmapped.items()):
-            tally.notes.append(
+            self.noted.append(
                 f"Care Compare specialty {name!r} ({rows:,} rows) has no NUCC code in "
                 f"{SPECIALTY_TABLE.name}; those roles list no specialty for it."
             )

@@ -8,7 +8,7 @@ back, and a ZIP is then checked against the state it claims to be in.
 
 import re
 
-from careatlas.imports.cms_command import BadRow
+from careatlas.imports.source import BadRow
 from careatlas.providers.geocoding import STATE_NAMES, zip_place
 from careatlas.providers.models.organizations import normalise_phone
 from careatlas.providers.npi import is_valid_npi

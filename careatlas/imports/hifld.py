@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from careatlas.imports.cms_command import BadFile, column_indexes
 from careatlas.imports.files import CsvSource
+from careatlas.imports.source import BadFile, column_indexes
 
 COLUMNS = ("NAME", "ADDRESS", "ZIP", "STATE", "STATE_ID", "STATUS", "LATITUDE", "LONGITUDE")
 SIMILAR_NAME = 0.85

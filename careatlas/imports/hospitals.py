@@ -10,8 +10,11 @@ from collections import Counter
 
 from careatlas.imports import cms_fields
 from careatlas.imports.casing import address_line, place_name
-from careatlas.imports.cms_command import BadRow, RowImporter, Tally, column_indexes
+from careatlas.imports.files import SourceFile, describe_file
 from careatlas.imports.hifld import HospitalPoints
+from careatlas.imports.models import ImportKind
+from careatlas.imports.rows import RowSource
+from careatlas.imports.source import BadRow
 from careatlas.providers.models import Location, Organization, OrganizationKind
 
 COLUMNS = (
@@ -44,17 +47,30 @@ def source_key(ccn: str) -> str:
     return f"ccn:{ccn}"
 
 
-class HospitalImporter(RowImporter):
-    def __init__(self, run, source, options):
-        super().__init__(run, source, options)
-        self.columns = column_indexes(source.path, source.header, COLUMNS)
-        self.points: HospitalPoints | None = options.get("points")
+class HospitalImporter(RowSource):
+    """Upserts hospitals by CCN, each with its place; coordinates from HIFLD if given."""
+
+    kind = ImportKind.HOSPITALS
+    label = "CMS hospitals"
+    columns = COLUMNS
+
+    def __init__(self, path, options: dict) -> None:
+        super().__init__(path, options)
+        self.points: HospitalPoints | None = None
         self.located: Counter[str] = Counter()
         self.hospitals: dict[str, Organization] = {}
         self.locations: dict[str, Location] = {}
 
+    def identity(self, file: SourceFile) -> dict:
+        if not self.options.get("coordinates"):
+            return {}
+        hifld = describe_file(self.options["coordinates"])
+        self.points = HospitalPoints.read(hifld.path)
+        # A different coordinates file is a different import, not a resume of this one.
+        return {"coordinates_sha256": hifld.sha256}
+
     def _get(self, fields: list[str], column: str) -> str:
-        return " ".join(fields[self.columns[column]].split())
+        return " ".join(fields[self.at[column]].split())
 
     def prepare_batch(self, rows: list[list[str]]) -> None:
         ccns = []
@@ -140,10 +156,10 @@ class HospitalImporter(RowImporter):
             return "created"
         return _update(location, {"organization": organization, **wanted})
 
-    def finish(self, tally: Tally) -> None:
+    def finish_rows(self) -> None:
         if self.located:
             where = ", ".join(f"{count:,} {how}" for how, count in self.located.most_common())
-            tally.notes.append(f"Hospital coordinates: {where}.")
+            self.noted.append(f"Hospital coordinates: {where}.")
 
 
 def _update(instance, wanted: dict) -> str:

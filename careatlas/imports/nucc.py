@@ -15,14 +15,10 @@ from pathlib import Path
 
 from django.db.models import Q
 
-from careatlas.imports.cms_command import (
-    BadFile,
-    BadRow,
-    RowImporter,
-    Tally,
-    column_indexes,
-    refresh_search,
-)
+from careatlas.imports.files import SourceFile
+from careatlas.imports.models import ImportKind
+from careatlas.imports.rows import RowSource
+from careatlas.imports.source import BadFile, BadRow, refresh_search
 from careatlas.procedures.models import Specialty
 from careatlas.procedures.models.taxonomy import nucc_code_validator
 from careatlas.procedures.pack import ContentError
@@ -115,23 +111,37 @@ def load_rules(content_dir: Path) -> dict[str, dict[str, list[str]]]:
         raise BadFile(f"the specialty mapping cannot be read: {error}") from None
 
 
-class NuccImporter(RowImporter):
+class NuccImporter(RowSource):
     """Upserts codes by code; the mapping runs once the whole file is in."""
 
-    def __init__(self, run, source, options):
-        super().__init__(run, source, options)
-        self.columns = column_indexes(source.path, source.header, COLUMNS.values())
-        self.version = options["version"]
+    kind = ImportKind.NUCC
+    label = "NUCC taxonomy"
+    columns = tuple(COLUMNS.values())
+
+    def __init__(self, path, options: dict) -> None:
+        super().__init__(path, options)
+        self.content_dir = Path(options["content_dir"])
         self.seen: set[str] = set()
+
+    def identity(self, file: SourceFile) -> dict:
+        version = self.options.get("code_set_version") or version_from_name(file.path)
+        if not version:
+            raise BadFile(
+                f"{file.path}: cannot tell the code set version from the file name; "
+                "pass --version, e.g. --version 25.1"
+            )
+        self.version = check_version(version)
+        self.rules = load_rules(self.content_dir)
+        return {"version": self.version}
 
     def _values(self, fields: list[str]) -> dict[str, str]:
         values = {
-            name: " ".join(fields[self.columns[column]].split())
+            name: " ".join(fields[self.at[column]].split())
             for name, column in COLUMNS.items()
             if name != "definition"
         }
         # Definitions keep their paragraphs.
-        values["definition"] = fields[self.columns["Definition"]].strip()
+        values["definition"] = fields[self.at["Definition"]].strip()
         return values
 
     def row(self, line: int, fields: list[str]) -> str:
@@ -157,14 +167,14 @@ class NuccImporter(RowImporter):
         existing.save(update_fields=changed)
         return "updated"
 
-    def finish(self, tally: Tally) -> None:
+    def finish_rows(self) -> None:
+        notes = self.noted
         try:
-            remapped, practitioner_ids = apply_mapping(self.options["rules"], tally.notes)
+            remapped, practitioner_ids = apply_mapping(self.rules, notes)
         except BadFile as error:
-            pack = Path(self.options["content_dir"]) / "specialties.yaml"
-            raise BadFile(f"{pack}: {error}") from None
+            raise BadFile(f"{self.content_dir / 'specialties.yaml'}: {error}") from None
         if remapped:
-            tally.notes.append(f"Specialty mapping: {remapped:,} taxonomy code(s) remapped.")
+            notes.append(f"Specialty mapping: {remapped:,} taxonomy code(s) remapped.")
         if practitioner_ids and not self.run.dry_run:
             refresh_search(practitioner_ids)
 

@@ -1,32 +1,73 @@
-"""The one import loop: each batch committed with its quarantine and its run's checkpoint.
+"""The one import loop: start or resume a run, commit each batch with its checkpoint, finish.
 
-Every source (NUCC, Care Compare, hospitals, NPPES, utilization) hands this loop its
-batches and a function that writes one and says where the run then stands, so a killed
-import resumes after its last committed batch, whichever file it was reading.
+Every source (NUCC, Care Compare, hospitals, NPPES, utilization; see `source.Source`) hands
+this loop its batches and writes one at a time, saying where the run then stands, so a
+killed import resumes after its last committed batch, whichever file it was reading.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from django.db import transaction
 
-from careatlas.imports.models import ImportRun
+from careatlas.imports.files import SourceFileError, describe_file, fewer_collections
+from careatlas.imports.models import ImportRun, RunStatus
 from careatlas.imports.progress import Progress
-from careatlas.imports.runs import Quarantine, save_checkpoint
+from careatlas.imports.runs import (
+    Quarantine,
+    finish_run,
+    restart_run,
+    save_checkpoint,
+    start_run,
+)
+from careatlas.imports.source import BadFile, Source, Step
 from careatlas.imports.sql import database
 
 T = TypeVar("T")
 
 
-@dataclass
-class Step:
-    """Where a written batch leaves the run: what a resumed run starts from, the counts so
-    far, and the rows and bytes (or items) done, for the progress bar."""
+def run_import(
+    source: Source,
+    *,
+    dry_run: bool = False,
+    restart: bool = False,
+    progress_stream: TextIO | None = None,
+) -> ImportRun:
+    """Import (or, dry, validate) the source's file: the unfinished run of the same file and
+    options is resumed from its checkpoint, or forgotten first with `restart`.
 
-    checkpoint: dict
-    counts: dict[str, int]
-    done: tuple[int, int]
+    A file the source refuses before the run starts leaves no run; one it refuses during
+    the run (BadFile, SourceFileError) fails the run. Anything else (a crash, kill -9,
+    Stopped) leaves it running, to be resumed by the same command.
+    """
+    file = describe_file(source.path)
+    identity = source.identity(file)
+    run = start_run(
+        source.kind, file, options=identity, dry_run=dry_run, data_date=source.data_date
+    )
+    if restart and (run.resumed or run.checkpoint or run.rows_read):
+        source.forget(run)
+        restart_run(run)
+    quarantine = Quarantine(run)
+    try:
+        with database().lean_connection(), fewer_collections():
+            with source.reading(run, quarantine, progress_stream) as (batches, progress):
+                commit_batches(
+                    run,
+                    batches,
+                    source.write,
+                    quarantine=quarantine,
+                    progress=progress,
+                    phase=source.phase,
+                    finish=source.finish,
+                    roll_back_dry_run=source.roll_back_dry_run,
+                )
+            source.after_rows(run)
+    except (BadFile, SourceFileError) as error:
+        finish_run(run, RunStatus.FAILED, str(error))
+        raise
+    status = RunStatus.VALIDATED if run.dry_run else RunStatus.COMPLETED
+    return finish_run(run, status, notes=source.notes(run))
 
 
 class _Rollback(Exception):

@@ -10,6 +10,8 @@ the practitioners this run touched.
 
 import datetime
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
@@ -18,14 +20,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from careatlas.imports import bulk_load
-from careatlas.imports.files import (
-    CsvSource,
-    SourceFileError,
-    describe_file,
-    fewer_collections,
-    items_from_worker,
-)
-from careatlas.imports.models import ImportKind, ImportRun, NppesRecord, RunStatus
+from careatlas.imports.files import CsvSource, SourceFile, items_from_worker
+from careatlas.imports.models import ImportKind, ImportRun, NppesRecord
 from careatlas.imports.nppes.layout import FILE_NAME_DATES
 from careatlas.imports.nppes.linking import link, link_all_for_merge
 from careatlas.imports.nppes.merge import Merger
@@ -38,16 +34,10 @@ from careatlas.imports.nppes.reading import (
 )
 from careatlas.imports.nppes.rows import Record, check_header
 from careatlas.imports.nppes.staging import BatchTables, Known, known_records
-from careatlas.imports.pipeline import Step, commit_batches
+from careatlas.imports.pipeline import run_import
 from careatlas.imports.progress import Progress
-from careatlas.imports.runs import (
-    COUNTERS,
-    Quarantine,
-    finish_run,
-    restart_run,
-    save_checkpoint,
-    start_run,
-)
+from careatlas.imports.runs import COUNTERS, Quarantine, save_checkpoint
+from careatlas.imports.source import FULL_REINDEX_ABOVE, BadFile, Source, Step, refresh_search
 from careatlas.imports.sql import DATABASES, database, table_name
 from careatlas.providers.models import (
     Location,
@@ -61,13 +51,11 @@ from careatlas.providers.models import (
 )
 from careatlas.providers.models.roles import specialty_ids_by_nucc_code
 from careatlas.providers.services import directory_changed
-from careatlas.search.interface import BuildStats, rebuild_provider_index, reindex_practitioners
+from careatlas.search.interface import BuildStats, rebuild_provider_index
 
 # Rows per transaction and checkpoint, per database (why: careatlas.imports.sql).
 BATCH_ROWS = {vendor: sql.batch_rows for vendor, sql in DATABASES.items()}
 READ_IN_WORKER_ABOVE = 50 * 1024 * 1024
-# Above this many touched practitioners one full index rebuild beats refreshing each.
-FULL_REINDEX_ABOVE = 20_000
 # Every table the merge writes (what a bulk load sets aside is theirs).
 WRITTEN_TABLES = [
     Practitioner,
@@ -79,10 +67,6 @@ WRITTEN_TABLES = [
     Verification,
     NppesRecord,
 ]
-
-
-class NppesImportError(Exception):
-    """The file cannot be imported at all; the message names the file and what to do."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +196,7 @@ def _taxonomy_codes(options: NppesOptions) -> frozenset[str] | None:
         return None
     codes = frozenset(TaxonomyCode.objects.values_list("code", flat=True))
     if not codes:
-        raise NppesImportError(
+        raise BadFile(
             "The NUCC taxonomy code set is not loaded, so taxonomy codes cannot be checked:"
             " run `manage.py import_nucc FILE` first (or pass --skip-taxonomy-check)."
         )
@@ -223,100 +207,100 @@ def import_nppes(
     path: str | Path, options: NppesOptions, *, progress_stream: TextIO | None = None
 ) -> ImportRun:
     """Import (or, dry, validate) one NPPES file; resumes an interrupted run of it."""
-    path = Path(path)
-    try:
-        described = describe_file(path)
-        with CsvSource(path, zip_member=ZIP_MEMBER) as source:
-            header, label, size = source.header, source.member_name, source.data_size
-    except SourceFileError as error:
-        raise NppesImportError(str(error)) from None
-    try:
-        check_header(header)
-    except ValueError as error:
-        raise NppesImportError(f"{path}: {error}") from None
-    codes = _taxonomy_codes(options)
-    run = start_run(
-        ImportKind.NPPES,
-        described,
-        options=options.identity(),
+    return run_import(
+        NppesImporter(path, options),
         dry_run=options.dry_run,
-        data_date=options.data_date or date_from_file_name(label),
+        restart=options.restart,
+        progress_stream=progress_stream,
     )
-    if options.restart and (run.resumed or run.checkpoint):
-        _put_back(run)
-        restart_run(run)
-    if not run.dry_run:
+
+
+class NppesImporter(Source[Batch]):
+    """NPPES rows, checked and hashed in batches (by a second process for a big file) and
+    merged set-wise; then the search index for what changed."""
+
+    kind = ImportKind.NPPES
+
+    def __init__(self, path: str | Path, options: NppesOptions) -> None:
+        super().__init__(path, {})
+        self.settings = options
+
+    def identity(self, file: SourceFile) -> dict:
+        with CsvSource(self.path, zip_member=ZIP_MEMBER) as source:
+            header, self.label, self.size = source.header, source.member_name, source.data_size
         try:
+            check_header(header)
+        except ValueError as error:
+            raise BadFile(f"{self.path}: {error}") from None
+        self.codes = _taxonomy_codes(self.settings)
+        self.data_date = self.settings.data_date or date_from_file_name(self.label)
+        return self.settings.identity()
+
+    def forget(self, run: ImportRun) -> None:
+        bulk_load.put_back(run)
+
+    @contextmanager
+    def reading(
+        self, run: ImportRun, quarantine: Quarantine, stream: TextIO | None
+    ) -> Iterator[tuple[Iterable[Batch], Progress]]:
+        if not run.dry_run:
             bulk_load.put_back_others(run)
-        except bulk_load.PutBackError as error:
-            raise NppesImportError(str(error)) from None
-    if run.data_date is None:
-        run.data_date = latest_update_date(path) or timezone.localdate()
-        run.save(update_fields=["data_date"])
-    plan = ReadPlan(
-        path=path,
-        offset=0,
-        line=0,
-        batch_rows=options.batch_rows or database().batch_rows,
-        taxonomy_codes=codes,
-        specialty_for_code=_specialty_map(),
-        day=run.data_date.isoformat(),
-        skip_unchanged=not options.refresh,
-    )
-    with database().lean_connection(), fewer_collections():
-        _rows_phase(run, plan, label, size, options, progress_stream)
-        if not run.dry_run and run.phase != "done":
-            _index_phase(run)
-    status = RunStatus.VALIDATED if run.dry_run else RunStatus.COMPLETED
-    return finish_run(run, status, notes=_notes(run))
+        if run.data_date is None:
+            run.data_date = latest_update_date(self.path) or timezone.localdate()
+            run.save(update_fields=["data_date"])
+        progress = Progress(f"NPPES {self.label}", self.size, stream=stream)
+        if run.phase in ("index", "done"):
+            yield (), progress
+            return
+        started = time.monotonic()
+        self.run, self.quarantine = run, quarantine
+        self.tally = Tally(counts={name: getattr(run, name) for name in COUNTERS})
+        self.tally.older = run.checkpoint.get("older", 0)
+        self.tables = None if run.dry_run else BatchTables()
+        self.merger = None if run.dry_run else Merger(run.data_date, run.pk, timezone.now())
+        batches = self._batches(run)
+        if loads_in_bulk(run, self.size, self.settings):
+            bulk_load.set_aside(run, WRITTEN_TABLES)
+        # On SQLite a bulk load's keys go unchecked row by row (bulk_load.put_back checks them).
+        with bulk_load.unchecked_keys(run):
+            yield batches, progress
+        bulk_load.put_back(run)
+        seconds = {**run.checkpoint.get("seconds", {})}
+        seconds["rows"] = round(seconds.get("rows", 0) + time.monotonic() - started, 1)
+        save_checkpoint(
+            run, {**run.checkpoint, "seconds": seconds}, phase="rows" if run.dry_run else "index"
+        )
 
+    def _batches(self, run: ImportRun) -> Iterable[Batch]:
+        options, checkpoint = self.settings, run.checkpoint
+        at = (checkpoint["offset"], checkpoint["line"]) if checkpoint.get("offset") else (0, 0)
+        plan = ReadPlan(
+            path=self.path,
+            offset=at[0],
+            line=at[1],
+            batch_rows=options.batch_rows or database().batch_rows,
+            taxonomy_codes=self.codes,
+            specialty_for_code=_specialty_map(),
+            day=run.data_date.isoformat(),
+            skip_unchanged=not options.refresh,
+        )
+        # A big file is read and parsed in a second process, in parallel with the writing.
+        in_worker = options.read_in_worker
+        if in_worker is None:
+            in_worker = self.size > READ_IN_WORKER_ABOVE
+        if in_worker:
+            return items_from_worker(
+                read_batches_in_worker, replace(plan, database=_worker_database())
+            )
+        return read_batches(plan, _lookup if plan.skip_unchanged else None)
 
-def _notes(run: ImportRun) -> list[str]:
-    older = run.checkpoint.get("older", 0)
-    if not older:
-        return []
-    return [f"{older:,} rows were older than what an earlier file gave and were skipped."]
-
-
-def _rows_phase(
-    run: ImportRun,
-    plan: ReadPlan,
-    label: str,
-    size: int,
-    options: NppesOptions,
-    progress_stream: TextIO | None,
-) -> None:
-    checkpoint = dict(run.checkpoint)
-    if run.phase in ("index", "done"):
-        return
-    started = time.monotonic()
-    if checkpoint.get("offset"):
-        plan = replace(plan, offset=checkpoint["offset"], line=checkpoint["line"])
-    tally = Tally(counts={name: getattr(run, name) for name in COUNTERS})
-    tally.older = checkpoint.get("older", 0)
-    quarantine = Quarantine(run)
-    tables = None if run.dry_run else BatchTables()
-    day = run.data_date.isoformat()
-    merger = None if run.dry_run else Merger(run.data_date, run.pk, timezone.now())
-    progress = Progress(f"NPPES {label}", size, stream=progress_stream)
-    # A big file is read and parsed in a second process, in parallel with the writing.
-    in_worker = options.read_in_worker
-    if in_worker is None:
-        in_worker = size > READ_IN_WORKER_ABOVE
-    if in_worker:
-        plan = replace(plan, database=_worker_database())
-        batches = items_from_worker(read_batches_in_worker, plan)
-    else:
-        batches = read_batches(plan, _lookup if plan.skip_unchanged else None)
-    if loads_in_bulk(run, size, options):
-        bulk_load.set_aside(run, WRITTEN_TABLES)
-
-    def write(batch: Batch) -> Step:
+    def write(self, batch: Batch) -> Step:
+        tally, quarantine, run = self.tally, self.quarantine, self.run
         for line, npi, reason in batch.bad:
             quarantine.add(line, reason, npi)
-        _classify(batch, tally, day, options.refresh, quarantine)
-        if merger is not None and tally.staged:
-            _write(tally.staged, tables, merger)
+        _classify(batch, tally, run.data_date.isoformat(), self.settings.refresh, quarantine)
+        if self.merger is not None and tally.staged:
+            _write(tally.staged, self.tables, self.merger)
         tally.counts["quarantined"] += quarantine.flush()
         tally.counts["rows_read"] += batch.rows
         checkpoint = {
@@ -327,15 +311,21 @@ def _rows_phase(
         }
         return Step(checkpoint, tally.counts, (tally.counts["rows_read"], batch.offset))
 
-    # On SQLite a bulk load's keys go unchecked row by row (bulk_load.put_back checks them).
-    with bulk_load.unchecked_keys(run):
-        commit_batches(run, batches, write, quarantine=quarantine, progress=progress, phase="rows")
-    _put_back(run)
-    seconds = {**run.checkpoint.get("seconds", {})}
-    seconds["rows"] = round(seconds.get("rows", 0) + time.monotonic() - started, 1)
-    save_checkpoint(
-        run, {**run.checkpoint, "seconds": seconds}, phase="rows" if run.dry_run else "index"
-    )
+    def after_rows(self, run: ImportRun) -> None:
+        if not run.dry_run and run.phase != "done":
+            _index_phase(run)
+
+    def notes(self, run: ImportRun) -> list[str]:
+        older = run.checkpoint.get("older", 0)
+        if not older:
+            return []
+        return [f"{older:,} rows were older than what an earlier file gave and were skipped."]
+
+    def timings(self, run: ImportRun) -> str:
+        seconds = run.checkpoint.get("seconds", {})
+        steps = ", ".join(f"{k} {v}" for k, v in seconds.get("index_steps", {}).items())
+        timings = f"Rows: {seconds.get('rows', 0)} s; search index: {seconds.get('index', 0)} s"
+        return timings + (f" ({steps})" if steps else "")
 
 
 def loads_in_bulk(run: ImportRun, size: int, options: NppesOptions) -> bool:
@@ -347,13 +337,6 @@ def loads_in_bulk(run: ImportRun, size: int, options: NppesOptions) -> bool:
     if options.bulk_load is not None:
         return options.bulk_load
     return size > READ_IN_WORKER_ABOVE and not NppesRecord.objects.exists()
-
-
-def _put_back(run: ImportRun) -> None:
-    try:
-        bulk_load.put_back(run)
-    except bulk_load.PutBackError as error:
-        raise NppesImportError(str(error)) from None
 
 
 def _write(staged: list[tuple[Record, str]], tables: BatchTables, merger: Merger) -> None:
@@ -401,15 +384,14 @@ def _index_phase(run: ImportRun) -> None:
     full = changed > FULL_REINDEX_ABOVE
     touched = [] if full else touched_practitioners(run, FULL_REINDEX_ABOVE)
     steps: dict[str, float] = {}
-    if full or touched:
-        if full or len(touched) > FULL_REINDEX_ABOVE:
-            # Fresh statistics after a bulk load: the index build plans its joins on them.
-            database().analyze(*(table_name(model) for model in WRITTEN_TABLES))
-            stats = BuildStats()
-            rebuild_provider_index(stats)
-            steps = {step: round(value, 1) for step, value in stats.seconds.items()}
-        else:
-            reindex_practitioners(touched)
+    if full or len(touched) > FULL_REINDEX_ABOVE:
+        # Fresh statistics after a bulk load: the index build plans its joins on them.
+        database().analyze(*(table_name(model) for model in WRITTEN_TABLES))
+        stats = BuildStats()
+        rebuild_provider_index(stats)
+        steps = {step: round(value, 1) for step, value in stats.seconds.items()}
+    else:
+        refresh_search(touched)
     if changed or touched:
         directory_changed()
     seconds = {

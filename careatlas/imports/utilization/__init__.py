@@ -1,9 +1,5 @@
-"""The CMS Medicare utilization importer: claims volumes per practitioner and procedure.
+"""The CMS Medicare utilization source: claims volumes per practitioner and procedure.
 
-`import_utilization(path, year)` is what the management command runs; `layout` describes
-the file (`careatlas.demo.utilization` writes files in it for tests and benchmarks).
+`importer.UtilizationImporter` is what `manage.py import_utilization` runs; `layout`
+describes the file (`careatlas.demo.utilization` writes files in it for tests and benchmarks).
 """
-
-from careatlas.imports.utilization.importer import Outcome, import_utilization
-
-__all__ = ["Outcome", "import_utilization"]

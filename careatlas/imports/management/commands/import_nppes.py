@@ -2,17 +2,10 @@
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError
+from django.core.management.base import CommandError, CommandParser
 
-from careatlas.imports.command import ImportOptions
-from careatlas.imports.files import WorkerStopped
-from careatlas.imports.nppes.importer import (
-    BATCH_ROWS,
-    NppesImportError,
-    NppesOptions,
-    import_nppes,
-)
+from careatlas.imports.command import ImportCommand
+from careatlas.imports.nppes.importer import BATCH_ROWS, NppesImporter, NppesOptions
 
 
 def _day(value: str) -> datetime.date:
@@ -27,7 +20,7 @@ def _day(value: str) -> datetime.date:
 _BULK_LOAD = {"auto": None, "yes": True, "no": False}
 
 
-class Command(ImportOptions, BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import an NPPES data file (npidata_pfile_*.csv, or the .zip as downloaded; monthly "
         "full or weekly incremental, V2 layout). Re-running an interrupted import resumes it; "
@@ -72,32 +65,12 @@ class Command(ImportOptions, BaseCommand):
             "faster for a big load. 'auto' (default): for a first import of a file over 50 MB.",
         )
 
-    def handle(self, *args, **options) -> None:
-        path = options["file"]
+    def source(self, options: dict) -> NppesImporter:
         settings = NppesOptions(
-            dry_run=options["dry_run"],
             data_date=options["data_date"],
             skip_taxonomy_check=options["skip_taxonomy_check"],
             refresh=options["refresh"],
-            restart=options["restart"],
             batch_rows=options["batch_rows"],
             bulk_load=_BULK_LOAD[options["bulk_load"]],
         )
-        try:
-            run = import_nppes(path, settings, progress_stream=self.stderr)
-        except NppesImportError as error:
-            raise CommandError(str(error)) from None
-        except KeyboardInterrupt:
-            raise CommandError(
-                f"{path}: interrupted. Everything up to the last checkpoint is imported; "
-                "run the same command again to resume."
-            ) from None
-        except (DatabaseError, WorkerStopped) as error:
-            raise CommandError(
-                f"{path}: the import stopped ({type(error).__name__}: {error}). Everything up "
-                "to the last checkpoint is imported; run the same command again to resume."
-            ) from error
-        seconds = run.checkpoint.get("seconds", {})
-        steps = ", ".join(f"{k} {v}" for k, v in seconds.get("index_steps", {}).items())
-        timings = f"Rows: {seconds.get('rows', 0)} s; search index: {seconds.get('index', 0)} s"
-        self.end_run(run, options, run.message, timings + (f" ({steps})" if steps else ""))
+        return NppesImporter(options["file"], settings)

@@ -1,14 +1,10 @@
 """manage.py import_nucc FILE: the NUCC taxonomy code set, mapped onto our specialties."""
 
-from pathlib import Path
-
 from django.conf import settings
 from django.core.management.base import CommandParser
 
-from careatlas.imports.cms_command import BadFile, ImportCommand
-from careatlas.imports.files import SourceFile
-from careatlas.imports.models import ImportKind
-from careatlas.imports.nucc import NuccImporter, check_version, load_rules, version_from_name
+from careatlas.imports.command import ImportCommand
+from careatlas.imports.nucc import NuccImporter
 
 
 class Command(ImportCommand):
@@ -16,9 +12,7 @@ class Command(ImportCommand):
         "Import the NUCC Health Care Provider Taxonomy CSV (nucc_taxonomy_251.csv) and map its "
         "codes onto the specialties of the content pack (specialties.yaml)."
     )
-    kind = ImportKind.NUCC
-    label = "NUCC taxonomy"
-    importer_class = NuccImporter
+    source_class = NuccImporter
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
         # --version names the code set version here, not Django's.
@@ -35,14 +29,3 @@ class Command(ImportCommand):
             default=str(settings.CONTENT_DIR),
             help="Content pack whose specialties.yaml holds the mapping (default: CONTENT_DIR).",
         )
-
-    def prepare(self, source: SourceFile, options: dict) -> dict:
-        version = options["code_set_version"] or version_from_name(source.path)
-        if not version:
-            raise BadFile(
-                f"{source.path}: cannot tell the code set version from the file name; "
-                "pass --version, e.g. --version 25.1"
-            )
-        options["version"] = check_version(version)
-        options["rules"] = load_rules(Path(options["content_dir"]))
-        return {"version": options["version"]}

@@ -16,8 +16,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from careatlas.core.errors import too_many_requests
 from careatlas.core.models import RateCounter
 
 
@@ -144,14 +145,9 @@ def limit_per_minute(scope: str, setting: str) -> Callable:
                 response = view(request, *args, **kwargs)
                 setattr(response, RATE_LIMITED_BY, (scope, setting))
                 return response
-            response = render(
-                request,
-                "core/too_many_requests.html",
-                {"retry_after": verdict.retry_after},
-                status=429,
+            return too_many_requests(
+                request, verdict.limit, verdict.retry_after, title=_("Too many searches for now")
             )
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
 
         return limited
 

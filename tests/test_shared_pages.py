@@ -106,3 +106,11 @@ def test_head_gets_the_headers_without_the_body(patient, content_pack):
     assert head.content == b""
     assert head["ETag"] == page["ETag"]
     assert head["Content-Security-Policy"] == page["Content-Security-Policy"]
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_when_the_page_is_kept(
+    patient, content_pack
+):
+    patient.get(GUIDE)
+    assert patient.get(GUIDE).status_code == 200
+    assert patient.get(GUIDE, HTTP_HOST="attacker.example").status_code == 400

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -109,7 +110,17 @@ def _anonymous_read(request: HttpRequest) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path_info.startswith(settings.STATIC_URL)
+        and _allowed_host(request)
     )
+
+
+def _allowed_host(request: HttpRequest) -> bool:
+    # CommonMiddleware refuses a Host outside ALLOWED_HOSTS with a 400; a replay must too.
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
 
 
 def _shared_key(request: HttpRequest) -> str:

@@ -85,12 +85,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the request's input: hostile sizes and NUL bytes stop here.
-    "careatlas.core.bounds.RequestBoundsMiddleware",
-    # Outermost after security: it compresses the final bytes, CSRF cookie already decided.
+    # Replays a public page's whole answer (headers set below included) to an anonymous
+    # visitor; it parses no input and keeps only answers that passed the bounds (ADR 0012).
+    "careatlas.core.caching.SharedPageMiddleware",
+    # It compresses the final bytes, CSRF cookie already decided.
     "careatlas.core.compression.CompressionMiddleware",
+    # Every answer's security headers, refusals from the bounds below included.
     "careatlas.core.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the request's input: hostile sizes and NUL bytes stop here.
+    "careatlas.core.bounds.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,7 +107,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a staff member without a verified second factor is told why.
     "careatlas.accounts.access.AdminRequiresMFAMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "careatlas.core.deadlines.StatementTimeoutMiddleware",
 ]
 

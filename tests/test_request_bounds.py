@@ -77,10 +77,10 @@ def test_a_last_updated_before_year_one_in_utc_is_a_clear_400(patient, directory
     [
         ("/fhir/Practitioner?name=ana%00", "fhir"),
         ("/api/v1/providers?q=knee%00", "api"),
-        ("/compare/?p=%00", "text"),
-        ("/search/?q=back%00pain", "text"),
-        ("/providers/?location=%00", "text"),
-        ("/procedures/?x%00=1", "text"),
+        ("/compare/?p=%00", "page"),
+        ("/search/?q=back%00pain", "page"),
+        ("/providers/?location=%00", "page"),
+        ("/procedures/?x%00=1", "page"),
     ],
 )
 def test_nul_bytes_are_refused_in_every_shape(patient, url, shape):
@@ -92,7 +92,42 @@ def test_nul_bytes_are_refused_in_every_shape(patient, url, shape):
         assert response.json()["error"]["code"] == "invalid_parameter"
         assert "NUL" in response.json()["error"]["message"]
     else:
-        assert "NUL" in response.content.decode()
+        assert response["Content-Type"].startswith("text/html")
+        assert "NUL" in _main(response)
+
+
+def _main(response) -> str:
+    """The text of a page's main landmark, where a refusal explains itself."""
+    html = response.content.decode()
+    return html[html.index('<main id="main"') : html.index("</main>")]
+
+
+def test_a_refused_page_is_an_html_page_in_the_language_of_its_address(patient):
+    response = patient.get("/es/search/?q=" + "a" * 1001)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert "<h1>This request cannot be answered</h1>" in _main(response)
+    assert "longer than 1000 characters" in _main(response)
+    assert 'href="/es/"' in html  # its links stay in Spanish
+    # The site's security headers cover refusals made before the page's middleware runs.
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Permissions-Policy"]
+    too_long = patient.get("/search/?q=" + "a" * 5000)
+    assert too_long.status_code == 414
+    assert "<h1>This address is too long</h1>" in _main(too_long)
+    assert '<html lang="en">' in too_long.content.decode()
+
+
+def test_the_api_and_fhir_keep_their_own_shapes_for_an_address_too_long(patient):
+    api = patient.get("/api/v1/providers?q=" + "a" * 5000)
+    assert api.status_code == 414
+    assert api.json()["error"]["code"] == "invalid_parameter"
+    fhir = patient.get("/fhir/Practitioner?name=" + "a" * 5000)
+    assert fhir.status_code == 414
+    assert fhir["Content-Type"] == "application/fhir+json"
+    assert "too long" in _outcome(fhir.json())
 
 
 def test_a_posted_form_with_a_nul_byte_is_refused(patient, directory):
@@ -122,8 +157,32 @@ def test_search_pages_have_a_generous_per_client_limit(patient, settings, path):
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "Too many searches" in refused.content.decode()
+    assert "at most 3 a minute" in refused.content.decode()
     # Someone else is not affected.
     assert patient.get(path, REMOTE_ADDR="198.51.100.32").status_code == 200
+
+
+def test_every_rate_limit_answers_429_with_one_message_in_its_clients_shape(patient, settings):
+    settings.SEARCH_RATE_LIMIT_PER_MINUTE = settings.API_RATE_LIMIT_PER_MINUTE = 1
+    if time.time() % 60 > 55:  # both requests must fall in one minute's window
+        time.sleep(61 - time.time() % 60)
+    refused = {}
+    for path in ("/search/?q=knee", "/api/v1/procedures", "/fhir/metadata"):
+        patient.get(path, REMOTE_ADDR="198.51.100.40")
+        refused[path] = patient.get(path, REMOTE_ADDR="198.51.100.40")
+    assert {r.status_code for r in refused.values()} == {429}
+    assert all(1 <= int(r["Retry-After"]) <= 61 for r in refused.values())
+    page = refused["/search/?q=knee"]
+    assert page["Content-Type"].startswith("text/html")
+    assert "<h1>Too many searches for now</h1>" in _main(page)
+    api = refused["/api/v1/procedures"].json()["error"]
+    assert api["code"] == "rate_limited"
+    fhir = refused["/fhir/metadata"].json()
+    assert fhir["issue"][0]["code"] == "throttled"
+    sentence = "Too many requests from your address: at most 1 a minute. Try again in"
+    assert sentence in _main(page)
+    assert api["message"].startswith(sentence)
+    assert _outcome(fhir).startswith(sentence)
 
 
 @pytest.mark.parametrize("word", ["null", "maybe", "2", "[]"])

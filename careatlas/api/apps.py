@@ -11,9 +11,7 @@ class ApiConfig(AppConfig):
 
     def ready(self):
         # Imported here, Django's idiom: the API modules import models, not loaded before now.
-        from careatlas.api.errors import INVALID_PARAMETER, error_response
-        from careatlas.core.bounds import register_error_renderer
+        from careatlas.api.http import refusal
+        from careatlas.core.errors import register_error_renderer
 
-        register_error_renderer(
-            "/api/", lambda status, message: error_response(status, INVALID_PARAMETER, message)
-        )
+        register_error_renderer("/api/", refusal)

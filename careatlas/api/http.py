@@ -3,9 +3,13 @@
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from careatlas.api.errors import METHOD_NOT_ALLOWED, RATE_LIMITED, error_response
+from careatlas.api.errors import (
+    INVALID_PARAMETER,
+    METHOD_NOT_ALLOWED,
+    RATE_LIMITED,
+    error_response,
+)
 from careatlas.core.http import ReadOnlyApi
-from careatlas.core.ratelimit import Verdict
 
 
 class JsonApi(ReadOnlyApi):
@@ -17,15 +21,10 @@ class JsonApi(ReadOnlyApi):
             405, METHOD_NOT_ALLOWED, _("This API is read-only: use GET (or HEAD, OPTIONS).")
         )
 
-    def rate_limited(self, verdict: Verdict) -> HttpResponse:
-        response = error_response(
-            429,
-            RATE_LIMITED,
-            _("Too many requests from your address: at most %(limit)s a minute. Try again shortly.")
-            % {"limit": verdict.limit},
-        )
-        response["Retry-After"] = str(verdict.retry_after)
-        return response
-
 
 api_endpoint = JsonApi().endpoint
+
+
+def refusal(status: int, message: str) -> HttpResponse:
+    """The API's shape of a refusal made by core (request bounds, rate limit)."""
+    return error_response(status, RATE_LIMITED if status == 429 else INVALID_PARAMETER, message)

@@ -10,17 +10,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-# Apps whose clients expect errors in their own shape register a renderer for their path
-# prefix in AppConfig.ready() (the JSON API, FHIR); the rest get plain text.
-Renderer = Callable[[int, str], HttpResponse]
-_renderers: dict[str, Renderer] = {}
+from careatlas.core.errors import error_response, page_language
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def register_error_renderer(prefix: str, renderer: Renderer) -> None:
-    _renderers[prefix] = renderer
 
 
 class RequestBoundsMiddleware:
@@ -32,10 +27,12 @@ class RequestBoundsMiddleware:
         plain = not request.META.get("QUERY_STRING") and request.method in ("GET", "HEAD")
         if plain and "\x00" not in request.path:
             return self.get_response(request)
-        problem = out_of_bounds(request)
-        if problem:
-            status, message = problem
-            return _render(request, status, message)
+        # LocaleMiddleware has not run yet: refusals speak the page's language themselves.
+        with translation.override(page_language(request)):
+            problem = out_of_bounds(request)
+            if problem:
+                status, message = problem
+                return error_response(request, status, message)
         return self.get_response(request)
 
 
@@ -85,10 +82,3 @@ def _check_fields(data: QueryDict) -> str | None:
                 "limit": settings.MAX_PARAMETER_CHARS,
             }
     return None
-
-
-def _render(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    for prefix, renderer in _renderers.items():
-        if request.path.startswith(prefix):
-            return renderer(status, message)
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

@@ -1,15 +1,32 @@
 """Server-side page cache and HTTP validators for anonymous GETs of public pages."""
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from careatlas.core.compression import negotiated_encoding
 from careatlas.core.http import cached_render, content_key, etag_matches
 from careatlas.core.models import SiteVersion
+from careatlas.core.ratelimit import RATE_LIMITED_BY, RateLimit, client_ip, remember_verdict
+
+# Set on a response every anonymous visitor may be given as it is (see SharedPageMiddleware).
+SHAREABLE = "careatlas_shareable"
+
+
+def _site_version(request: HttpRequest) -> SiteVersion:
+    """The content version, read once per request (the shared cache and the view agree on it)."""
+    site = getattr(request, "careatlas_site", None)
+    if site is None:
+        site = request.careatlas_site = SiteVersion.current()
+    return site
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -31,7 +48,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             patch_cache_control(response, private=True, no_cache=True)
             return response
         # The tag names the version, language and path, so a 304 needs no render at all.
-        site = SiteVersion.current()
+        site = _site_version(request)
         digest = content_key("page", site.version, request)
         etag = f'"{digest}"'
         if etag_matches(request, etag):
@@ -43,6 +60,119 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response["ETag"] = etag
         response["Last-Modified"] = http_date(site.changed_at.timestamp())
         patch_cache_control(response, public=True, max_age=settings.BROWSER_CACHE_SECONDS)
+        setattr(response, SHAREABLE, True)
         return response
 
     return wrapper
+
+
+class SharedAnswer(NamedTuple):
+    """A public page's final status, headers and bytes, as the stack below gave them."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    rate_limit: tuple[str, str] | None  # (scope, setting) of the view's per-minute limit
+
+
+class SharedPageMiddleware:
+    """Answer a repeat anonymous GET or HEAD of a public page before the rest of the stack.
+
+    The cached guide page spent two thirds of its server time in middleware (CSP built its
+    header twice, URL resolution, locale, session and auth lookups) redoing work whose result
+    was the same for every anonymous visitor: 0.65x a bare Django app's requests/s. Here the
+    first answer to a visitor without a session cookie is kept whole, every header included,
+    and replayed to the next one. Keyed by content version, negotiated encoding and full path
+    (the path decides the language: unprefixed paths are always LANGUAGE_CODE), so a publish,
+    another language or another encoding never gets the wrong copy. A session cookie (the
+    only way to be signed in) skips it, a view's rate limit is still counted, and a response
+    that sets a cookie is never kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _anonymous_read(request):
+            return self.get_response(request)
+        key = _shared_key(request)
+        replay = _replay(request, key)
+        if replay is not None:
+            return replay
+        response = self.get_response(request)
+        _keep(key, response)
+        return response
+
+
+def _anonymous_read(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path_info.startswith(settings.STATIC_URL)
+        and _allowed_host(request)
+    )
+
+
+def _allowed_host(request: HttpRequest) -> bool:
+    # CommonMiddleware refuses a Host outside ALLOWED_HOSTS with a 400; a replay must too.
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
+def _shared_key(request: HttpRequest) -> str:
+    version = _site_version(request).version
+    raw = f"{version}|{negotiated_encoding(request)}|{request.get_full_path()}"
+    return "shared-page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _replay(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The kept answer for this request, or None to let the stack answer it."""
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    answer = SharedAnswer(*stored)
+    if answer.rate_limit and not _within_limit(request, *answer.rate_limit):
+        return None  # the view's own limit answers 429, with this request already counted
+    if "HTTP_IF_NONE_MATCH" in request.META and etag_matches(request, _etag(answer)):
+        not_modified = cache.get(key + ":304")
+        return _response(SharedAnswer(*not_modified)) if not_modified else None
+    return _response(answer)
+
+
+def _etag(answer: SharedAnswer) -> str:
+    # The strong tag: a gzipped copy carries it weakened, and clients may send either.
+    return dict(answer.headers).get("ETag", "").removeprefix("W/")
+
+
+def _within_limit(request: HttpRequest, scope: str, setting: str) -> bool:
+    verdict = RateLimit.per_minute(scope, getattr(settings, setting)).take(client_ip(request))
+    remember_verdict(request, scope, verdict)
+    return verdict.allowed
+
+
+def _response(answer: SharedAnswer) -> HttpResponse:
+    if answer.status == 304:
+        return HttpResponseNotModified(headers=answer.headers)
+    return HttpResponse(answer.body, status=answer.status, headers=answer.headers)
+
+
+def _keep(key: str, response: HttpResponse) -> None:
+    if (
+        not getattr(response, SHAREABLE, False)
+        or response.status_code not in (200, 304)
+        or response.streaming
+        or response.cookies
+    ):
+        return
+    answer = SharedAnswer(
+        response.status_code,
+        tuple(response.items()),
+        response.content,
+        getattr(response, RATE_LIMITED_BY, None),
+    )
+    suffix = ":304" if response.status_code == 304 else ""
+    cache.set(key + suffix, tuple(answer), settings.PAGE_CACHE_SECONDS)

@@ -28,7 +28,7 @@ class CompressionMiddleware(GZipMiddleware):
         self._memo: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if not _accepts_gzip(request):
+        if not negotiated_encoding(request):
             patch_vary_headers(response, ("Accept-Encoding",))
             return response
         if _carries_token(response) and _reflects_input(request):
@@ -72,8 +72,12 @@ def _memo_key(response: HttpResponse) -> tuple[str, str] | None:
     return (etag, response.get("Content-Type", ""))
 
 
-def _accepts_gzip(request: HttpRequest) -> bool:
-    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+def negotiated_encoding(request: HttpRequest) -> str:
+    """The encoding this middleware would answer the request in: "gzip" or "" (none).
+
+    The shared page cache keys its copies on it, so each client gets the variant it asked for.
+    """
+    return "gzip" if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
 
 
 def _carries_token(response: HttpResponse) -> bool:

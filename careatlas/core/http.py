@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
+from careatlas.core.errors import too_many_requests
 from careatlas.core.models import SiteVersion
 from careatlas.core.ratelimit import RateLimit, Verdict, client_ip
 
@@ -100,9 +101,6 @@ class ReadOnlyApi:
     def method_not_allowed(self) -> HttpResponse:
         raise NotImplementedError
 
-    def rate_limited(self, verdict: Verdict) -> HttpResponse:
-        raise NotImplementedError
-
     def refusal(self, request: HttpRequest) -> HttpResponse | None:
         """An error answer for a request no view should see (e.g. an unservable format)."""
         return None
@@ -130,7 +128,8 @@ class ReadOnlyApi:
             return self.finish(response, None)
         verdict = self.rate_limit().take(client_ip(request))
         if not verdict.allowed:
-            return self.finish(self.rate_limited(verdict), verdict)
+            refused = too_many_requests(request, verdict.limit, verdict.retry_after)
+            return self.finish(refused, verdict)
         head = request.method == "HEAD"
         response = self.refusal(request)
         if response is None:

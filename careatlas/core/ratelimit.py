@@ -16,8 +16,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from careatlas.core.errors import too_many_requests
 from careatlas.core.models import RateCounter
 
 
@@ -116,6 +117,16 @@ class RateLimit:
         return int(self.window - now % self.window) + 1
 
 
+# Set on a rate-limited view's answers: (scope, setting) of its limit, so a cache that
+# replays the answer (core.caching.SharedPageMiddleware) counts the request the same way.
+RATE_LIMITED_BY = "careatlas_rate_limited_by"
+
+
+def remember_verdict(request: HttpRequest, scope: str, verdict: Verdict) -> None:
+    """Note that this request has been counted against `scope`, so it is never counted twice."""
+    request.careatlas_verdicts = {**getattr(request, "careatlas_verdicts", {}), scope: verdict}
+
+
 def limit_per_minute(scope: str, setting: str) -> Callable:
     """A view decorator: at most `settings.<setting>` requests a minute per client, else 429.
 
@@ -126,19 +137,17 @@ def limit_per_minute(scope: str, setting: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def limited(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            verdict = RateLimit.per_minute(scope, getattr(settings, setting)).take(
-                client_ip(request)
-            )
+            verdict = getattr(request, "careatlas_verdicts", {}).get(scope)
+            if verdict is None:
+                limit = RateLimit.per_minute(scope, getattr(settings, setting))
+                verdict = limit.take(client_ip(request))
             if verdict.allowed:
-                return view(request, *args, **kwargs)
-            response = render(
-                request,
-                "core/too_many_requests.html",
-                {"retry_after": verdict.retry_after},
-                status=429,
+                response = view(request, *args, **kwargs)
+                setattr(response, RATE_LIMITED_BY, (scope, setting))
+                return response
+            return too_many_requests(
+                request, verdict.limit, verdict.retry_after, title=_("Too many searches for now")
             )
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
 
         return limited
 

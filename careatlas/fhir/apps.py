@@ -11,10 +11,7 @@ class FhirConfig(AppConfig):
 
     def ready(self):
         # Imported here, Django's idiom: the FHIR modules import models, not loaded before now.
-        from careatlas.core.bounds import register_error_renderer
-        from careatlas.fhir.http import outcome_response
-        from careatlas.fhir.outcomes import FhirError
+        from careatlas.core.errors import register_error_renderer
+        from careatlas.fhir.http import refusal_outcome
 
-        register_error_renderer(
-            "/fhir/", lambda status, message: outcome_response(FhirError(message, status=status))
-        )
+        register_error_renderer("/fhir/", refusal_outcome)

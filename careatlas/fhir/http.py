@@ -11,7 +11,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from careatlas.core.http import ReadOnlyApi, View
-from careatlas.core.ratelimit import Verdict
 from careatlas.fhir.outcomes import FhirError, operation_outcome
 
 logger = logging.getLogger(__name__)
@@ -31,6 +30,12 @@ def outcome_response(error: FhirError) -> HttpResponse:
     for header, value in error.headers.items():
         response[header] = value
     return response
+
+
+def refusal_outcome(status: int, message: str) -> HttpResponse:
+    """FHIR's shape of a refusal made by core (request bounds, rate limit)."""
+    code = "throttled" if status == 429 else "invalid"
+    return outcome_response(FhirError(message, code=code, status=status))
 
 
 def _negotiate(request: HttpRequest) -> None:
@@ -86,17 +91,6 @@ class FhirApi(ReadOnlyApi):
         return outcome_response(
             FhirError(
                 _("This FHIR server is read-only: use GET."), code="not-supported", status=405
-            )
-        )
-
-    def rate_limited(self, verdict: Verdict) -> HttpResponse:
-        return outcome_response(
-            FhirError(
-                _("Too many requests from your address: at most %(limit)s a minute.")
-                % {"limit": verdict.limit},
-                code="throttled",
-                status=429,
-                headers={"Retry-After": str(verdict.retry_after)},
             )
         )
 

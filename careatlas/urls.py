@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.core import views as core_views
 from careatlas.core.signin import ThrottledAdminAuthenticationForm
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
+from careatlas.providers import accuracy_views
 from careatlas.providers import urls as directory_urls
 from careatlas.providers.sitemaps import OrganizationSitemap, PractitionerSitemap
 from careatlas.search import urls as search_urls
@@ -47,6 +48,7 @@ urlpatterns += i18n_patterns(
             (search_urls.provider_urlpatterns + directory_urls.urlpatterns, directory_urls.app_name)
         ),
     ),
+    path("about/accuracy/", accuracy_views.directory_accuracy, name="accuracy"),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,
 )

@@ -86,6 +86,8 @@ def resize_photo(raw: bytes) -> ResizedPhoto:
         image = image.convert("RGB")
     side = longest_side()
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    # Pixels only: Pillow carries `info` (a JPEG comment, ICC profile, EXIF) into `save`.
+    image = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()
     image.save(out, "JPEG", quality=OUTPUT_QUALITY, optimize=True)
     data = out.getvalue()

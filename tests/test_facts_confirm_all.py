@@ -11,6 +11,7 @@ from careatlas.procedures.models import Procedure
 from careatlas.providers import confirmation
 from careatlas.providers.claiming import mark_unclaimed
 from careatlas.providers.models import Practitioner, Verification
+from careatlas.providers.practice_presenters import kept_facts
 from tests.practice_world import FACT_PAGES, build_practice
 from tests.provider_factories import LocationFactory, RoleFactory, offer, verify
 
@@ -147,3 +148,19 @@ def test_a_revoked_claim_stops_the_notice(content_pack, patient):
     assert "Not confirmed by the practice since" not in html
     assert "kept up to date by the practice" not in html
     assert not Practitioner.objects.confirmation_overdue().exists()
+
+
+def test_the_dashboard_lists_each_kept_fact_with_its_last_confirmation(content_pack):
+    practice = build_practice()
+    verify(practice.role, "insurance", days_ago=200, method="office_confirmation")
+    rows = {(row.fact, row.subject.pk): row for row in kept_facts(practice.practitioner)}
+    insurance = rows[("insurance", practice.role.pk)]
+    assert insurance.last_confirmed == _day(200) and insurance.status == "May be out of date"
+    hours = rows[("hours", practice.location.pk)]
+    assert (hours.last_confirmed, hours.status) == (None, "Not confirmed by the practice yet")
+    assert ("phone", practice.location.pk) not in rows  # a registry fact
+
+    confirmation.confirm_all(practice.practitioner, practice.user)
+    rows = kept_facts(practice.practitioner)
+    assert {row.last_confirmed for row in rows} == {timezone.localdate()}
+    assert all(row.status.startswith("Confirmed by the practice on") for row in rows)

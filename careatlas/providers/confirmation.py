@@ -285,6 +285,13 @@ def practice_subjects(practitioner: Practitioner) -> list[tuple[str, models.Mode
     return pairs
 
 
+def verifications_of(pairs: list[tuple[str, models.Model]]) -> dict[tuple, Verification]:
+    """The verifications of these (fact, object) pairs by (fact, object id), in one query."""
+    subjects = {id(subject): subject for _fact, subject in pairs}.values()
+    facts = {fact for fact, _subject in pairs}
+    return {v.key: v for v in Verification.objects.about(*subjects).filter(fact__in=facts)}
+
+
 @transaction.atomic
 def confirm_all(practitioner: Practitioner, by_user) -> int:
     """ "Everything is still correct": confirm every fact the practice keeps, today.
@@ -295,12 +302,7 @@ def confirm_all(practitioner: Practitioner, by_user) -> int:
     """
     today = timezone.localdate()
     pairs = practice_subjects(practitioner)
-    existing = {
-        v.key: v
-        for v in Verification.objects.about(*{id(s): s for _f, s in pairs}.values()).filter(
-            fact__in=[fact for fact, _s in pairs]
-        )
-    }
+    existing = verifications_of(pairs)
     changed, created = [], []
     for fact, subject in pairs:
         values = _confirmation(fact, subject, practitioner, today)

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from careatlas.providers.confirmation import practice_subjects
-from careatlas.providers.models import Fact, Method, Practitioner, Verification
+from careatlas.providers.confirmation import practice_subjects, verifications_of
+from careatlas.providers.models import Fact, Method, Practitioner
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,7 @@ def kept_facts(practitioner: Practitioner, today: datetime.date | None = None) -
     """Every fact the practice keeps on the public profile (three queries)."""
     today = today or timezone.localdate()
     pairs = practice_subjects(practitioner)
-    by_key = {
-        v.key: v
-        for v in Verification.objects.about(*{id(s): s for _f, s in pairs}.values()).filter(
-            fact__in=[fact for fact, _s in pairs]
-        )
-    }
+    by_key = verifications_of(pairs)
     rows = []
     for fact, subject in pairs:
         verification = by_key.get((fact, subject.pk))

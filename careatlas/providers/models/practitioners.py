@@ -156,6 +156,14 @@ class Practitioner(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("practitioner")
+        indexes = [
+            # Covers the accuracy page's one aggregate over every listed practitioner:
+            # 86 -> 30 ms at 100,000 on SQLite (a narrow index scan instead of wide rows).
+            models.Index(
+                fields=["active", "claimed_on", "practice_confirmed_on"],
+                name="practitioner_claims",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.utils import formats, timezone
 
 from careatlas.core.audit import AuditEvent
+from careatlas.procedures.models import Procedure
+from careatlas.providers import confirmation
 from careatlas.providers.models import OfferedProcedure, Verification
 from careatlas.search.interface import rebuild_provider_index
 from tests.practice_world import FACT_PAGES, OFFICE_EMAIL, build_practice
@@ -291,3 +293,36 @@ def test_old_practice_confirmations_age_like_any_other(practice, patient):
     html = patient.get(practice.practitioner.get_absolute_url()).content.decode()
     assert "May be out of date" in html
     assert "via office confirmation" in html
+
+
+def test_a_withdrawn_procedure_leaves_the_profile_and_the_trail_says_so(practice, patient):
+    omt = Procedure.objects.get(slug=OMT)
+    offered = confirmation.offer_procedure(
+        practice.role, omt, None, None, practitioner=practice.practitioner, by_user=practice.user
+    )
+    assert "Not verified yet" not in _procedures_table(patient, practice)
+    confirmation.withdraw_procedure(
+        offered, practitioner=practice.practitioner, by_user=practice.user
+    )
+    assert not OfferedProcedure.objects.filter(role=practice.role).exists()
+    assert "No procedures are listed yet." in _procedures_table(patient, practice)
+    [added, removed] = AuditEvent.objects.filter(field="procedure").order_by("at", "id")
+    assert (added.old_value, added.new_value) == ("", OMT)
+    assert (removed.old_value, removed.new_value) == (OMT, "")
+
+
+def _procedures_table(patient, practice) -> str:
+    html = patient.get(practice.practitioner.get_absolute_url()).content.decode()
+    return html[html.index('id="procedures-h"') : html.index('id="insurance-h"')]
+
+
+def test_only_practice_editable_fields_go_through_update_facts(practice):
+    with pytest.raises(ValueError, match="not a practice-editable field"):
+        confirmation.update_facts(
+            practice.location,
+            {"phone": "2125550199"},  # an NPPES fact: the registry stays its source
+            practitioner=practice.practitioner,
+            by_user=practice.user,
+        )
+    practice.location.refresh_from_db()
+    assert practice.location.phone == "2125550123"

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from careatlas.core.audit import AuditEvent
+from careatlas.providers import confirmation
 from careatlas.providers.models import PractitionerPhoto, Verification
 from tests.practice_world import FACT_PAGES, build_practice
 
@@ -134,3 +135,15 @@ def test_a_new_photo_replaces_the_old_url(practice, patient):
     assert patient.get(old).status_code == 404
     assert patient.get(practice.practitioner.photo_url).status_code == 200
     assert PractitionerPhoto.objects.count() == 1
+
+
+def test_removing_the_photo_takes_it_off_the_profile(practice, patient):
+    _upload(practice, _image("JPEG"))
+    practice.practitioner.refresh_from_db()
+    url = practice.practitioner.photo_url
+    confirmation.remove_photo(practice.practitioner, by_user=practice.user)
+    assert patient.get(url).status_code == 404
+    html = patient.get(practice.practitioner.get_absolute_url()).content.decode()
+    assert "profile-photo" not in html
+    assert not Verification.objects.filter(fact="photo").exists()
+    assert AuditEvent.objects.filter(field="photo", new_value="").exists()

@@ -63,9 +63,7 @@ def practice_name(subject: models.Model, practitioner: Practitioner) -> str:
     return (organization.name if organization else practitioner.display_name)[:120]
 
 
-def _confirmation(
-    fact: str, subject: models.Model, practitioner: Practitioner, today: datetime.date
-) -> dict:
+def _confirmation(subject: models.Model, practitioner: Practitioner, today: datetime.date) -> dict:
     return {
         "method": Method.OFFICE_CONFIRMATION,
         "verified_by": practice_name(subject, practitioner),
@@ -85,7 +83,7 @@ def _confirm(subject: models.Model, facts: Iterable[str], practitioner: Practiti
         Verification.objects.update_or_create(
             fact=fact,
             **{FACT_SUBJECTS[fact]: subject},
-            defaults=_confirmation(fact, subject, practitioner, today),
+            defaults=_confirmation(subject, practitioner, today),
         )
 
 
@@ -305,7 +303,7 @@ def confirm_all(practitioner: Practitioner, by_user) -> int:
     existing = verifications_of(pairs)
     changed, created = [], []
     for fact, subject in pairs:
-        values = _confirmation(fact, subject, practitioner, today)
+        values = _confirmation(subject, practitioner, today)
         verification = existing.get((fact, subject.pk))
         if verification is None:
             created.append(Verification(fact=fact, **{FACT_SUBJECTS[fact]: subject}, **values))

@@ -202,7 +202,7 @@ def test_insurance_plans_are_replaced_and_confirmed(practice, patient):
     kept, dropped, added = (InsurancePlanFactory() for _ in range(3))
     practice.role.insurance_plans.add(kept, dropped)
     response = practice.office.post(
-        practice.edit_url("insurance", practice.role.pk), {"plans": [kept.pk, added.pk]}
+        practice.edit_url("insurance", practice.role.pk), {"plans": [kept.slug, added.slug]}
     )
     assert response.status_code == 302
     assert set(practice.role.insurance_plans.all()) == {kept, added}
@@ -326,3 +326,12 @@ def test_only_practice_editable_fields_go_through_update_facts(practice):
         )
     practice.location.refresh_from_db()
     assert practice.location.phone == "2125550123"
+
+
+@pytest.mark.parametrize("plan", ["99999999999999999999", "-1", "no-such-plan"])
+def test_an_unknown_plan_is_a_field_error(practice, plan):
+    response = practice.office.post(
+        practice.edit_url("insurance", practice.role.pk), {"plans": [plan]}
+    )
+    assert response.status_code == 200
+    assert "Choose plans from the list." in response.content.decode()

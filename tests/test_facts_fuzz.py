@@ -32,7 +32,7 @@ nasty = st.one_of(
             "1e309",
             "NaN",
             "-0",
-            "99999999999999999999",
+            "99999999999999999999",  # once a 500 in the insurance form (plan ids)
             "'; DROP TABLE providers_location; --",
             "<script>alert(1)</script>",
             "23:59-24:00",

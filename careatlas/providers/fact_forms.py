@@ -250,6 +250,9 @@ class InsuranceForm(FactForm):
         self.fields["plans"] = forms.ModelMultipleChoiceField(
             label=_("Insurance plans accepted at this location"),
             queryset=InsurancePlan.objects.filter(is_demo=self.practitioner.is_demo),
+            # Slugs, not ids: a huge number typed into the form is then just an unknown
+            # plan, not an integer the database cannot hold (found by the fuzz test).
+            to_field_name="slug",
             required=False,
             widget=forms.CheckboxSelectMultiple,
             error_messages={
@@ -259,7 +262,7 @@ class InsuranceForm(FactForm):
         )
 
     def initial_from(self, role) -> dict:
-        return {"plans": list(role.insurance_plans.values_list("pk", flat=True))}
+        return {"plans": list(role.insurance_plans.values_list("slug", flat=True))}
 
     def save(self, by_user) -> list[str]:
         changed = confirmation.set_insurance(

@@ -65,6 +65,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    # Before allauth: our templates (restyled sign-in, two-factor pages) override its own.
+    "careatlas.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
     "careatlas.core",
     "careatlas.procedures",
     "careatlas.search",
@@ -72,6 +79,7 @@ INSTALLED_APPS = [
     "careatlas.imports",
     "careatlas.api",
     "careatlas.fhir",
+    "careatlas.practices",
     "careatlas.demo",
 ]
 
@@ -89,8 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "careatlas.core.signin.StaffIdleTimeoutMiddleware",
+    "careatlas.core.signin.IdleTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a staff member without a verified second factor is told why.
+    "careatlas.accounts.access.AdminRequiresMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "careatlas.core.deadlines.StatementTimeoutMiddleware",
 ]
@@ -162,6 +173,9 @@ MAX_QUERY_STRING_BYTES = env_int("MAX_QUERY_STRING_BYTES", 4096)
 MAX_PARAMETER_CHARS = env_int("MAX_PARAMETER_CHARS", 1000)
 MAX_PARAMETER_REPEATS = env_int("MAX_PARAMETER_REPEATS", 20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # Django answers 400 past this many fields
+# A POST body larger than this is refused (413) before it is parsed: two claim documents at
+# their limit and the form around them.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 12 * 1024 * 1024)
 # A time budget for each request's database work (core/deadlines.py); 0 turns it off.
 # Management commands (imports, backups) have none. The test profile allows more, so a
 # loaded CI machine never turns a slow test into a 503.
@@ -267,6 +281,38 @@ API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)
 # key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
 
+# Claiming a profile (careatlas/practices, ADR 0014). The phone code sender is picked like
+# EMAIL_BACKEND: a dotted path. Production has none unless one is configured (the phone method
+# is then hidden), and refuses the console sender, which would write codes into the logs.
+_PHONE_SENDERS = "careatlas.practices.senders."
+PHONE_CODE_SENDER = env_str(
+    "PHONE_CODE_SENDER",
+    _PHONE_SENDERS
+    + {"production": "DisabledSender", "development": "ConsoleSender", "test": "LocmemSender"}[
+        ENVIRONMENT
+    ],
+)
+if (
+    PRODUCTION
+    and PHONE_CODE_SENDER == _PHONE_SENDERS + "ConsoleSender"
+    and not env_bool("PHONE_CODE_CONSOLE_IN_PRODUCTION", False)
+):
+    raise ImproperlyConfigured(
+        "PHONE_CODE_SENDER is the console sender, which prints claim codes to the logs. "
+        "Configure a real sender, or set PHONE_CODE_CONSOLE_IN_PRODUCTION=true on a staging site."
+    )
+CLAIM_CODE_MINUTES = env_int("CLAIM_CODE_MINUTES", 10)
+CLAIM_CODE_TRIES = env_int("CLAIM_CODE_TRIES", 5)
+CLAIM_LINK_MINUTES = env_int("CLAIM_LINK_MINUTES", 60)
+# Claim attempts (codes and links sent, wrong codes, uploads) per hour, counted per account,
+# per NPI and per client address.
+CLAIM_ATTEMPTS_PER_ACCOUNT = env_int("CLAIM_ATTEMPTS_PER_ACCOUNT", 10)
+CLAIM_ATTEMPTS_PER_NPI = env_int("CLAIM_ATTEMPTS_PER_NPI", 10)
+CLAIM_ATTEMPTS_PER_IP = env_int("CLAIM_ATTEMPTS_PER_IP", 30)
+CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
+STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareAtlas <no-reply@careatlas.example>")
+
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 # Editors are told a guide needs a fresh review this long after its last one.
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", 365)
@@ -302,11 +348,92 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Sign-in: failures are counted per account and per client address, and a throttled attempt
 # is refused before its password is hashed (60 wrong admin passwords in a row were accepted
 # for checking, and 8 guessers cut the cached guide page from 1,400 to 11 requests/s).
-AUTHENTICATION_BACKENDS = ["careatlas.core.signin.ThrottledModelBackend"]
+# The throttled backend comes first: it refuses a throttled attempt before either backend
+# hashes a password; allauth's backend then checks email and password (docs/adr/0013).
+AUTHENTICATION_BACKENDS = [
+    "careatlas.core.signin.ThrottledModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 SIGNIN_FAILURES_PER_ACCOUNT = env_int("SIGNIN_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_FAILURES_PER_IP = env_int("SIGNIN_FAILURES_PER_IP", 20)
 SIGNIN_WINDOW_SECONDS = env_int("SIGNIN_WINDOW_SECONDS", 900)
-STAFF_IDLE_TIMEOUT_SECONDS = env_int("STAFF_IDLE_TIMEOUT_SECONDS", 1800)
+# Every signed-in account (staff, providers, office staff) is signed out after this long
+# without a request; 0 turns it off. STAFF_IDLE_TIMEOUT_SECONDS is its older name.
+SESSION_IDLE_TIMEOUT_SECONDS = env_int(
+    "SESSION_IDLE_TIMEOUT_SECONDS", env_int("STAFF_IDLE_TIMEOUT_SECONDS", 1800)
+)
+
+# Accounts (django-allauth): email is the login, confirmed before first sign-in; MFA by
+# authenticator app (TOTP), passkey (WebAuthn) or recovery code. docs/adr/0013.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"  # Django's User keeps one; allauth fills it
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a link scanner's GET must not confirm an address
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = False  # sessions end with the browser, or sooner when idle
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed" and the like
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_ADAPTER = "careatlas.accounts.adapter.AccountAdapter"
+# allauth's own limits, counted in the cache, on top of the project's throttle above (which
+# counts in RATE_LIMIT_STORE and refuses before hashing): a burst per address, a slower
+# rate per email address typed.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Also counts wrong second-factor codes, per account.
+    "login_failed": f"{SIGNIN_FAILURES_PER_IP}/{SIGNIN_WINDOW_SECONDS}s/ip,"
+    f"{SIGNIN_FAILURES_PER_ACCOUNT}/{SIGNIN_WINDOW_SECONDS}s/key",
+    "signup": "10/m/ip,50/h/ip",
+    "reset_password": "10/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+# One 30-second step either side: phone clocks drift. A code is still accepted only once.
+MFA_TOTP_TOLERANCE = env_int("MFA_TOTP_TOLERANCE", 1)
+MFA_PASSKEY_LOGIN_ENABLED = False  # a passkey is a second factor here, not a password
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = ENVIRONMENT != "production"  # http://127.0.0.1 in dev
+MFA_RECOVERY_CODE_COUNT = 10
+
+# Email goes out through a background task (careatlas/accounts/emails.py): the console in
+# development, SMTP in production, an in-memory outbox in tests.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    {
+        "production": "django.core.mail.backends.smtp.EmailBackend",
+        "development": "django.core.mail.backends.console.EmailBackend",
+        "test": "django.core.mail.backends.locmem.EmailBackend",
+    }[ENVIRONMENT],
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if PRODUCTION else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", PRODUCTION)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+
+# Background tasks: rows in the database, run by `manage.py db_worker` (`make run` starts
+# one). Tests run each task as it is enqueued.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if ENVIRONMENT == "test"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Content-Security-Policy: our own origin only; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

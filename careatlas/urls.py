@@ -1,13 +1,14 @@
 """Root URLs: operational endpoints, admin, and the translated public site."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from careatlas.accounts import urls as account_urls
 from careatlas.core import views as core_views
-from careatlas.core.signin import ThrottledAdminAuthenticationForm
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
 from careatlas.providers import accuracy_views
 from careatlas.providers import urls as directory_urls
@@ -22,7 +23,11 @@ SITEMAPS = {
 
 admin.site.site_header = _("CareAtlas editors")
 admin.site.site_title = _("CareAtlas back office")
-admin.site.login_form = ThrottledAdminAuthenticationForm
+# Staff sign in where everyone does (allauth: throttled, with the second factor); the
+# admin's own password form is never shown. AdminRequiresMFAMiddleware guards its pages.
+admin.site.login = secure_admin_login(admin.site.login)
+# allauth's rate limits answer with this page; the project's own limits use it too.
+handler429 = "careatlas.accounts.views.too_many_attempts"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -41,6 +46,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("search/", include("careatlas.search.urls")),
+    path("accounts/", include((account_urls.urlpatterns, account_urls.app_name))),
+    path("accounts/", include(account_urls.allauth_urlpatterns)),
     # One namespace for the directory's pages: the search page (search app) and the profiles.
     path(
         "providers/",
@@ -49,6 +56,7 @@ urlpatterns += i18n_patterns(
         ),
     ),
     path("about/accuracy/", accuracy_views.directory_accuracy, name="accuracy"),
+    path("", include("careatlas.practices.urls")),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,
 )

@@ -13,6 +13,8 @@ from django.db import connection
 from django.test import Client
 
 from careatlas.procedures.models import Procedure
+from tests.accounts_personas import staff_with_mfa_client
+from tests.practice_personas import clinic, phone_outbox  # noqa: F401 - practice fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 # Real public files (NUCC, NPPES layout, Care Compare, hospitals, fees): data/README.md.
@@ -144,13 +146,16 @@ def reviewer(db) -> User:
 
 @pytest.fixture
 def editor_client(editor) -> Client:
-    client = Client()
-    client.force_login(editor)
-    return client
+    # The admin needs a session that passed MFA (careatlas/accounts/access.py).
+    return staff_with_mfa_client(editor)
 
 
 @pytest.fixture
 def reviewer_client(reviewer) -> Client:
-    client = Client()
-    client.force_login(reviewer)
-    return client
+    return staff_with_mfa_client(reviewer)
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """pytest-django's superuser client, signed in with a second factor as the admin needs."""
+    return staff_with_mfa_client(admin_user)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from careatlas.imports.models import ImportRun
+from tests.accounts_personas import staff_with_mfa_client
 from tests.conftest import _staff
 from tests.nppes_files import individual, load_taxonomy, npi, write_nppes
 
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def operator() -> Client:
     """Olivia, who runs the imports: staff, allowed to see the import history."""
-    client = Client()
-    client.force_login(_staff("olivia-operator", "imports.view_importrun"))
-    return client
+    return staff_with_mfa_client(_staff("olivia-operator", "imports.view_importrun"))
 
 
 @pytest.fixture
@@ -66,7 +65,6 @@ def test_strangers_and_staff_without_permission_see_nothing(imported_with_bad_ro
     url = imported_with_bad_rows.get_quarantine_url()
     stranger = Client()
     assert stranger.get(url).status_code == 302  # to the login page
-    staff = Client()
-    staff.force_login(editor)
+    staff = staff_with_mfa_client(editor)
     assert staff.get(url).status_code == 403
     assert staff.get(reverse("admin:imports_importrun_changelist")).status_code == 403

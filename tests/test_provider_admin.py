@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from careatlas.providers.models import Practitioner
+from tests.accounts_personas import staff_with_mfa_client
 from tests.provider_factories import (
     CertificationFactory,
     LicenseFactory,
@@ -22,9 +23,7 @@ def directory_editor(db) -> Client:
         "ed-directory", "ed@example.org", "correct-horse", is_staff=True
     )
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="providers"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return staff_with_mfa_client(user)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.test import Client
 
 from careatlas.core.ratelimit import RateLimit
 from careatlas.providers.models import IncorrectInfoReport, Verification
+from tests.accounts_personas import staff_with_mfa_client
 from tests.provider_factories import LicenseFactory, RoleFactory, verify
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,7 @@ def verifier(db) -> Client:
     )
     for code in ("view_incorrectinforeport", "change_incorrectinforeport"):
         user.user_permissions.add(Permission.objects.get(codename=code))
-    client = Client()
-    client.force_login(user)
-    return client
+    return staff_with_mfa_client(user)
 
 
 def _report_url(practitioner) -> str:

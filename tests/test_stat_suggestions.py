@@ -10,12 +10,12 @@ from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from careatlas.imports.models import ImportRun
 from careatlas.procedures.models import Guide, StatRange, StatSuggestion
 from careatlas.providers.medicare import DATASET, DATASET_URL
+from tests.accounts_personas import staff_with_mfa_client
 from tests.provider_factories import RoleFactory, valid_npi
 from tests.utilization_files import claim, import_claims, write_claims
 
@@ -187,8 +187,7 @@ def test_only_editors_may_decide(claims_2023, patient):
     url = reverse("admin:procedures_statsuggestion_accept", args=[suggestion.pk])
     assert patient.post(url).status_code == 302  # to the login page
     viewer = User.objects.create_user("vic", password="correct-horse-battery", is_staff=True)
-    client = Client()
-    client.force_login(viewer)
+    client = staff_with_mfa_client(viewer)
     assert client.post(url).status_code == 403
     assert client.post(
         reverse("admin:procedures_statsuggestion_dismiss", args=[suggestion.pk])

@@ -47,6 +47,12 @@ def out_of_bounds(request: HttpRequest) -> tuple[int, str] | None:
         }
     if "\x00" in request.path:
         return 400, _("The address contains a NUL character.")
+    # Django caps form fields in memory but not files, which it spools to disk: a body is
+    # refused by its declared length before anything parses it.
+    if request.method == "POST" and _content_length(request) > settings.MAX_UPLOAD_BYTES:
+        return 413, _("The upload is too large: at most %(mb)s MB in all.") % {
+            "mb": settings.MAX_UPLOAD_BYTES // 2**20
+        }
     sources = [request.GET]
     if request.method == "POST" and request.content_type in FORM_TYPES:
         sources.append(request.POST)
@@ -55,6 +61,13 @@ def out_of_bounds(request: HttpRequest) -> tuple[int, str] | None:
         if problem:
             return 400, problem
     return None
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it: an unreadable length is an empty body
 
 
 def _check_fields(data: QueryDict) -> str | None:

@@ -1,4 +1,4 @@
-"""Sign-in throttling before any password is hashed, failure logging, and staff idle timeout."""
+"""Sign-in throttling before any password is hashed, failure logging, and idle timeout."""
 
 import hashlib
 import logging
@@ -6,18 +6,17 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 
 from careatlas.core.ratelimit import RateLimit, client_ip
 
 log = logging.getLogger("careatlas.signin")
+LAST_SEEN_KEY = "signin_last_seen"
 
 
 def _limits() -> tuple[RateLimit, RateLimit]:
@@ -30,6 +29,11 @@ def _limits() -> tuple[RateLimit, RateLimit]:
 
 def _account(username: str | None) -> str:
     return (username or "").strip().lower()
+
+
+def _typed_account(credentials: dict) -> str | None:
+    """What the person typed to name their account: a username, or (allauth) an email."""
+    return credentials.get("username") or credentials.get("email")
 
 
 def _log_name(username: str | None) -> str:
@@ -47,7 +51,7 @@ class ThrottledModelBackend(ModelBackend):
 
     def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
         if request is not None:
-            self._refuse_if_throttled(request, username)
+            self._refuse_if_throttled(request, _typed_account({"username": username, **kwargs}))
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def _refuse_if_throttled(self, request: HttpRequest, username: str | None) -> None:
@@ -68,7 +72,7 @@ def count_failed_sign_in(sender, credentials: dict, request: HttpRequest | None 
     """Count and log each failure (Django has already removed the password from `credentials`)."""
     if request is None or getattr(request, "signin_retry_after", None):
         return
-    username = credentials.get("username")
+    username = _typed_account(credentials)
     account_limit, ip_limit = _limits()
     ip = client_ip(request)
     failures = account_limit.hit(_account(username))
@@ -78,46 +82,34 @@ def count_failed_sign_in(sender, credentials: dict, request: HttpRequest | None 
     )
 
 
-class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
-    """The admin's sign-in form, saying "wait" rather than "wrong password" when throttled."""
-
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError:
-            retry_after = getattr(self.request, "signin_retry_after", None)
-            if retry_after:
-                minutes = max(1, round(retry_after / 60))
-                raise ValidationError(
-                    _("Too many failed sign-ins. Try again in %(minutes)d minutes."),
-                    code="throttled",
-                    params={"minutes": minutes},
-                ) from None
-            raise
+def throttled_wait_minutes(request: HttpRequest) -> int | None:
+    """Minutes until a throttled sign-in may try again, or None if this one was not throttled."""
+    retry_after = getattr(request, "signin_retry_after", None)
+    return max(1, round(retry_after / 60)) if retry_after else None
 
 
-class StaffIdleTimeoutMiddleware:
-    """Sign staff out after STAFF_IDLE_TIMEOUT_SECONDS without a request.
+class IdleTimeoutMiddleware:
+    """Sign any account out after SESSION_IDLE_TIMEOUT_SECONDS without a request.
 
-    A back-office session left open on a shared computer is a way into unpublished guides
-    and patient reports. The last-seen time is written at most once a minute.
+    A session left open on a shared computer is a way into unpublished guides, patient
+    reports and a practice's listing. The last-seen time is written at most once a minute.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        timeout = settings.STAFF_IDLE_TIMEOUT_SECONDS
+        timeout = settings.SESSION_IDLE_TIMEOUT_SECONDS
         # Without a session cookie nobody is signed in; skip loading the user (every
         # anonymous page view passes here).
         if not timeout or settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_staff:
+        if user is not None and user.is_authenticated:
             now = int(time.time())
-            last_seen = request.session.get("staff_last_seen", now)
+            last_seen = request.session.get(LAST_SEEN_KEY, now)
             if now - last_seen > timeout:
                 logout(request)
-            elif now - last_seen >= 60 or "staff_last_seen" not in request.session:
-                request.session["staff_last_seen"] = now
+            elif now - last_seen >= 60 or LAST_SEEN_KEY not in request.session:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sign-in, multi-factor authentication and the email they send."""

@@ -1,0 +1,100 @@
+"""Where a claim becomes active, is refused or is revoked: one function each, each audited."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from careatlas.core.audit import record
+from careatlas.practices import notify
+from careatlas.practices.models import Claim, ClaimStatus, Membership, PracticeRole
+
+
+def _close(claim: Claim, status: str, by, reason: str) -> None:
+    claim.status = status
+    claim.reason = reason
+    claim.decided_by = by if getattr(by, "is_authenticated", False) else None
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+    deleted, _counts = claim.documents.all().delete()
+    if deleted:
+        record(
+            "claim.documents_deleted",
+            actor=by,
+            subject=claim,
+            new=str(deleted),
+            practice_key=claim.practice.key,
+        )
+
+
+def _tell_claimant(claim: Claim, subject: str) -> None:
+    notify.send_email(
+        claim.user.email, subject, "practices/email/claim_decided.txt", {"claim": claim}
+    )
+
+
+@transaction.atomic
+def approve_claim(claim: Claim, by=None) -> Claim:
+    """The claim becomes active: its claimant owns the practice. `by` is staff, or None when
+    the claimant's own proof (phone code, email link) sufficed."""
+    _close(claim, ClaimStatus.APPROVED, by, "")
+    Membership.objects.update_or_create(
+        practice=claim.practice,
+        user=claim.user,
+        defaults={"role": PracticeRole.OWNER, "all_locations": True},
+    )
+    # Follow-up (lead): careatlas.providers.claiming.mark_claimed(claim.practice.subject, on)
+    # belongs here, so the profile shows it is claimed.
+    record(
+        "claim.approved",
+        actor=by or claim.user,
+        subject=claim,
+        field="method",
+        new=claim.method,
+        practice_key=claim.practice.key,
+    )
+    transaction.on_commit(lambda: _tell_claimant(claim, _("Your claim was approved")))
+    return claim
+
+
+@transaction.atomic
+def reject_claim(claim: Claim, by, reason: str) -> Claim:
+    """Staff refuse an open claim, with a reason the claimant reads."""
+    if not reason.strip():
+        raise ValueError("A rejection needs a reason the claimant can read.")
+    _close(claim, ClaimStatus.REJECTED, by, reason.strip())
+    record(
+        "claim.rejected",
+        actor=by,
+        subject=claim,
+        field="reason",
+        new=claim.reason,
+        practice_key=claim.practice.key,
+    )
+    transaction.on_commit(lambda: _tell_claimant(claim, _("Your claim was not approved")))
+    return claim
+
+
+@transaction.atomic
+def revoke_claim(claim: Claim, by, reason: str) -> Claim:
+    """Staff withdraw an approved claim: its claimant stops being an owner at once, and when
+    no owner is left, everyone they let in goes too and open invitations are cancelled."""
+    if not reason.strip():
+        raise ValueError("A revocation needs a reason the claimant can read.")
+    practice = claim.practice
+    _close(claim, ClaimStatus.REVOKED, by, reason.strip())
+    practice.memberships.filter(user=claim.user).delete()
+    if not practice.is_claimed():
+        practice.memberships.all().delete()
+        practice.invitations.open().update(cancelled_at=timezone.now())
+        # Follow-up (lead): careatlas.providers.claiming.mark_unclaimed(practice.subject)
+        # belongs here.
+    record(
+        "claim.revoked",
+        actor=by,
+        subject=claim,
+        field="reason",
+        new=claim.reason,
+        practice_key=practice.key,
+    )
+    transaction.on_commit(lambda: _tell_claimant(claim, _("Your claim was revoked")))
+    return claim

@@ -73,6 +73,7 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/providers.py --count $(BENCH_PROVIDERS)
 	$(BIN)/python bench/api.py --count $(BENCH_PROVIDERS)
+	$(BIN)/python bench/accuracy.py --count $(BENCH_PROVIDERS)
 	$(BIN)/python bench/utilization.py --providers $(BENCH_PROVIDERS)
 	$(BIN)/python bench/imports.py --rows $(BENCH_PROVIDERS)
 

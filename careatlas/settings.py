@@ -265,6 +265,13 @@ if not PRODUCTION:
 
 # Provider directory: a verified fact's badge turns to "May be out of date" after this age.
 VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 180)
+# A claimed practice confirms its facts again this often (CMS asks plans for 90 days).
+PRACTICE_CONFIRMATION_DAYS = env_int("PRACTICE_CONFIRMATION_DAYS", 90)
+# Practice photo uploads: bytes accepted, and the longest side once resized.
+PRACTICE_PHOTO_MAX_BYTES = env_int("PRACTICE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+PRACTICE_PHOTO_SIZE = env_int("PRACTICE_PHOTO_SIZE", 480)
+# How long the site-wide accuracy figures are cached (seconds).
+ACCURACY_CACHE_SECONDS = env_int("ACCURACY_CACHE_SECONDS", 3600)
 PROVIDER_REPORTS_PER_HOUR = env_int("PROVIDER_REPORTS_PER_HOUR", 5)
 
 # JSON API (/api/v1/): requests per client IP per minute, counted in the shared cache

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.accounts import urls as account_urls
 from careatlas.core import views as core_views
 from careatlas.procedures.sitemaps import SITEMAPS as CONTENT_SITEMAPS
+from careatlas.providers import accuracy_views
 from careatlas.providers import urls as directory_urls
 from careatlas.providers.sitemaps import OrganizationSitemap, PractitionerSitemap
 from careatlas.search import urls as search_urls
@@ -54,6 +55,7 @@ urlpatterns += i18n_patterns(
             (search_urls.provider_urlpatterns + directory_urls.urlpatterns, directory_urls.app_name)
         ),
     ),
+    path("about/accuracy/", accuracy_views.directory_accuracy, name="accuracy"),
     path("", include("careatlas.practices.urls")),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,

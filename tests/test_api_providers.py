@@ -266,8 +266,8 @@ def test_a_profile_gives_every_fact_with_its_verification(patient, town):
     assert stale["status"] == "stale" and stale["status_text"] == "May be out of date"
     assert stale["verification"]["stale"] is True
     assert stale["verification"]["verified_on"] == str(phone.verified_on)
-    # A check made by a person is credited to the team, never to the person.
-    assert stale["verification"]["verified_by"] == "CareAtlas verification team"
+    # A confirmation is credited to the practice (issue 12), never to the person who made it.
+    assert stale["verification"]["verified_by"] == "The practice"
     assert place["hours"]["fact"] == "hours"
     assert body["report_url"] == f"http://127.0.0.1:8000/providers/{alvarez.npi}/report/"
 

@@ -67,7 +67,8 @@ def test_form_lists_the_facts_on_the_profile(patient, listed):
 def test_report_disputes_the_fact_until_reviewed(patient, listed):
     practitioner, location, phone = listed
     before = patient.get(practitioner.get_absolute_url()).content.decode()
-    assert "Verified" in before and "Reported as possibly wrong" not in before
+    assert "Confirmed by the practice on" in before
+    assert "Reported as possibly wrong" not in before
 
     response = _report(patient, practitioner, f"phone:{location.pk}")
     assert response.status_code == 302

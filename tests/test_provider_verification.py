@@ -23,9 +23,17 @@ def _verified_on(day: datetime.date, **fields) -> Verification:
 
 
 def test_fresh_fact_says_when_and_how_it_was_verified():
+    shown = badge(_verified_on(datetime.date(2026, 3, 2), method="document"), TODAY)
+    assert shown.state == "verified"
+    assert shown.text == "Verified March 2026 via document review"
+
+
+def test_fact_the_practice_confirmed_says_so_with_the_day():
+    # Issue 12: the practice's own confirmation reads differently from our checks.
     shown = badge(_verified_on(datetime.date(2026, 3, 2), method="office_confirmation"), TODAY)
     assert shown.state == "verified"
-    assert shown.text == "Verified March 2026 via office confirmation"
+    assert shown.text == "Confirmed by the practice on March 2, 2026"
+    assert shown.by_practice
 
 
 def test_badge_turns_into_may_be_out_of_date_after_180_days():

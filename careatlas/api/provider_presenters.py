@@ -27,6 +27,7 @@ from careatlas.providers.presenters import (
     ProcedureView,
     ProfilePage,
     language_names,
+    place_confirmations,
     profile_page,
 )
 from careatlas.search.interface import (
@@ -58,7 +59,7 @@ def _detail_urls() -> Callable[[str], str]:
     return lambda npi: absolute(url_for(npi))
 
 
-def _hit(hit: ProviderHit, detail_url: Callable[[str], str]) -> dict:
+def _hit(hit: ProviderHit, detail_url: Callable[[str], str], confirmed: dict) -> dict:
     return {
         "npi": hit.npi,
         "name": hit.name,
@@ -81,6 +82,7 @@ def _hit(hit: ProviderHit, detail_url: Callable[[str], str]) -> dict:
         "is_demo": hit.is_demo,
         "procedure_volume": hit.procedure_volume,
         "volume_year": hit.volume_year,
+        "confirmed_by_practice": sorted(confirmed),
     }
 
 
@@ -94,6 +96,7 @@ def search_data(form: ProviderSearchForm, results: ProviderResults, lang_query: 
     page, pages = results.page, results.pages
     near = form.resolved_location
     detail_url = _detail_urls()
+    confirmed = place_confirmations([(h.practitioner_id, h.location_id) for h in results.hits])
     previous = min(page - 1, pages)
     return {
         "total": results.total,
@@ -107,7 +110,10 @@ def search_data(form: ProviderSearchForm, results: ProviderResults, lang_query: 
         "radius_miles": results.query.radius_miles if near else None,
         "corrected_text": results.corrected_text or None,
         "notes": [str(note) for note in results.notes],
-        "results": [_hit(hit, detail_url) for hit in results.hits],
+        "results": [
+            _hit(hit, detail_url, confirmed[(hit.practitioner_id, hit.location_id)])
+            for hit in results.hits
+        ],
         "links": {
             "self": link(),
             "next": link(page=page + 1) if page < pages else None,
@@ -141,6 +147,8 @@ def suggestion_data(suggestion: ProviderSuggestion) -> dict:
 def public_verifier(verification: Verification) -> str:
     if verification.method in SOURCE_METHODS:
         return verification.verified_by
+    if verification.method == Method.OFFICE_CONFIRMATION:
+        return _("The practice")
     return _("CareAtlas verification team")
 
 
@@ -185,8 +193,16 @@ class _Facts:
             "status": view.badge.state,
             "status_text": str(view.badge.text),
             "status_detail": str(view.badge.detail),
+            "confirmed_by_practice": view.badge.by_practice,
             "verification": _verification(self.by_key.get(view.key), self.today),
         }
+
+
+def _languages(codes: list[str]) -> list[dict]:
+    return [
+        {"code": code, "name": name}
+        for code, name in zip(codes, language_names(codes), strict=True)
+    ]
 
 
 def _paired(objects, views) -> list[tuple]:
@@ -223,6 +239,9 @@ def _place(place: PlaceView, fact: _Facts) -> dict:
             "longitude": location.longitude,
             "phone": location.phone,
             "telehealth": location.telehealth,
+            "video_visits": location.video_visits,
+            "phone_visits": location.phone_visits,
+            "staff_languages": _languages(location.staff_languages),
             "accessibility": [
                 {"code": code, "label": str(AccessibilityFeature(code).label)}
                 for code in location.accessibility
@@ -275,12 +294,7 @@ def provider_detail(practitioner: Practitioner, today: datetime.date | None = No
         "display_name": practitioner.display_name,
         "credentials": list(practitioner.credentials),
         "sex": practitioner.sex,
-        "languages": [
-            {"code": code, "name": name}
-            for code, name in zip(
-                practitioner.languages, language_names(practitioner.languages), strict=True
-            )
-        ],
+        "languages": _languages(practitioner.languages),
         "photo_url": absolute(practitioner.photo_url) if practitioner.photo_url else None,
         "bio": practitioner.bio,
         "education": page.education,
@@ -292,6 +306,21 @@ def provider_detail(practitioner: Practitioner, today: datetime.date | None = No
         "identity": fact(page.identity),
         "languages_fact": fact(page.languages_fact),
         "education_fact": fact(page.education_fact),
+        "bio_fact": fact(page.bio_fact),
+        "practice": {
+            "claimed": practitioner.claimed_on is not None,
+            "claimed_on": practitioner.claimed_on,
+            "confirmed_on": practitioner.practice_confirmed_on,
+            "notice": page.practice_notice or None,
+        },
+        "accuracy": {
+            "percent": page.accuracy.percent,
+            "current": page.accuracy.current,
+            "total": page.accuracy.total,
+            "method_url": absolute(reverse("accuracy")),
+        }
+        if page.accuracy
+        else None,
         "licenses": [
             {
                 "state": item.state,

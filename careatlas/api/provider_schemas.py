@@ -47,6 +47,10 @@ class ProviderHitOut(Plain):
         "else in total over the procedures the site lists."
     )
     volume_year: int | None = Field(description="The data year of procedure_volume.")
+    confirmed_by_practice: list[str] = Field(
+        description="Facts of this place the practice itself confirmed recently: "
+        "accepting_new_patients, telehealth."
+    )
 
 
 class ResolvedPlace(Plain):
@@ -132,6 +136,10 @@ class FactOut(Schema):
     status: str = Field(description="verified, stale, disputed or unverified.")
     status_text: str = Field(description='The badge, e.g. "Verified March 2026 via ...".')
     status_detail: str
+    confirmed_by_practice: bool = Field(
+        description="Current, and confirmed by the practice itself rather than by a registry, "
+        "claims data or our team."
+    )
     verification: VerificationOut | None
 
 
@@ -181,7 +189,10 @@ class LocationOut(Schema):
     latitude: float | None
     longitude: float | None
     phone: str
-    telehealth: bool
+    telehealth: bool = Field(description="Video or phone visits are offered.")
+    video_visits: bool | None = Field(description="Null when the practice has not said.")
+    phone_visits: bool | None = Field(description="Null when the practice has not said.")
+    staff_languages: list[LanguageOut]
     accessibility: list[Feature]
     hours: list[HoursOut] = Field(description="Every day of the week; empty when not known.")
 
@@ -222,6 +233,26 @@ class PlaceOut(Schema):
     coverage: FactOut = Field(description="Whether the insurance list was verified.")
 
 
+class PracticeOut(Schema):
+    """Whether the practice keeps this profile, and when it last confirmed all of it."""
+
+    claimed: bool
+    claimed_on: datetime.date | None
+    confirmed_on: datetime.date | None = Field(
+        description="The last day the practice confirmed every fact it keeps."
+    )
+    notice: str | None = Field(
+        description='"Not confirmed by the practice since <date>" when overdue.'
+    )
+
+
+class AccuracyOut(Schema):
+    percent: int = Field(description="Weighted share of the profile's facts verified and current.")
+    current: int
+    total: int
+    method_url: str = Field(description="How the figure is computed.")
+
+
 class ProviderDetail(Schema):
     npi: str
     name: str
@@ -240,6 +271,9 @@ class ProviderDetail(Schema):
     identity: FactOut
     languages_fact: FactOut | None
     education_fact: FactOut | None
+    bio_fact: FactOut | None
+    practice: PracticeOut
+    accuracy: AccuracyOut | None
     licenses: list[LicenseOut]
     certifications: list[CertificationOut]
     places: list[PlaceOut]

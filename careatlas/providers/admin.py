@@ -66,6 +66,11 @@ class PractitionerForm(forms.ModelForm):
 
 
 class LocationForm(forms.ModelForm):
+    staff_languages = CommaListField(
+        label=_("languages spoken by staff"),
+        required=False,
+        help_text=_("Comma-separated codes, e.g. en, es."),
+    )
     accessibility = forms.MultipleChoiceField(
         label=_("accessibility features"),
         choices=AccessibilityFeature.choices,
@@ -89,6 +94,9 @@ class LocationForm(forms.ModelForm):
             "hours",
             "accessibility",
             "telehealth",
+            "video_visits",
+            "phone_visits",
+            "staff_languages",
             "is_demo",
         ]
 
@@ -150,7 +158,14 @@ class PractitionerAdmin(RefreshesProfiles):
         RoleInline,
         verification_inline("practitioner"),
     ]
-    readonly_fields = ["profile_link", "created_at", "updated_at"]
+    # Written by the claim workflow and the practice's confirmations, never by hand.
+    readonly_fields = [
+        "profile_link",
+        "claimed_on",
+        "practice_confirmed_on",
+        "created_at",
+        "updated_at",
+    ]
 
     @admin.display(description=_("public profile"))
     def profile_link(self, obj):

@@ -9,11 +9,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from careatlas.providers.accuracy import ProfileAccuracy, profile_accuracy
 from careatlas.providers.models import (
     AcceptingPatients,
     AccessibilityFeature,
     Fact,
     Location,
+    Method,
     Practitioner,
     PractitionerRole,
     TaxonomyCode,
@@ -31,6 +33,11 @@ DAY_NAMES = {
     "sat": gettext_lazy("Saturday"),
     "sun": gettext_lazy("Sunday"),
 }
+# The languages offered wherever someone picks from a list: the search filter and the
+# practice's own forms. Stored values may hold other codes (NPPES-free imports, editors).
+LANGUAGE_CODES = (
+    "en", "es", "zh", "tl", "vi", "ar", "fr", "ko", "ru", "pt", "ht", "hi", "de", "pl", "asl",
+)  # fmt: skip
 # Languages Django's own table does not name.
 EXTRA_LANGUAGES = {
     "zh": gettext_lazy("Chinese"),
@@ -47,6 +54,8 @@ class Badge:
     state: str
     text: str
     detail: str = ""
+    # Current and confirmed by the practice itself, not by a registry, claims or an editor.
+    by_practice: bool = False
 
 
 def badge(verification: Verification | None, today: datetime.date | None = None) -> Badge:
@@ -68,7 +77,27 @@ def badge(verification: Verification | None, today: datetime.date | None = None)
             _("May be out of date"),
             _("Last verified %(when)s via %(how)s.") % {"when": when, "how": how},
         )
+    if verification.method == Method.OFFICE_CONFIRMATION:
+        day = formats.date_format(verification.verified_on, "DATE_FORMAT")
+        return Badge(
+            "verified", _("Confirmed by the practice on %(day)s") % {"day": day}, by_practice=True
+        )
     return Badge("verified", _("Verified %(when)s via %(how)s") % {"when": when, "how": how})
+
+
+def visits_text(location: Location) -> str:
+    """What a patient can expect: video, phone, either, or no remote visits."""
+    video, phone = location.video_visits, location.phone_visits
+    if video and phone:
+        return _("Video and phone visits")
+    if video:
+        return _("Video visits")
+    if phone:
+        return _("Phone visits")
+    if location.telehealth:
+        # Imported or entered before the practice said which kind.
+        return _("Video or phone visits available")
+    return _("Not offered")
 
 
 def phone_display(digits: str) -> str:
@@ -190,7 +219,11 @@ class ProfilePage:
     specialties: list[str]
     education: list[str]
     education_fact: FactView | None
+    bio_fact: FactView | None = None
     facts: list[FactView] = field(default_factory=list)
+    accuracy: ProfileAccuracy | None = None
+    # Claimed, and the practice has not confirmed its facts for PRACTICE_CONFIRMATION_DAYS.
+    practice_notice: str = ""
 
     @property
     def has_procedures(self) -> bool:
@@ -232,7 +265,7 @@ def _place(role: PractitionerRole, badges: _Badges, nucc_names: dict[str, str]) 
         for s in role.specialties.all()
     ]
     accepting = AcceptingPatients(role.accepting_new_patients).label
-    telehealth = _("Video or phone visits available") if location.telehealth else _("Not offered")
+    telehealth = visits_text(location)
     accessibility = [str(AccessibilityFeature(code).label) for code in location.accessibility]
     facts = [
         badges.fact(Fact.ADDRESS, location.pk, _("Address"), ", ".join(address)),
@@ -240,6 +273,9 @@ def _place(role: PractitionerRole, badges: _Badges, nucc_names: dict[str, str]) 
         badges.fact(Fact.ACCEPTING_NEW_PATIENTS, role.pk, _("New patients"), accepting, where),
         badges.fact(Fact.TELEHEALTH, location.pk, _("Telehealth"), telehealth, where),
     ]
+    if location.staff_languages:
+        staff = ", ".join(language_names(location.staff_languages))
+        facts.append(badges.fact(Fact.STAFF_LANGUAGES, location.pk, _("Staff speak"), staff, where))
     if specialties:
         facts.append(
             badges.fact(Fact.SPECIALTY, role.pk, _("Specialty"), ", ".join(specialties), where)
@@ -347,6 +383,11 @@ def profile_page(practitioner: Practitioner, today: datetime.date | None = None)
         if education
         else None
     )
+    bio_fact = (
+        badges.fact(Fact.BIO, practitioner.pk, _("Short bio"), practitioner.bio)
+        if practitioner.bio
+        else None
+    )
     codes = {s.code for role in roles for s in role.specialties.all() if s.specialty is None}
     nucc_names = (
         {t.code: t.name for t in TaxonomyCode.objects.filter(code__in=codes)} if codes else {}
@@ -365,5 +406,40 @@ def profile_page(practitioner: Practitioner, today: datetime.date | None = None)
         specialties=specialties,
         education=education,
         education_fact=education_fact,
+        bio_fact=bio_fact,
         facts=badges.facts,
+        accuracy=profile_accuracy(badges.facts),
+        practice_notice=practice_notice(practitioner, today),
     )
+
+
+def practice_notice(practitioner: Practitioner, today: datetime.date | None = None) -> str:
+    """'Not confirmed by the practice since 2 March 2026' for a claimed, overdue profile."""
+    since = practitioner.confirmation_lapsed_since(today)
+    if since is None:
+        return ""
+    day = formats.date_format(since, "DATE_FORMAT")
+    return _("Not confirmed by the practice since %(day)s") % {"day": day}
+
+
+def place_confirmations(
+    pairs: list[tuple[int, int]], today: datetime.date | None = None
+) -> dict[tuple[int, int], dict[str, str]]:
+    """For search results: at each (practitioner, location), which of "new patients" and
+    "video or phone visits" the practice confirmed, as badge text keyed by fact."""
+    wanted = set(pairs)
+    shown: dict[tuple[int, int], dict[str, str]] = {pair: {} for pair in wanted}
+    for fact, practitioner_id, location_id, day in Verification.objects.confirmed_at_places(
+        pairs, today
+    ):
+        text = _("Confirmed by the practice on %(day)s") % {
+            "day": formats.date_format(day, "DATE_FORMAT")
+        }
+        if fact == Fact.TELEHEALTH:
+            # A location's visits are confirmed for everyone practising there.
+            for pair in wanted:
+                if pair[1] == location_id:
+                    shown[pair][fact] = text
+        elif (practitioner_id, location_id) in wanted:
+            shown[(practitioner_id, location_id)][fact] = text
+    return shown

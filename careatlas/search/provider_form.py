@@ -19,7 +19,7 @@ from careatlas.providers.geocoding import (
     zip_place,
 )
 from careatlas.providers.models import AccessibilityFeature, InsurancePlan, Sex
-from careatlas.providers.presenters import language_names
+from careatlas.providers.presenters import LANGUAGE_CODES, language_names
 from careatlas.search.provider_results import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_RADIUS,
@@ -31,9 +31,6 @@ from careatlas.search.provider_results import (
 
 # Languages the filter offers: the most spoken in US homes after English (Census ACS), plus
 # American Sign Language. Codes as stored on Practitioner.languages.
-LANGUAGE_CODES = (
-    "en", "es", "zh", "tl", "vi", "ar", "fr", "ko", "ru", "pt", "ht", "hi", "de", "pl", "asl",
-)  # fmt: skip
 SORT_LABELS = {
     "": gettext_lazy("Best match"),
     "distance": gettext_lazy("Distance"),

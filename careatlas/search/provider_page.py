@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careatlas.procedures.models import Specialty
+from careatlas.providers.presenters import place_confirmations
 from careatlas.search.provider_form import FILTER_KEYS, ProviderSearchForm
 from careatlas.search.provider_results import RADIUS_CHOICES, ProviderHit, ProviderResults
 
@@ -46,6 +47,8 @@ class HitCard:
     action_label: str
     action_url: str
     volume: str
+    # Badge text by fact ("accepting_new_patients", "telehealth") the practice confirmed.
+    confirmed: dict[str, str] = field(default_factory=dict)
 
 
 def hit_card(number: int, hit: ProviderHit) -> HitCard:
@@ -255,6 +258,9 @@ def search_page(form: ProviderSearchForm, results: ProviderResults | None) -> Se
     page.results = results
     first = (results.page - 1) * results.page_size + 1
     page.cards = [hit_card(first + i, hit) for i, hit in enumerate(results.hits)]
+    confirmed = place_confirmations([(h.practitioner_id, h.location_id) for h in results.hits])
+    for card in page.cards:
+        card.confirmed = confirmed[(card.hit.practitioner_id, card.hit.location_id)]
     page.markers = map_markers(page.cards)
     page.count_text = count_text(results, form)
     if results.pages > 1:

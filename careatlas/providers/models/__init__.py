@@ -7,6 +7,7 @@ from careatlas.providers.models.organizations import (
     Organization,
     OrganizationKind,
 )
+from careatlas.providers.models.photos import PractitionerPhoto
 from careatlas.providers.models.practitioners import (
     BoardCertification,
     CertificationStatus,
@@ -31,6 +32,8 @@ from careatlas.providers.models.verification import (
     Fact,
     Method,
     Verification,
+    confirmation_days,
+    confirmation_due_before,
     stale_after_days,
     stale_before,
 )
@@ -55,6 +58,7 @@ __all__ = [
     "OrganizationKind",
     "PlanType",
     "Practitioner",
+    "PractitionerPhoto",
     "PractitionerRole",
     "ProcedureVolume",
     "ReportStatus",
@@ -63,6 +67,8 @@ __all__ = [
     "StateLicense",
     "TaxonomyCode",
     "Verification",
+    "confirmation_days",
+    "confirmation_due_before",
     "stale_after_days",
     "stale_before",
 ]

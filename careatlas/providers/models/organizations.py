@@ -79,6 +79,16 @@ def validate_accessibility(value) -> None:
         )
 
 
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def validate_language_codes(value) -> None:
+    if not isinstance(value, list) or any(
+        not isinstance(v, str) or not _LANGUAGE_CODE.match(v) for v in value
+    ):
+        raise ValidationError(_("Languages must be a list of codes such as en, es or zh."))
+
+
 class OrganizationKind(models.TextChoices):
     PRACTICE = "practice", _("Practice")
     HOSPITAL = "hospital", _("Hospital")
@@ -116,6 +126,8 @@ class Organization(models.Model):
     registry_updated_on = models.DateField(_("registry last updated"), null=True, blank=True)
     deactivated_on = models.DateField(_("NPI deactivated on"), null=True, blank=True)
     reactivated_on = models.DateField(_("NPI reactivated on"), null=True, blank=True)
+    # Written by providers.claiming when an organization administrator's claim is approved.
+    claimed_on = models.DateField(_("claimed on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -180,7 +192,18 @@ class Location(models.Model):
         blank=True,
         validators=[validate_accessibility],
     )
+    # "Video or phone visits": what search filters on. The practice says which of the two
+    # (None: not stated); saving either keeps `telehealth` equal to "video or phone".
     telehealth = models.BooleanField(_("telehealth available"), default=False)
+    video_visits = models.BooleanField(_("video visits"), null=True, blank=True)
+    phone_visits = models.BooleanField(_("phone visits"), null=True, blank=True)
+    staff_languages = models.JSONField(
+        _("languages spoken by staff"),
+        default=list,
+        blank=True,
+        validators=[validate_language_codes],
+        help_text=_("Language codes, e.g. en, es, zh."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False, db_index=True)
     source_key = models.CharField(
         _("source key"),
@@ -206,6 +229,13 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.line1}, {self.city}, {self.state}"
+
+    def save(self, *args, **kwargs):
+        if self.video_visits is not None or self.phone_visits is not None:
+            self.telehealth = bool(self.video_visits or self.phone_visits)
+            if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "telehealth"}
+        super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None) -> None:
         # Accept the ways people write phone numbers; store one form.

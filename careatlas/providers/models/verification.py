@@ -22,6 +22,16 @@ def stale_before(today: datetime.date | None = None) -> datetime.date:
     return (today or timezone.localdate()) - datetime.timedelta(days=stale_after_days())
 
 
+def confirmation_days() -> int:
+    """How often a claimed practice is asked to confirm its facts again (CMS: 90 days)."""
+    return int(getattr(settings, "PRACTICE_CONFIRMATION_DAYS", 90))
+
+
+def confirmation_due_before(today: datetime.date | None = None) -> datetime.date:
+    """A practice whose last confirmation is older than this day is overdue."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=confirmation_days())
+
+
 class Fact(models.TextChoices):
     IDENTITY = "identity", _("Identity")
     EDUCATION = "education", _("Education")
@@ -38,6 +48,9 @@ class Fact(models.TextChoices):
     INSURANCE = "insurance", _("Insurance accepted")
     PROCEDURE_OFFERED = "procedure_offered", _("Procedure offered")
     SELF_PAY_PRICE = "self_pay_price", _("Self-pay price")
+    STAFF_LANGUAGES = "staff_languages", _("Languages spoken by staff")
+    BIO = "bio", _("Short bio")
+    PHOTO = "photo", _("Photo")
 
 
 # Which object each fact is about: the name of the one subject field a verification sets.
@@ -45,6 +58,8 @@ FACT_SUBJECTS: dict[str, str] = {
     Fact.IDENTITY: "practitioner",
     Fact.EDUCATION: "practitioner",
     Fact.LANGUAGES: "practitioner",
+    Fact.BIO: "practitioner",
+    Fact.PHOTO: "practitioner",
     Fact.LICENSE: "license",
     Fact.BOARD_CERTIFICATION: "certification",
     Fact.ADDRESS: "location",
@@ -52,6 +67,7 @@ FACT_SUBJECTS: dict[str, str] = {
     Fact.HOURS: "location",
     Fact.ACCESSIBILITY: "location",
     Fact.TELEHEALTH: "location",
+    Fact.STAFF_LANGUAGES: "location",
     Fact.ACCEPTING_NEW_PATIENTS: "role",
     Fact.SPECIALTY: "role",
     Fact.INSURANCE: "role",
@@ -108,6 +124,40 @@ class VerificationQuerySet(models.QuerySet):
 
     def disputed(self) -> "VerificationQuerySet":
         return self.filter(disputed=True)
+
+    def by_practice(self) -> "VerificationQuerySet":
+        return self.filter(method=Method.OFFICE_CONFIRMATION)
+
+    def confirmed_at_places(self, pairs: list[tuple[int, int]], today=None) -> list[tuple]:
+        """(fact, practitioner id, location id, day) of current practice confirmations of
+        "new patients" and "video or phone visits" at (practitioner, location) places.
+
+        What a search result card shows beside those two facts: one query for a page.
+        """
+        if not pairs:
+            return []
+        practitioners = {p for p, _l in pairs}
+        locations = {loc for _p, loc in pairs}
+        rows = (
+            self.by_practice()
+            .current(today)
+            .filter(
+                Q(
+                    fact=Fact.ACCEPTING_NEW_PATIENTS,
+                    role__practitioner_id__in=practitioners,
+                    role__location_id__in=locations,
+                )
+                | Q(fact=Fact.TELEHEALTH, location_id__in=locations)
+            )
+            .values_list(
+                "fact", "role__practitioner_id", "role__location_id", "location_id", "verified_on"
+            )
+        )
+        return [(fact, p, role_loc or loc, day) for fact, p, role_loc, loc, day in rows]
+
+    def confirmed_by_practice_since(self, day: datetime.date) -> "VerificationQuerySet":
+        """Facts a practice confirmed on or after `day` (served by verification_method_day)."""
+        return self.by_practice().filter(verified_on__gte=day)
 
     def about(self, *subjects: models.Model) -> "VerificationQuerySet":
         """Verifications of any fact about any of these objects (one indexed query)."""
@@ -173,6 +223,8 @@ class Verification(models.Model):
                 for subject in SUBJECT_FIELDS
             ],
         ]
+        # The accuracy page counts recent office confirmations among millions of rows.
+        indexes = [models.Index(fields=["method", "verified_on"], name="verification_method_day")]
 
     def __str__(self) -> str:
         return f"{self.get_fact_display()} via {self.get_method_display()} on {self.verified_on}"

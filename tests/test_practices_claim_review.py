@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from careatlas.core.audit import AuditEvent
 from careatlas.practices.models import Claim, ClaimDocument, ClaimStatus, Membership
+from careatlas.providers.models import Practitioner
 from tests.practice_personas import join, last_link, own, person, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +215,8 @@ def test_staff_approve_a_claim_in_review_and_the_documents_are_deleted(clinic, c
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by.username == "olivia-officer"
     assert not ClaimDocument.objects.exists()
     assert signed_in(dana).get(f"/practice/{claim.practice_id}/").status_code == 200
+    clinic.practitioner.refresh_from_db()
+    assert clinic.practitioner.claimed_on == timezone.localdate()
     actions = set(AuditEvent.objects.about(claim).values_list("action", flat=True))
     assert {"claim.approved", "claim.documents_deleted"} <= actions
     assert mail.outbox[-1].subject == "Your claim was approved"
@@ -245,7 +248,11 @@ def test_staff_approve_a_second_claimant_as_another_owner(clinic, claims_officer
     _send_documents(signed_in(partner), clinic.practitioner.npi)
     claim = Claim.objects.get(user=partner)
     assert claim.status == ClaimStatus.IN_REVIEW
+    first_claimed_on = datetime.date(2026, 1, 5)
+    Practitioner.objects.filter(pk=clinic.practitioner.pk).update(claimed_on=first_claimed_on)
     _decide(claims_officer, "approve", claim)
+    clinic.practitioner.refresh_from_db()
+    assert clinic.practitioner.claimed_on == first_claimed_on  # the listing's clock is kept
     assert Membership.objects.filter(practice=claim.practice, role="owner").count() == 2
 
 
@@ -264,6 +271,8 @@ def test_revoking_the_only_owner_ends_everyones_access_at_once(clinic, claims_of
     assert staff.get(f"/practice/{practice.pk}/").status_code == 404
     assert "Dana left in 2025" in owner.get("/for-providers/claims/").content.decode()
     assert AuditEvent.objects.about(claim).filter(action="claim.revoked").exists()
+    clinic.practitioner.refresh_from_db()
+    assert clinic.practitioner.claimed_on is None
 
 
 def test_a_decision_on_a_claim_in_the_wrong_state_is_refused(clinic, claims_officer):

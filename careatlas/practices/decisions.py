@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from careatlas.core.audit import record
 from careatlas.practices import notify
 from careatlas.practices.models import Claim, ClaimStatus, Membership, PracticeRole
+from careatlas.providers import claiming
 
 
 def _close(claim: Claim, status: str, by, reason: str) -> None:
@@ -42,8 +43,10 @@ def approve_claim(claim: Claim, by=None) -> Claim:
         user=claim.user,
         defaults={"role": PracticeRole.OWNER, "all_locations": True},
     )
-    # Follow-up (lead): careatlas.providers.claiming.mark_claimed(claim.practice.subject, on)
-    # belongs here, so the profile shows it is claimed.
+    subject = claim.practice.subject
+    if subject.claimed_on is None:
+        # A second owner joining an already claimed listing keeps the listing's 90-day clock.
+        claiming.mark_claimed(subject, timezone.localdate())
     record(
         "claim.approved",
         actor=by or claim.user,
@@ -86,8 +89,7 @@ def revoke_claim(claim: Claim, by, reason: str) -> Claim:
     if not practice.is_claimed():
         practice.memberships.all().delete()
         practice.invitations.open().update(cancelled_at=timezone.now())
-        # Follow-up (lead): careatlas.providers.claiming.mark_unclaimed(practice.subject)
-        # belongs here.
+        claiming.mark_unclaimed(practice.subject)
     record(
         "claim.revoked",
         actor=by,

@@ -21,7 +21,6 @@ from django.conf import settings
 from careatlas.demo.nppes import nucc_codes_from_csv, write_synthetic_nppes
 from tests.conftest import DATA, REPO
 from tests.nppes_bad_rows import (
-    BadRow,
     impossible_date,
     plant,
     short_row,
@@ -170,30 +169,66 @@ def _create_postgresql(names: list[str], template: str) -> None:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Database:
-    """A migrated database with the NUCC code set, made once for the module's tests."""
+    """A migrated database with the NUCC code set, made once for the module's tests (one
+    process does both: each Django start costs about a second)."""
     template = Database("careatlas_nppes_template", tmp_path_factory.mktemp("template"))
     if POSTGRESQL:
         _create_postgresql([template.name], "template0")
-    template.run("migrate", "--verbosity", "0")
     template.run(
         "shell",
         "-c",
-        "from pathlib import Path; from tests.nppes_files import load_taxonomy;"
+        "from pathlib import Path; from django.core.management import call_command;"
+        " from tests.nppes_files import load_taxonomy;"
+        " call_command('migrate', verbosity=0);"
         f" load_taxonomy(Path({str(DATA)!r}))",
     )
     return template
 
 
-@pytest.fixture
-def databases(template, tmp_path) -> tuple[Database, Database]:
-    """Two copies of the template: a, to interrupt; b, the reference."""
-    a, b = Database("careatlas_nppes_a", tmp_path), Database("careatlas_nppes_b", tmp_path)
+def _copy(template: Database, name: str, folder: Path) -> Database:
+    copy = Database(name, folder)
     if POSTGRESQL:
-        _create_postgresql([a.name, b.name], template.name)
+        _create_postgresql([copy.name], template.name)
     else:
-        for copy in (a, b):
-            copy.path.write_bytes(template.path.read_bytes())
-    return a, b
+        copy.path.write_bytes(template.path.read_bytes())
+    return copy
+
+
+# The bad rows of the module's registry file, at their lines; the last is past the clean rows.
+BAD = {
+    200: short_row(1),
+    2_345: wrong_check_digit(2),
+    4_000: impossible_date(3),
+    ROWS + 1: unknown_taxonomy(4),
+}
+
+
+@pytest.fixture(scope="module")
+def import_args(tmp_path_factory) -> list[str]:
+    """A synthetic registry file of ROWS rows, the BAD ones planted at their lines, and the
+    arguments that import it in small batches; written once (about 2 s) for the module."""
+    folder = tmp_path_factory.mktemp("registry")
+    codes = nucc_codes_from_csv(DATA / "nucc" / "nucc_taxonomy_251.csv")
+    synthetic = write_synthetic_nppes(
+        folder / "npidata_pfile_20050523-20250608.csv", ROWS - len(BAD), 7, codes
+    )
+    plant(synthetic.path, BAD)
+    return [str(synthetic.path), "--batch-rows", str(BATCH)]
+
+
+@pytest.fixture(scope="module")
+def reference(template, import_args, tmp_path_factory) -> Database:
+    """The file imported in one go, never interrupted: what every interrupted import must
+    end as. Tests only read it, so the module's tests share it."""
+    clean = _copy(template, "careatlas_nppes_b", tmp_path_factory.mktemp("reference"))
+    clean.run("import_nppes", *import_args, "--bulk-load", "no")
+    return clean
+
+
+@pytest.fixture
+def interrupted(template, tmp_path) -> Database:
+    """A fresh copy of the template, for an import to be killed in."""
+    return _copy(template, "careatlas_nppes_a", tmp_path)
 
 
 def _kill_when(
@@ -214,28 +249,10 @@ def _kill_when(
     return database.progress()
 
 
-def _import_args(folder: Path, real_data: Path, *, seed: int, bad: dict[int, BadRow]) -> list[str]:
-    """A synthetic registry file of ROWS rows, the `bad` ones planted at their lines, and the
-    arguments that import it in small batches."""
-    codes = nucc_codes_from_csv(real_data / "nucc" / "nucc_taxonomy_251.csv")
-    synthetic = write_synthetic_nppes(
-        folder / "npidata_pfile_20050523-20250608.csv", ROWS - len(bad), seed, codes
-    )
-    plant(synthetic.path, bad)
-    return [str(synthetic.path), "--batch-rows", str(BATCH)]
-
-
 def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
-    databases, tmp_path, real_data
+    interrupted, reference, import_args
 ):
-    a, b = databases
-    bad = {
-        200: short_row(1),
-        2_345: wrong_check_digit(2),
-        4_000: impossible_date(3),
-        ROWS + 1: unknown_taxonomy(4),
-    }
-    args = _import_args(tmp_path, real_data, seed=7, bad=bad)
+    a, args = interrupted, import_args
 
     # Killed after its first checkpoints, again half way, and once more as soon as its
     # rows are in (during the index refresh, if the poll sees it in time).
@@ -252,10 +269,7 @@ def test_an_import_killed_at_any_point_resumes_to_the_same_directory(
     assert resumed == (3 if third[2] == "running" else 2) and status == "completed"
     assert f"{ROWS:,} rows imported" in message and "4 quarantined" in message
 
-    b.run("import_nppes", *args)
-
-    interrupted, clean = a.checksum(), b.checksum()
-    assert interrupted == clean
+    assert a.checksum() == reference.checksum()
     assert a.query("SELECT count(*) FROM search_provider_entry")[0][0] > ROWS // 2
 
 
@@ -270,11 +284,9 @@ _KEYS_AND_INDEXES = (
 
 
 def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
-    databases, tmp_path, real_data
+    interrupted, reference, import_args
 ):
-    a, b = databases
-    bad = {1_000: impossible_date(1), 4_500: wrong_check_digit(2)}
-    args = _import_args(tmp_path, real_data, seed=11, bad=bad)
+    a, args = interrupted, import_args
     schema = a.query(_KEYS_AND_INDEXES)
 
     killed = _kill_when(a, [*args, "--bulk-load", "yes"], lambda state: state[0] >= ROWS // 2)
@@ -284,6 +296,5 @@ def test_a_bulk_load_killed_half_way_resumes_and_puts_back_every_key_and_index(
     assert {"providers_practitionerrole", "providers_rolespecialty"} <= {m[0] for m in missing}
     # Resumed as a bulk load (however it is told), it ends as if never interrupted.
     a.run("import_nppes", *args, "--bulk-load", "no")
-    b.run("import_nppes", *args, "--bulk-load", "no")
-    assert a.query(_KEYS_AND_INDEXES) == schema == b.query(_KEYS_AND_INDEXES)
-    assert a.checksum() == b.checksum()
+    assert a.query(_KEYS_AND_INDEXES) == schema == reference.query(_KEYS_AND_INDEXES)
+    assert a.checksum() == reference.checksum()

@@ -10,7 +10,13 @@ from collections.abc import Collection, Iterable
 
 from django.db import connection
 
-from careatlas.search.backends.filters import FilterTerms, VolumeTerms, volume_terms
+from careatlas.search.backends.filters import (
+    FilterTerms,
+    VolumeCandidates,
+    VolumeTerms,
+    volume_candidates,
+    volume_terms,
+)
 from careatlas.search.backends.values import (
     ACCEPTING_CODE,
     ACCESSIBILITY_BITS,
@@ -30,7 +36,10 @@ from careatlas.search.backends.values import (
     Row,
     TermRow,
 )
-from careatlas.search.sources import directory_values
+from careatlas.search.sources import directory_tables, directory_values
+
+Ids = Collection[int]
+Codes = Collection[str] | None  # None: any code
 
 
 class Backend:
@@ -136,6 +145,32 @@ class Backend:
     def fill_volumes(self) -> int:
         """Write the staged practitioners' newest Medicare volumes (before their entries,
         which copy the total); returns rows."""
+        staged = self.staged_volumes(directory_tables().procedure_volume)
+        with connection.cursor() as cursor:
+            # The newest year of each procedure, then each practitioner's newest year in total.
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                f" {self.newest_per_procedure(staged)}"
+            )
+            written = cursor.rowcount
+            # One pass with a window, not a correlated max(): right after a bulk import the
+            # planner has no statistics for the volumes and scanned them once per row.
+            cursor.execute(
+                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
+                f" SELECT practitioner_id, {ALL_PROCEDURES}, year, sum(services) FROM ("
+                " SELECT v.practitioner_id, v.year, v.services,"
+                f"  max(v.year) OVER (PARTITION BY v.practitioner_id) AS newest {staged}"
+                ") latest WHERE year = newest GROUP BY practitioner_id, year"
+            )
+            return written + cursor.rowcount
+
+    def staged_volumes(self, volume_table: str) -> str:
+        """FROM (and WHERE) of the staged practitioners' rows of `volume_table`, as `v`."""
+        raise NotImplementedError
+
+    def newest_per_procedure(self, staged: str) -> str:
+        """SELECT of (practitioner_id, procedure_id, year, services) from `staged`, the
+        newest year of each practitioner and procedure."""
         raise NotImplementedError
 
     def fill_names(self, practitioner_ids: list[int] | None) -> int:
@@ -169,11 +204,62 @@ class Backend:
     def within(
         self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
     ) -> Page:
+        """One page of the practitioners with an entry inside the circle (nearest first,
+        unless `order` says otherwise) that pass the filters."""
+        sql, count, params = self.within_sql(criteria, circle, order)
+        return self.page(sql, {**params, "limit": limit, "offset": offset}, count, offset)
+
+    def within_sql(self, criteria: Criteria, circle: Circle, order: Order) -> tuple[str, str, dict]:
+        """within's page SQL (taking %(limit)s and %(offset)s), its count's, and parameters."""
         raise NotImplementedError
 
     def nationwide(
         self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
     ) -> Page:
+        """One page of the first `window` candidates (by volume, or in name order) that pass
+        the filters; exact tells whether the window held every candidate."""
+        volume, filters, params = self.query_terms(
+            criteria, order, window=window, limit=limit, offset=offset
+        )
+        if criteria.min_volume is not None:
+            ranked = volume_candidates(criteria)
+            params.update(ranked.params)
+            candidates = self.volume_candidates(ranked)
+        else:
+            candidates = self.name_candidates(criteria, params)
+        sql, count = self.nationwide_sql(candidates, volume, filters, order)
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count, offset)
+            cursor.execute(
+                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s) c",  # noqa: S608
+                {**params, "more": window + 1},
+            )
+            exact = cursor.fetchone()[0] <= window
+        return Page([self.row(r) for r in found], total, exact)
+
+    # What a nationwide candidate carries, and the join the vendor's planner keeps in the
+    # order written.
+    candidate_columns: str
+    ordered_join: str
+
+    def volume_candidates(self, ranked: VolumeCandidates) -> str:
+        """The names of practitioners with enough volume, biggest first."""
+        return (
+            f"SELECT {self.candidate_columns} FROM search_provider_volume vc"  # noqa: S608
+            f" {self.ordered_join} search_provider_name n"
+            f" ON n.practitioner_id = vc.practitioner_id"
+            f" WHERE {ranked.where} ORDER BY {ranked.order}"
+        )
+
+    def name_candidates(self, criteria: Criteria, params: dict) -> str:
+        """The names matching the criteria's words and facets (all without), in name order;
+        adds its parameters to `params`."""
+        raise NotImplementedError
+
+    def nationwide_sql(
+        self, candidates: str, volume: VolumeTerms, filters: FilterTerms, order: Order
+    ) -> tuple[str, str]:
+        """The page's SQL over the first `window` candidates, and its count's."""
         raise NotImplementedError
 
     def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
@@ -191,6 +277,21 @@ class Backend:
         self, prefixes: list[str], limit: int, names_only: bool
     ) -> list[TermRow]:
         """Vocabulary words that start with any of the prefixes, most common first."""
+        words, param = self.word_table(prefixes)
+        # One range scan of the term index per prefix; "~" sorts after [a-z0-9].
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"  # noqa: S608
+                f" FROM {words} {self.ordered_join} search_provider_term t"
+                " ON t.term >= p.value AND t.term < p.value || '~'"
+                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
+                [param, names_only, limit],
+            )
+            return [self.term_row(row) for row in cursor.fetchall()]
+
+    @staticmethod
+    def word_table(words: list[str]) -> tuple[str, object]:
+        """A table `p` of the words in its column `value`, and its one parameter."""
         raise NotImplementedError
 
     def provider_similar_terms(self, word: str, limit: int) -> list[TermRow]:
@@ -208,6 +309,23 @@ class Backend:
         """One page of (role id, latitude, longitude) of the indexed roles inside the circle,
         nearest first (ties by role id), that have one of `specialty_ids` (if any) and one of
         `nucc_codes` (RoleSpecialty.code; None: any), and how many there are in all."""
+        if nucc_codes is not None and not nucc_codes:
+            return [], 0
+        params = {"limit": limit, "offset": offset}
+        source, nearest = self.roles_source(circle, specialty_ids, nucc_codes, params)
+        sql = (
+            "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
+            f" {source} ORDER BY {nearest}, e.role_id LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
+        return [row[:3] for row in found], total
+
+    def roles_source(
+        self, circle: Circle, specialty_ids: Ids, nucc_codes: Codes, params: dict
+    ) -> tuple[str, str]:
+        """FROM and WHERE of roles_within's entries `e`, and its nearest-first sort key;
+        adds its parameters to `params`."""
         raise NotImplementedError
 
     def entries_in_box(
@@ -261,6 +379,12 @@ class Backend:
         return TermRow(
             term, weight, bool(is_name), self.ids(specialty_ids), self.ids(procedure_ids)
         )
+
+    def page(self, sql: str, params, count_sql: str, offset: int) -> Page:
+        """A page of search rows (see page_of)."""
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count_sql, offset)
+        return Page([self.row(r) for r in found], total)
 
     @staticmethod
     def page_of(cursor, sql: str, params, count_sql: str, offset: int) -> tuple[list, int]:

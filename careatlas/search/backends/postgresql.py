@@ -12,10 +12,10 @@ from collections.abc import Collection, Iterable
 from django.db import connection
 
 from careatlas.providers.geocoding import EARTH_RADIUS_MILES
+from careatlas.search.backends.base import Codes, Ids
 from careatlas.search.backends.filters import (
     FilterTerms,
     VolumeTerms,
-    volume_candidates,
 )
 from careatlas.search.backends.postgresql_index import PostgreSQLIndexWriter
 from careatlas.search.backends.values import (
@@ -24,7 +24,6 @@ from careatlas.search.backends.values import (
     Clause,
     Criteria,
     Order,
-    Page,
     PhraseClause,
     TermRow,
 )
@@ -99,6 +98,16 @@ def _order_sql(order: Order, by_distance: bool) -> str:
     return tail
 
 
+def _best_page(best: str, order: Order, by_distance: bool) -> tuple[str, str]:
+    """A page of the practitioners' `best` rows (one each) with their count, and the count's
+    SQL (see Backend.page_of)."""
+    sql = (
+        f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
+        f" ORDER BY {_order_sql(order, by_distance)} LIMIT %(limit)s OFFSET %(offset)s"
+    )
+    return sql, f"SELECT count(*) FROM ({best}) best"  # noqa: S608
+
+
 class PostgreSQLBackend(PostgreSQLIndexWriter):
     """Searches guides and providers; the index is written by PostgreSQLIndexWriter."""
 
@@ -145,12 +154,11 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
 
     # -- providers ------------------------------------------------------------------------
 
-    def within(
-        self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
-    ) -> Page:
-        volume, filters, params = self.query_terms(
-            criteria, order, **circle_params(circle), limit=limit, offset=offset
-        )
+    candidate_columns = "n.ordinal, n.practitioner_id"
+    ordered_join = "JOIN"
+
+    def within_sql(self, criteria: Criteria, circle: Circle, order: Order) -> tuple[str, str, dict]:
+        volume, filters, params = self.query_terms(criteria, order, **circle_params(circle))
         best = (
             f"SELECT DISTINCT ON (e.practitioner_id) {_columns(volume)},"  # noqa: S608
             " e.location <@> point(%(lon)s, %(lat)s) AS distance_key"
@@ -160,44 +168,27 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             f" AND {filters.sql()}"
             " ORDER BY e.practitioner_id, distance_key"
         )
-        sql = (
-            f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
-            f" ORDER BY {_order_sql(order, True)} LIMIT %(limit)s OFFSET %(offset)s"
-        )
-        count = f"SELECT count(*) FROM ({best}) best"  # noqa: S608
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, count, offset)
-        return Page([self.row(r) for r in found], total)
+        return *_best_page(best, order, True), params
 
-    def nationwide(
-        self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
-    ) -> Page:
-        volume, filters, params = self.query_terms(
-            criteria, order, window=window, limit=limit, offset=offset
-        )
+    def name_candidates(self, criteria: Criteria, params: dict) -> str:
+        where = ""
         groups = criteria.match_tokens()
-        if criteria.min_volume is not None:
-            ranked = volume_candidates(criteria)
-            params.update(ranked.params)
-            candidates = (
-                "SELECT n.ordinal, n.practitioner_id FROM search_provider_volume vc"  # noqa: S608
-                " JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
-                f" WHERE {ranked.where} ORDER BY {ranked.order}"
-            )
-        else:
-            where = ""
-            if groups:
-                params["match"] = _tsquery(groups)
-                where = " WHERE document @@ %(match)s::tsquery"
-            # Names sort by surname, so one surname's rows are neighbours in ordinal order
-            # and an ordered scan that filters would read every name before them: with name
-            # words, "+ 0" makes PostgreSQL collect the GIN matches and sort those instead.
-            # Facets (a specialty) are spread out, and the ordered scan stops early.
-            named = any(clause.name_terms for clause in criteria.clauses)
-            candidates = (
-                f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
-                f" ORDER BY ordinal{' + 0' if named else ''}"
-            )
+        if groups:
+            params["match"] = _tsquery(groups)
+            where = " WHERE document @@ %(match)s::tsquery"
+        # Names sort by surname, so one surname's rows are neighbours in ordinal order
+        # and an ordered scan that filters would read every name before them: with name
+        # words, "+ 0" makes PostgreSQL collect the GIN matches and sort those instead.
+        # Facets (a specialty) are spread out, and the ordered scan stops early.
+        named = any(clause.name_terms for clause in criteria.clauses)
+        return (
+            f"SELECT ordinal, practitioner_id FROM search_provider_name{where}"  # noqa: S608
+            f" ORDER BY ordinal{' + 0' if named else ''}"
+        )
+
+    def nationwide_sql(
+        self, candidates: str, volume: VolumeTerms, filters: FilterTerms, order: Order
+    ) -> tuple[str, str]:
         best = (
             f"SELECT DISTINCT ON (c.ordinal) {_columns(volume)}"  # noqa: S608
             f" FROM ({candidates} LIMIT %(window)s) c"
@@ -205,19 +196,7 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             f"{volume.join}"
             f" WHERE {filters.sql()} ORDER BY c.ordinal, e.id"
         )
-        sql = (
-            f"SELECT *, count(*) OVER () FROM ({best}) best"  # noqa: S608
-            f" ORDER BY {_order_sql(order, False)} LIMIT %(limit)s OFFSET %(offset)s"
-        )
-        count = f"SELECT count(*) FROM ({best}) best"  # noqa: S608
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, count, offset)
-            cursor.execute(
-                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s) c",  # noqa: S608
-                {**params, "more": window + 1},
-            )
-            exact = cursor.fetchone()[0] <= window
-        return Page([self.row(r) for r in found], total, exact)
+        return _best_page(best, order, False)
 
     def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
         groups = [sorted(c.name_terms) for c in clauses]
@@ -249,19 +228,10 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             )
             return {row[0]: self.term_row(row) for row in cursor.fetchall()}
 
-    def provider_prefix_terms_any(
-        self, prefixes: list[str], limit: int, names_only: bool
-    ) -> list[TermRow]:
-        # One range scan of the primary key per prefix; "~" sorts after [a-z0-9] in "C".
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"
-                " FROM unnest(%s::text[]) p(prefix) JOIN search_provider_term t"
-                " ON t.term >= p.prefix AND t.term < p.prefix || '~'"
-                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
-                [prefixes, names_only, limit],
-            )
-            return [self.term_row(row) for row in cursor.fetchall()]
+    @staticmethod
+    def word_table(words: list[str]) -> tuple[str, object]:
+        # "C" collation: "~" sorts after [a-z0-9].
+        return "unnest(%s::text[]) p(value)", words
 
     def provider_similar_terms(self, word: str, limit: int) -> list[TermRow]:
         with connection.cursor() as cursor:
@@ -276,17 +246,10 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             )
             return [self.term_row(row) for row in cursor.fetchall()]
 
-    def roles_within(
-        self,
-        circle: Circle,
-        specialty_ids: Collection[int],
-        nucc_codes: Collection[str] | None,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[tuple[int, float, float]], int]:
-        if nucc_codes is not None and not nucc_codes:
-            return [], 0
-        params = {**circle_params(circle), "limit": limit, "offset": offset}
+    def roles_source(
+        self, circle: Circle, specialty_ids: Ids, nucc_codes: Codes, params: dict
+    ) -> tuple[str, str]:
+        params.update(circle_params(circle))
         terms = [
             "e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))",
             "(e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s",
@@ -298,14 +261,7 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             params["codes"] = sorted(nucc_codes)
             terms.append("e.nucc_codes && %(codes)s::text[]")
         source = "FROM search_provider_entry e WHERE " + " AND ".join(terms)
-        sql = (
-            "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
-            f" {source} ORDER BY e.location <@> point(%(lon)s, %(lat)s), e.role_id"
-            " LIMIT %(limit)s OFFSET %(offset)s"
-        )
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
-        return [row[:3] for row in found], total
+        return source, "e.location <@> point(%(lon)s, %(lat)s)"
 
     def entries_in_box(
         self, circle: Circle, column: str, specialty_ids: Collection[int] = ()

@@ -236,29 +236,18 @@ class PostgreSQLIndexWriter(Backend):
                 cursor.execute("ANALYZE search_provider_entry")
             return written
 
-    def fill_volumes(self) -> int:
-        volume = directory_tables().procedure_volume
-        with connection.cursor() as cursor:
-            # The newest year of each procedure, then each practitioner's newest year in total.
-            cursor.execute(
-                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
-                " SELECT DISTINCT ON (v.practitioner_id, v.procedure_id)"
-                " v.practitioner_id, v.procedure_id, v.year, v.services"
-                f" FROM {volume} v JOIN {_STAGING} s ON s.practitioner_id = v.practitioner_id"
-                " ORDER BY v.practitioner_id, v.procedure_id, v.year DESC"
-            )
-            written = cursor.rowcount
-            # One pass with a window, not a correlated max(): right after a bulk import the
-            # planner has no statistics for the volumes and scanned them once per row.
-            cursor.execute(
-                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
-                f" SELECT practitioner_id, {ALL_PROCEDURES}, year, sum(services) FROM ("
-                " SELECT v.practitioner_id, v.year, v.services,"
-                "  max(v.year) OVER (PARTITION BY v.practitioner_id) AS newest"
-                f" FROM {volume} v JOIN {_STAGING} s ON s.practitioner_id = v.practitioner_id"
-                ") latest WHERE year = newest GROUP BY practitioner_id, year"
-            )
-            return written + cursor.rowcount
+    def staged_volumes(self, volume_table: str) -> str:
+        return (
+            f"FROM {volume_table} v"  # noqa: S608
+            f" JOIN {_STAGING} s ON s.practitioner_id = v.practitioner_id"
+        )
+
+    def newest_per_procedure(self, staged: str) -> str:
+        return (
+            "SELECT DISTINCT ON (v.practitioner_id, v.procedure_id)"
+            f" v.practitioner_id, v.procedure_id, v.year, v.services {staged}"
+            " ORDER BY v.practitioner_id, v.procedure_id, v.year DESC"
+        )
 
     # Facet tokens of one entry (see Criteria.match_tokens), as one string split by the unit
     # separator: plain array and string functions, where unnesting each array into rows and

@@ -15,10 +15,10 @@ from collections.abc import Collection, Iterable
 from django.db import connection
 
 from careatlas.providers.geocoding import distance_miles
+from careatlas.search.backends.base import Codes, Ids
 from careatlas.search.backends.filters import (
     FilterTerms,
     VolumeTerms,
-    volume_candidates,
 )
 from careatlas.search.backends.sqlite_index import SQLiteIndexWriter
 from careatlas.search.backends.values import (
@@ -28,7 +28,6 @@ from careatlas.search.backends.values import (
     Clause,
     Criteria,
     Order,
-    Page,
     PhraseClause,
     TermRow,
 )
@@ -191,13 +190,15 @@ class SQLiteBackend(SQLiteIndexWriter):
 
     # -- providers ------------------------------------------------------------------------
 
-    def within(
-        self, criteria: Criteria, circle: Circle, order: Order, limit: int, offset: int
-    ) -> Page:
+    candidate_columns = "n.ordinal"
+    # CROSS JOIN: SQLite keeps the tables in the order written.
+    ordered_join = "CROSS JOIN"
+
+    def within_sql(self, criteria: Criteria, circle: Circle, order: Order) -> tuple[str, str, dict]:
         register_functions()
         distance = Distance(circle)
         volume, filters, params = self.query_terms(
-            criteria, order, **distance.params, **circle.box_params(), limit=limit, offset=offset
+            criteria, order, **distance.params, **circle.box_params()
         )
         source = (
             "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
@@ -213,58 +214,34 @@ class SQLiteBackend(SQLiteIndexWriter):
             " LIMIT %(limit)s OFFSET %(offset)s"
         )
         count = f"SELECT count(DISTINCT e.practitioner_id) {source}"  # noqa: S608
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, count, offset)
-        return Page([self.row(r) for r in found], total)
+        return sql, count, params
 
-    def nationwide(
-        self, criteria: Criteria, order: Order, limit: int, offset: int, window: int
-    ) -> Page:
-        volume, filters, params = self.query_terms(
-            criteria, order, window=window, limit=limit, offset=offset
-        )
+    def name_candidates(self, criteria: Criteria, params: dict) -> str:
         groups = criteria.match_tokens()
-        if criteria.min_volume is not None:
-            best = volume_candidates(criteria)
-            params.update(best.params)
-            candidates = (
-                "SELECT n.ordinal FROM search_provider_volume vc"  # noqa: S608
-                " CROSS JOIN search_provider_name n ON n.practitioner_id = vc.practitioner_id"
-                f" WHERE {best.where} ORDER BY {best.order}"
-            )
-        elif groups:
-            params["match"] = _match(groups)
-            candidates = (
-                "SELECT rowid AS ordinal FROM search_provider_name_fts"
-                " WHERE search_provider_name_fts MATCH %(match)s ORDER BY rowid"
-            )
-        else:
-            candidates = "SELECT ordinal FROM search_provider_name ORDER BY ordinal"
-        sql = (
-            f"SELECT {_columns(volume)}, min(e.id), count(*) OVER ()"  # noqa: S608
-            f" FROM ({candidates} LIMIT %(window)s) c"
+        if not groups:
+            return "SELECT ordinal FROM search_provider_name ORDER BY ordinal"
+        params["match"] = _match(groups)
+        return (
+            "SELECT rowid AS ordinal FROM search_provider_name_fts"
+            " WHERE search_provider_name_fts MATCH %(match)s ORDER BY rowid"
+        )
+
+    def nationwide_sql(
+        self, candidates: str, volume: VolumeTerms, filters: FilterTerms, order: Order
+    ) -> tuple[str, str]:
+        source = (
+            f"FROM ({candidates} LIMIT %(window)s) c"  # noqa: S608
             " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
             " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
             f"{volume.join}"
             f" WHERE {filters.sql()}"
+        )
+        sql = (
+            f"SELECT {_columns(volume)}, min(e.id), count(*) OVER () {source}"  # noqa: S608
             f" GROUP BY n.ordinal ORDER BY {_order_sql(order, False)}"
             " LIMIT %(limit)s OFFSET %(offset)s"
         )
-        count = (
-            f"SELECT count(DISTINCT n.ordinal) FROM ({candidates} LIMIT %(window)s) c"  # noqa: S608
-            " CROSS JOIN search_provider_name n ON n.ordinal = c.ordinal"
-            " CROSS JOIN search_provider_entry e ON e.practitioner_id = n.practitioner_id"
-            f"{volume.join}"
-            f" WHERE {filters.sql()}"
-        )
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, count, offset)
-            cursor.execute(
-                f"SELECT count(*) FROM ({candidates} LIMIT %(more)s)",  # noqa: S608
-                {**params, "more": window + 1},
-            )
-            exact = cursor.fetchone()[0] <= window
-        return Page([self.row(r) for r in found], total, exact)
+        return sql, f"SELECT count(DISTINCT n.ordinal) {source}"  # noqa: S608
 
     def practitioners_named(self, clauses: list[Clause], limit: int) -> list[tuple[int, int]]:
         groups = [sorted(c.name_terms) for c in clauses]
@@ -294,19 +271,9 @@ class SQLiteBackend(SQLiteIndexWriter):
             )
             return {row[0]: self.term_row(row) for row in cursor.fetchall()}
 
-    def provider_prefix_terms_any(
-        self, prefixes: list[str], limit: int, names_only: bool
-    ) -> list[TermRow]:
-        # One range scan of the unique index per prefix; "~" sorts after [a-z0-9].
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT DISTINCT t.term, t.weight, t.is_name, t.specialty_ids, t.procedure_ids"
-                " FROM json_each(%s) p CROSS JOIN search_provider_term t"
-                " ON t.term >= p.value AND t.term < p.value || '~'"
-                " WHERE t.is_name OR NOT %s ORDER BY t.weight DESC, t.term LIMIT %s",
-                [json.dumps(prefixes), names_only, limit],
-            )
-            return [self.term_row(row) for row in cursor.fetchall()]
+    @staticmethod
+    def word_table(words: list[str]) -> tuple[str, object]:
+        return "json_each(%s) p", json.dumps(words)
 
     def provider_similar_terms(self, word: str, limit: int) -> list[TermRow]:
         grams = [word[i : i + 3] for i in range(len(word) - 2)]
@@ -323,19 +290,12 @@ class SQLiteBackend(SQLiteIndexWriter):
             )
             return [self.term_row(row) for row in cursor.fetchall()]
 
-    def roles_within(
-        self,
-        circle: Circle,
-        specialty_ids: Collection[int],
-        nucc_codes: Collection[str] | None,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[tuple[int, float, float]], int]:
-        if nucc_codes is not None and not nucc_codes:
-            return [], 0
+    def roles_source(
+        self, circle: Circle, specialty_ids: Ids, nucc_codes: Codes, params: dict
+    ) -> tuple[str, str]:
         register_functions()
         distance = Distance(circle)
-        params = {**distance.params, **circle.box_params(), "limit": limit, "offset": offset}
+        params.update(distance.params, **circle.box_params())
         terms = [distance.cut]
         if specialty_ids:
             facets = []
@@ -354,14 +314,7 @@ class SQLiteBackend(SQLiteIndexWriter):
             " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
             " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s AND " + " AND ".join(terms)
         )
-        sql = (
-            "SELECT e.role_id, e.latitude, e.longitude, count(*) OVER ()"  # noqa: S608
-            f" {source} ORDER BY {distance.squared}, e.role_id"
-            " LIMIT %(limit)s OFFSET %(offset)s"
-        )
-        with connection.cursor() as cursor:
-            found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
-        return [row[:3] for row in found], total
+        return source, distance.squared
 
     def entries_in_box(
         self, circle: Circle, column: str, specialty_ids: Collection[int] = ()

@@ -190,29 +190,19 @@ class SQLiteIndexWriter(Backend):
             cursor.execute("SELECT count(*) FROM search_provider_entry WHERE id > %s", [before])
             return cursor.fetchone()[0]
 
-    def fill_volumes(self) -> int:
-        volume = directory_tables().procedure_volume
-        with connection.cursor() as cursor:
-            # The newest year of each procedure, then each practitioner's newest year in total.
-            cursor.execute(
-                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
-                " SELECT practitioner_id, procedure_id, year, services FROM ("
-                " SELECT v.practitioner_id, v.procedure_id, v.year, v.services, row_number()"
-                "  OVER (PARTITION BY v.practitioner_id, v.procedure_id ORDER BY v.year DESC) n"
-                f" FROM {volume} v WHERE v.practitioner_id IN"
-                " (SELECT practitioner_id FROM temp.search_provider_staging)) latest WHERE n = 1"
-            )
-            written = cursor.rowcount
-            cursor.execute(
-                "INSERT INTO search_provider_volume (practitioner_id, procedure_id, year, services)"  # noqa: S608
-                f" SELECT practitioner_id, {ALL_PROCEDURES}, year, sum(services) FROM ("
-                " SELECT v.practitioner_id, v.year, v.services,"
-                "  max(v.year) OVER (PARTITION BY v.practitioner_id) AS newest"
-                f" FROM {volume} v WHERE v.practitioner_id IN"
-                " (SELECT practitioner_id FROM temp.search_provider_staging)"
-                ") latest WHERE year = newest GROUP BY practitioner_id, year"
-            )
-            return written + cursor.rowcount
+    def staged_volumes(self, volume_table: str) -> str:
+        return (
+            f"FROM {volume_table} v WHERE v.practitioner_id IN"  # noqa: S608
+            " (SELECT practitioner_id FROM temp.search_provider_staging)"
+        )
+
+    def newest_per_procedure(self, staged: str) -> str:
+        return (
+            "SELECT practitioner_id, procedure_id, year, services FROM ("  # noqa: S608
+            " SELECT v.practitioner_id, v.procedure_id, v.year, v.services, row_number()"
+            "  OVER (PARTITION BY v.practitioner_id, v.procedure_id ORDER BY v.year DESC) n"
+            f" {staged}) latest WHERE n = 1"
+        )
 
     # Facet tokens of one entry: ' 3 17 ' -> ' _s3 _s17', plus sex and flags.
     _FACETS = (

@@ -289,3 +289,21 @@ def test_seeded_demo_providers_are_indexed_with_the_models_rules(directory):
             assert hit.verified == (hit.practitioner_id in verified), hit.name
     nationwide = find_providers(ProviderQuery(verified=True, page_size=50))
     assert nationwide.total == len(verified) + 2  # and Dana and Priya
+
+
+def test_renamed_providers_reindexed_together_keep_name_order(directory):
+    """Several names change at once (an NPPES update): each lands in its new place."""
+    every_do = Practitioner.objects.filter(
+        roles__specialties__specialty__slug="osteopathic-medicine", active=True
+    ).distinct()
+    renamed = list(every_do.order_by("pk")[:5])
+    for practitioner, last_name in zip(
+        renamed, ["Zimmer", "Aaronson", "Mills", "Abbot", "Young"], strict=True
+    ):
+        practitioner.last_name = last_name
+    Practitioner.objects.bulk_update(renamed, ["last_name"])  # no receivers: index is stale
+    reindex_practitioners([p.pk for p in renamed])
+    found = find_providers(ProviderQuery(specialty="osteopathic-medicine", page_size=20))
+    last_names = [name.split()[-1] for name in names(found)]
+    assert {"Zimmer", "Aaronson", "Mills", "Abbot", "Young"} <= set(last_names)
+    assert last_names == sorted(last_names)

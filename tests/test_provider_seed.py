@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from careatlas.practices.models import Membership, Practice
 from careatlas.providers.models import (
     IncorrectInfoReport,
     Location,
@@ -15,6 +16,7 @@ from careatlas.providers.models import (
     Verification,
 )
 from careatlas.providers.npi import is_valid_npi
+from tests.practice_personas import own, person
 from tests.provider_factories import PractitionerFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +108,18 @@ def test_ids_continue_after_existing_rows(content_pack):
 def test_seeding_without_the_content_pack_says_what_to_do(empty_catalogue):
     with pytest.raises(CommandError, match="load_content"):
         _seed(10)
+
+
+@pytest.mark.parametrize("with_real_providers", [False, True], ids=["demo only", "mixed"])
+def test_reseeding_removes_claimed_demo_practices_with_their_members(
+    content_pack, with_real_providers
+):
+    _seed(20)
+    if with_real_providers:
+        RoleFactory(practitioner__is_demo=False, location__is_demo=False)
+    demo = Practitioner.objects.demo().first()
+    practice = own(person("dana"), demo)
+    assert Membership.objects.filter(practice=practice).exists()
+    _seed(20)
+    assert not Practice.objects.exists() and not Membership.objects.exists()
+    assert Practitioner.objects.demo().count() == 20

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from careatlas.demo.providers import catalogue
 from careatlas.demo.providers.bulk import TableWriter
@@ -18,6 +18,7 @@ from careatlas.demo.providers.generate import (
     SpecialtyRow,
     demo_npis,
 )
+from careatlas.practices.models import Practice
 from careatlas.procedures.models import Procedure, Specialty, StatRange
 from careatlas.providers.models import (
     BoardCertification,
@@ -132,7 +133,11 @@ def _empty_tables() -> dict[str, int]:
             # Inside an outer transaction, deferred foreign-key checks of earlier inserts
             # are still pending, and PostgreSQL refuses to TRUNCATE until they have run.
             connection.check_constraints()
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+        # Cascade: tables of higher apps that refer to providers (claimed practices, their
+        # members) are emptied with them; on an all-demo directory they hold only demo rows.
+        connection.ops.execute_sql_flush(
+            connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+        )
     return counts
 
 
@@ -145,6 +150,10 @@ def clear_demo_data() -> dict[str, int]:
     roles = PractitionerRole.objects.filter(practitioner__in=practitioners).values("id")
     deleted = {}
     with transaction.atomic():
+        # Through the ORM, so a claimed demo practice takes its claims and members with it.
+        deleted["practices"], _ = Practice.objects.filter(
+            Q(practitioner__is_demo=True) | Q(organization__is_demo=True)
+        ).delete()
         deleted["reports"] = _raw_delete(
             IncorrectInfoReport.objects.filter(practitioner__in=practitioners)
         )

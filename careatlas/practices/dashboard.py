@@ -61,6 +61,8 @@ def _value(group: Group, subject) -> str:
         return subject.get_accepting_new_patients_display()
     if slug == "insurance":
         count = len(subject.insurance_plans.all())
+        if not count:
+            return _("None listed")
         return ngettext("%(n)s plan", "%(n)s plans", count) % {"n": count}
     if slug == "procedures":
         names = [str(item.procedure) for item in subject.offered_procedures.all()]

@@ -242,6 +242,12 @@ def test_an_organization_edits_its_practitioners_facts_at_its_locations(clinic, 
     assert role.accepting_new_patients == "nopt"
     verification = Verification.objects.get(role=role, fact="accepting_new_patients")
     assert verification.verified_by == clinic.organization.name
+    # The edit is on the organization's audit trail, which its owners read.
+    trail = olga.get(f"/practice/{practice.pk}/audit/").content.decode()
+    assert "Fact edited" in trail and "accepting_new_patients" in trail
+    hours = f"/practice/{practice.pk}/locations/{clinic.downtown.pk}/facts/hours/"
+    assert olga.post(hours, {"mon": "09:00-13:00"}).status_code == 302
+    assert AuditEvent.objects.get(field="hours").practice_key == practice.key
     # The person's own facts are theirs: an organization has no "about" pages.
     assert olga.get(f"/practice/{practice.pk}/about/bio/").status_code == 404
     assert olga.post(f"/practice/{practice.pk}/confirm-all/").status_code == 404

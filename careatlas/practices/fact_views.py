@@ -33,7 +33,12 @@ def _group(slug: str, about: About) -> Group:
 
 def _edit(request, membership: Membership, group: Group, subject, practitioner, context: dict):
     """Show the group's form; a valid POST saves (which confirms) and returns to the dashboard."""
-    form_kwargs = {"subject": subject, "practitioner": practitioner}
+    form_kwargs = {
+        "subject": subject,
+        "practitioner": practitioner,
+        # An organization's edits go on its own audit trail, which its owners read.
+        "filed_under": membership.practice.key,
+    }
     form = group.form(request.POST or None, request.FILES or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         form.save(request.user)
@@ -117,7 +122,12 @@ def withdraw_procedure(request: HttpRequest, practice_id: int, role_id: int, off
     offered = OfferedProcedure.objects.filter(pk=offered_id, role=role).first()
     if offered is None:
         raise Http404(_("No such procedure here."))
-    confirmation.withdraw_procedure(offered, practitioner=role.practitioner, by_user=request.user)
+    confirmation.withdraw_procedure(
+        offered,
+        practitioner=role.practitioner,
+        by_user=request.user,
+        filed_under=membership.practice.key,
+    )
     messages.success(request, _("Removed. Patients no longer see it offered here."))
     return redirect(
         "practices:edit_role", practice_id=practice_id, role_id=role.pk, slug="procedures"

@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import formats, timezone
 from PIL import Image
 
@@ -12,7 +14,7 @@ from careatlas.core.audit import AuditEvent
 from careatlas.providers.models import OfferedProcedure, PractitionerRole, Verification
 from careatlas.search.interface import rebuild_provider_index
 from tests.practice_personas import join, own, person, signed_in
-from tests.provider_factories import InsurancePlanFactory
+from tests.provider_factories import InsurancePlanFactory, LocationFactory, RoleFactory
 from tests.test_request_bounds import VALUES
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +267,19 @@ def test_hostile_values_on_every_dashboard_form_never_cause_a_server_error(dana)
                     failures.append((slug, field, value, status))
     assert failures == []
     assert {200, 302, 400} <= answered  # errors shown, saves made, NUL refused
+
+
+def test_the_dashboard_reads_as_many_queries_for_ten_locations_as_for_two(dana):
+    client, clinic = dana["client"], dana["clinic"]
+    client.get(dana["home"])
+    with CaptureQueriesContext(connection) as two:
+        client.get(dana["home"])
+    for _ in range(8):
+        RoleFactory(
+            practitioner=clinic.practitioner,
+            location=LocationFactory(organization=clinic.organization),
+        )
+    with CaptureQueriesContext(connection) as ten:
+        page = client.get(dana["home"]).content.decode()
+    assert page.count("<strong>Opening hours</strong>") == 10
+    assert len(ten) == len(two)  # 16 on SQLite when measured

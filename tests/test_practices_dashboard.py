@@ -283,3 +283,10 @@ def test_the_dashboard_reads_as_many_queries_for_ten_locations_as_for_two(dana):
         page = client.get(dana["home"]).content.decode()
     assert page.count("<strong>Opening hours</strong>") == 10
     assert len(ten) == len(two)  # 16 on SQLite when measured
+
+
+def test_emptying_every_day_saves_a_location_as_closed(dana):
+    response = dana["client"].post(_urls(dana)["hours"], {})
+    assert response.status_code == 302
+    dana["clinic"].uptown.refresh_from_db()
+    assert dana["clinic"].uptown.hours == []

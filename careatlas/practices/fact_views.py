@@ -39,8 +39,12 @@ def _edit(request, membership: Membership, group: Group, subject, practitioner, 
         # An organization's edits go on its own audit trail, which its owners read.
         "filed_under": membership.practice.key,
     }
-    form = group.form(request.POST or None, request.FILES or None, **form_kwargs)
-    if request.method == "POST" and form.is_valid():
+    # Bound on every POST, even an empty one (all days closed is a valid set of hours).
+    posted = request.method == "POST"
+    form = group.form(
+        request.POST if posted else None, request.FILES if posted else None, **form_kwargs
+    )
+    if posted and form.is_valid():
         form.save(request.user)
         messages.success(
             request, _("Saved. %(what)s: confirmed by the practice today.") % {"what": group.label}

@@ -126,6 +126,16 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
     assert_clean(page, "edit hours with an error")
     page.goto(home)
 
+    # The other kinds of edit page: a list with a select, checkboxes, a file upload.
+    for link in [
+        "Edit Procedures and self-pay prices at Uptown office",
+        "Edit Languages the practitioner speaks",
+        "Edit Photo",
+    ]:
+        page.get_by_role("link", name=link).click()
+        assert_clean(page, link)
+        page.goto(home)
+
     page.get_by_role("button", name="Confirm all is still correct").click()
     assert page.get_by_text("facts are confirmed by the practice today").is_visible()
     assert page.get_by_text("Not confirmed by the practice yet").count() == 0

@@ -267,6 +267,9 @@ if not PRODUCTION:
 VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 180)
 # A claimed practice confirms its facts again this often (CMS asks plans for 90 days).
 PRACTICE_CONFIRMATION_DAYS = env_int("PRACTICE_CONFIRMATION_DAYS", 90)
+# An overdue practice's owners are emailed again at most this often
+# (`manage.py send_confirmation_reminders`, daily from cron, or its task).
+PRACTICE_REMINDER_EVERY_DAYS = env_int("PRACTICE_REMINDER_EVERY_DAYS", 14)
 # Practice photo uploads: bytes accepted, and the longest side once resized.
 PRACTICE_PHOTO_MAX_BYTES = env_int("PRACTICE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 PRACTICE_PHOTO_SIZE = env_int("PRACTICE_PHOTO_SIZE", 480)

@@ -1,5 +1,7 @@
 """Headless Chromium and axe-core for the browser tests: where they are, launching, auditing."""
 
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,3 +101,17 @@ def describe(violations: list[dict[str, Any]]) -> str:
             summary = (node.get("failureSummary") or "").replace("\n", " ")
             lines.append(f"    {target}  {summary[:200]}")
     return "\n".join(lines)
+
+
+def assert_clean(page: Page, what: str) -> None:
+    """No axe-core violation and no sideways scrolling; with SCREENSHOTS_DIR set, a picture."""
+    violations = axe_violations(page)
+    assert violations == [], f"{what} ({page.url}):\n{describe(violations)}"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
+    shots = os.environ.get("SCREENSHOTS_DIR", "")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size or {"width": 0, "height": 0}
+        name = re.sub(r"\W+", "-", what) + f"-{size['width']}x{size['height']}.png"
+        page.screenshot(path=str(Path(shots) / name), full_page=True)

@@ -9,7 +9,7 @@ from django.core import mail
 from playwright.sync_api import Browser, Page
 
 from tests.accounts_personas import PASSWORD, confirmation_link, make_account, totp_code
-from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
+from tests.browser import AXE, assert_clean, live_site, running_chromium
 from tests.conftest import require
 
 # The live server writes (accounts, sessions, audit events), so no test may hold a
@@ -39,13 +39,6 @@ def tab(request, browser: Browser) -> Iterator[tuple[str, Page]]:
     context.close()
 
 
-def _clean(page: Page, what: str) -> None:
-    violations = axe_violations(page)
-    assert violations == [], f"{what} ({page.url}):\n{describe(violations)}"
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{what} scrolls sideways by {overflow}px"
-
-
 def _sign_in(page: Page, site: str, email: str) -> None:
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Email").fill(email)
@@ -62,7 +55,7 @@ def test_sign_up_confirm_and_sign_in(site: str, tab: tuple[str, Page]):
     name, page = tab
     email = f"dana-{name}@clinic.example"
     page.goto(f"{site}/accounts/signup/")
-    _clean(page, "sign-up")
+    assert_clean(page, "sign-up")
 
     # A mistake first: the errors are announced and tied to their fields.
     page.get_by_label("Email").fill(email)
@@ -70,27 +63,27 @@ def test_sign_up_confirm_and_sign_in(site: str, tab: tuple[str, Page]):
     page.get_by_label("Password (again)").fill("something-else-entirely")
     page.get_by_role("button", name="Sign Up").click()
     assert page.locator("[aria-invalid=true]").count() >= 1
-    _clean(page, "sign-up with errors")
+    assert_clean(page, "sign-up with errors")
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url(f"{site}/accounts/confirm-email/")
-    _clean(page, "check your email")
+    assert_clean(page, "check your email")
 
     message = next(m for m in reversed(mail.outbox) if m.to == [email])
     page.goto(site + confirmation_link(message.body))
-    _clean(page, "confirm your address")
+    assert_clean(page, "confirm your address")
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
-    _clean(page, "sign-in")
+    assert_clean(page, "sign-in")
 
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{site}/accounts/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your account"
-    _clean(page, "account home")
+    assert_clean(page, "account home")
 
 
 def test_set_up_an_authenticator_app_and_sign_in_with_it(site: str, tab: tuple[str, Page]):
@@ -101,30 +94,30 @@ def test_set_up_an_authenticator_app_and_sign_in_with_it(site: str, tab: tuple[s
     page.wait_for_url(f"{site}/accounts/")
 
     page.get_by_role("link", name="Set up two-factor authentication").click()
-    _clean(page, "two-factor overview")
+    assert_clean(page, "two-factor overview")
     page.locator("section", has=page.get_by_role("heading", name="Authenticator App")).get_by_role(
         "link", name="Activate"
     ).click()
     # A security change: the password once more.
     page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
-    _clean(page, "confirm password")
+    assert_clean(page, "confirm password")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(f"{site}/accounts/2fa/totp/activate/")
-    _clean(page, "activate authenticator app")
+    assert_clean(page, "activate authenticator app")
 
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url(re.compile(r"/accounts/2fa/recovery-codes/"))
-    _clean(page, "recovery codes")
+    assert_clean(page, "recovery codes")
     assert len(page.locator("#recovery_codes").input_value().split()) == 10
 
     # Signed out and back in: now the code is asked for.
     _sign_out(page, site)
     _sign_in(page, site, email)
     page.wait_for_url(f"{site}/accounts/2fa/authenticate/")
-    _clean(page, "second-factor code")
+    assert_clean(page, "second-factor code")
     page.get_by_label("Code").fill(totp_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(f"{site}/accounts/")
@@ -138,9 +131,9 @@ def test_forgot_password_and_a_wrong_password(site: str, tab: tuple[str, Page]):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign In").click()
     assert page.get_by_role("alert").is_visible()
-    _clean(page, "sign-in with an error")
+    assert_clean(page, "sign-in with an error")
     page.get_by_role("link", name="Forgot your password?").click()
-    _clean(page, "forgot password")
+    assert_clean(page, "forgot password")
 
 
 def test_a_security_key_is_added_and_signs_in_with_javascript(site: str, browser: Browser):

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from careatlas.practices.access import Verb, allows
+from careatlas.providers.models import PractitionerRole
 from tests.practice_personas import join, make_clinic, own, person, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,12 @@ def world(clinic):
     practice = own(dana, clinic.practitioner)
     join(sam, practice, clinic.uptown)
     lee_membership = join(lee, practice, clinic.downtown)
+    here_role = PractitionerRole.objects.get(
+        practitioner=clinic.practitioner, location=clinic.uptown
+    )
+    there_role = PractitionerRole.objects.get(
+        practitioner=clinic.practitioner, location=clinic.downtown
+    )
     west = make_clinic(" West")
     omar = person("omar")
     other = own(person("olga"), west.organization)
@@ -34,6 +41,9 @@ def world(clinic):
         "downtown": clinic.downtown,
         "other": other,
         "west_location": west.uptown,
+        "here_role": here_role,
+        "there_role": there_role,
+        "west_role": PractitionerRole.objects.get(location=west.uptown),
         "lee": lee_membership,
         "clients": {
             "owner": signed_in(dana),
@@ -59,6 +69,26 @@ MATRIX = [
     ("a location of another practice", "get", "/practice/{p}/locations/{west}/",
      [404, 404, 404, 404, 404, IN]),
     ("a practice that does not exist", "get", "/practice/999999/", [404, 404, 404, 404, 404, IN]),
+    # The facts dashboard: staff edit the facts of their locations, owners everything.
+    ("edit hours here", "get", "/practice/{p}/locations/{here}/facts/hours/",
+     [200, 200, 403, 404, 404, IN]),
+    ("save hours there", "post", "/practice/{p}/locations/{there}/facts/hours/",
+     [302, 403, 302, 404, 404, IN]),
+    ("edit new patients here", "get", "/practice/{p}/practitioners/{here_role}/facts/new-patients/",
+     [200, 200, 403, 404, 404, IN]),
+    ("edit insurance there", "get", "/practice/{p}/practitioners/{there_role}/facts/insurance/",
+     [200, 403, 200, 404, 404, IN]),
+    ("edit the bio", "get", "/practice/{p}/about/bio/", [200, 403, 403, 404, 404, IN]),
+    ("upload a photo", "get", "/practice/{p}/about/photo/", [200, 403, 403, 404, 404, IN]),
+    ("confirm all", "post", "/practice/{p}/confirm-all/", [302, 403, 403, 404, 404, IN]),
+    ("hours of another practice's location", "get", "/practice/{p}/locations/{west}/facts/hours/",
+     [404, 404, 404, 404, 404, IN]),
+    ("another practice's practitioner", "get",
+     "/practice/{p}/practitioners/{west_role}/facts/new-patients/", [404, 404, 404, 404, 404, IN]),
+    ("a group of facts that does not exist", "get", "/practice/{p}/locations/{here}/facts/nope/",
+     [404, 404, 404, 404, 404, IN]),
+    ("another practice's dashboard edit", "get", "/practice/{o}/locations/{west}/facts/hours/",
+     [404, 404, 404, 200, 404, IN]),
 ]  # fmt: skip
 
 
@@ -72,6 +102,9 @@ def test_access_matrix(world, who, what, method, path, expected):
         there=world["downtown"].pk,
         west=world["west_location"].pk,
         lee=world["lee"].pk,
+        here_role=world["here_role"].pk,
+        there_role=world["there_role"].pk,
+        west_role=world["west_role"].pk,
     )
     client = world["clients"][who]
     data = {"email": "new@example.org", "scope": "all"} if method == "post" else None
@@ -106,4 +139,5 @@ def test_the_rule_itself_covers_change_per_location(world):
     assert allows(sam, Verb.CHANGE, world["uptown"])
     assert not allows(sam, Verb.CHANGE, world["downtown"])
     assert not allows(sam, Verb.MANAGE_TEAM) and not allows(sam, Verb.VIEW_AUDIT)
+    assert not allows(sam, Verb.CHANGE_PRACTITIONER) and not allows(sam, Verb.CONFIRM_ALL)
     assert all(allows(dana, verb, world["downtown"]) for verb in Verb)

@@ -15,12 +15,19 @@ from django.utils.translation import gettext as _
 
 from careatlas.accounts.access import mfa_required
 from careatlas.practices.models import Claim, Membership
-from careatlas.providers.models import Location
+from careatlas.providers.models import Location, Practitioner, PractitionerRole
 
 
 class Verb(StrEnum):
     VIEW = "view"  # see the practice's pages and registry facts
-    CHANGE = "change"  # edit a location's facts (the facts dashboard)
+    # Edit the facts of one location: its own (hours, visits, staff languages, accessibility)
+    # and its practitioners' there (new patients, insurance, procedures).
+    CHANGE = "change"
+    # Edit the practitioner's own facts (languages, bio, photo): they follow the person
+    # everywhere, so only an owner speaks for them.
+    CHANGE_PRACTITIONER = "change_practitioner"
+    # "Everything is still correct": re-attests every fact, including ones staff cannot edit.
+    CONFIRM_ALL = "confirm_all"
     MANAGE_TEAM = "manage_team"  # invite and remove staff
     VIEW_AUDIT = "view_audit"  # read the practice's audit trail
 
@@ -68,6 +75,36 @@ def get_location(user, practice_id: int, location_id: int, verb: Verb) -> tuple:
     if not allows(membership, verb, location):
         raise PermissionDenied
     return membership, location
+
+
+def get_role(user, practice_id: int, role_id: int, verb: Verb) -> tuple:
+    """(membership, role) for a practitioner's role at one of the practice's locations.
+
+    A practitioner's practice reaches its own roles there; an organization's practice the
+    roles of every practitioner at its locations. Any other role is 404.
+    """
+    membership = get_membership(user, practice_id, Verb.VIEW)
+    practice = membership.practice
+    roles = PractitionerRole.objects.public().filter(pk=role_id, location__in=practice.locations())
+    if practice.practitioner_id:
+        roles = roles.filter(practitioner_id=practice.practitioner_id)
+    role = roles.select_related("practitioner", "location", "organization").first()
+    if role is None:
+        raise Http404(_("No such practitioner at this practice."))
+    if not allows(membership, verb, role.location):
+        raise PermissionDenied
+    return membership, role
+
+
+def get_practitioner(user, practice_id: int, verb: Verb) -> tuple[Membership, Practitioner]:
+    """(membership, practitioner) of a practitioner's own practice; 404 for an organization's,
+    which keeps its practitioners' facts at its locations but not the people themselves."""
+    membership = get_membership(user, practice_id, Verb.VIEW)
+    if not membership.practice.practitioner_id:
+        raise Http404(_("This practice has no practitioner of its own."))
+    if not allows(membership, verb):
+        raise PermissionDenied
+    return membership, membership.practice.practitioner
 
 
 def visible_locations(membership: Membership) -> list[Location]:

@@ -14,6 +14,7 @@ from careatlas.practices.access import (
     practice_view,
     visible_locations,
 )
+from careatlas.practices.dashboard import dashboard
 from careatlas.practices.forms import InviteForm
 from careatlas.practices.models import Membership
 from careatlas.practices.presenters import audit_rows, place, registry_page
@@ -46,6 +47,7 @@ def home(request: HttpRequest, practice_id: int) -> HttpResponse:
         "membership": membership,
         "practice": practice,
         "registry": registry_page(practice, locations),
+        "dashboard": dashboard(membership, locations),
         "can_manage_team": allows(membership, Verb.MANAGE_TEAM),
         "can_view_audit": allows(membership, Verb.VIEW_AUDIT),
     }
@@ -63,6 +65,10 @@ def home(request: HttpRequest, practice_id: int) -> HttpResponse:
 @never_cache
 def location(request: HttpRequest, practice_id: int, location_id: int) -> HttpResponse:
     membership, found = get_location(request.user, practice_id, location_id, Verb.VIEW)
+    facts = dashboard(membership, [found])
+    # This page is about the location: the practitioner's own facts stay on the home page.
+    facts.sections = [section for section in facts.sections if section.place]
+    facts.can_confirm_all = False
     return render(
         request,
         "practices/location.html",
@@ -70,7 +76,7 @@ def location(request: HttpRequest, practice_id: int, location_id: int) -> HttpRe
             "membership": membership,
             "practice": membership.practice,
             "place": place(found),
-            "can_change": allows(membership, Verb.CHANGE, found),
+            "dashboard": facts,
         },
     )
 

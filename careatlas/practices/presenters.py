@@ -26,6 +26,9 @@ ACTIONS = {
     "team.invitation_cancelled": _("Invitation cancelled"),
     "team.joined": _("Staff joined"),
     "team.removed": _("Staff removed"),
+    "fact.edited": _("Fact edited"),
+    "facts.confirmed_all": _("Everything confirmed as still correct"),
+    "practice.reminder_sent": _("Reminder to confirm the facts emailed to the owners"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from careatlas.practices import claim_views, practice_views, team_views
+from careatlas.practices import claim_views, fact_views, practice_views, team_views
 
 CLAIM = r"for-providers/claim/(?P<npi>[0-9]{10})"
 
@@ -29,6 +29,33 @@ urlpatterns = [
         practice_views.location,
         name="location",
     ),
+    path(
+        "practice/<int:practice_id>/locations/<int:location_id>/facts/<slug:slug>/",
+        fact_views.edit_location,
+        name="edit_location",
+    ),
+    path(
+        "practice/<int:practice_id>/practitioners/<int:role_id>/facts/<slug:slug>/",
+        fact_views.edit_role,
+        name="edit_role",
+    ),
+    path(
+        "practice/<int:practice_id>/practitioners/<int:role_id>/procedures/<int:offered_id>/"
+        "withdraw/",
+        fact_views.withdraw_procedure,
+        name="withdraw_procedure",
+    ),
+    path(
+        "practice/<int:practice_id>/about/<slug:slug>/",
+        fact_views.edit_practitioner,
+        name="edit_practitioner",
+    ),
+    path(
+        "practice/<int:practice_id>/about/photo/remove/",
+        fact_views.remove_photo,
+        name="remove_photo",
+    ),
+    path("practice/<int:practice_id>/confirm-all/", fact_views.confirm_all, name="confirm_all"),
     path("practice/<int:practice_id>/team/invite/", team_views.invite, name="invite"),
     path(
         "practice/<int:practice_id>/team/<int:member_id>/remove/",

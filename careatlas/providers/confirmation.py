@@ -93,7 +93,7 @@ def _as_text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _audit(subject, field: str, old, new, *, by_user, practitioner) -> None:
+def _audit(subject, field: str, old, new, *, by_user, practitioner, filed_under: str = "") -> None:
     record(
         EDITED,
         actor=by_user,
@@ -101,7 +101,7 @@ def _audit(subject, field: str, old, new, *, by_user, practitioner) -> None:
         field=field,
         old=_as_text(old),
         new=_as_text(new),
-        practice_key=practice_key(practitioner),
+        practice_key=filed_under or practice_key(practitioner),
     )
 
 
@@ -112,11 +112,14 @@ def update_facts(
     *,
     practitioner: Practitioner,
     by_user,
+    filed_under: str = "",
 ) -> list[str]:
     """Set some editable fields of one object; returns the fields whose value changed.
 
     Saving is also confirming: every fact the fields belong to is confirmed today, changed
     or not. The object is saved (not updated) so search re-indexes it through its receivers.
+    `filed_under` is the audit trail's practice key when an organization's practice makes
+    the edit (default: the practitioner's).
     """
     model = type(subject)
     unknown = [name for name in changes if (model, name) not in FIELD_FACTS]
@@ -137,6 +140,7 @@ def update_facts(
             getattr(subject, name),
             by_user=by_user,
             practitioner=practitioner,
+            filed_under=filed_under,
         )
     _confirm(subject, (FIELD_FACTS[(model, name)] for name in changes), practitioner)
     directory_changed()
@@ -145,7 +149,12 @@ def update_facts(
 
 @transaction.atomic
 def set_insurance(
-    role: PractitionerRole, plans: Iterable[InsurancePlan], *, practitioner, by_user
+    role: PractitionerRole,
+    plans: Iterable[InsurancePlan],
+    *,
+    practitioner,
+    by_user,
+    filed_under: str = "",
 ) -> bool:
     """Replace the plans a role accepts; the m2m signal re-indexes the practitioner."""
     plans = list(plans)
@@ -153,7 +162,15 @@ def set_insurance(
     new = sorted(plan.name for plan in plans)
     if old != new:
         role.insurance_plans.set(plans)
-        _audit(role, "insurance_plans", old, new, by_user=by_user, practitioner=practitioner)
+        _audit(
+            role,
+            "insurance_plans",
+            old,
+            new,
+            by_user=by_user,
+            practitioner=practitioner,
+            filed_under=filed_under,
+        )
     _confirm(role, [Fact.INSURANCE], practitioner)
     directory_changed()
     return old != new
@@ -172,6 +189,7 @@ def offer_procedure(
     *,
     practitioner: Practitioner,
     by_user,
+    filed_under: str = "",
 ) -> OfferedProcedure:
     """Add a procedure to a role, or change its self-pay range (both ends or neither)."""
     offered = OfferedProcedure.objects.filter(role=role, procedure=procedure).first()
@@ -182,12 +200,11 @@ def offer_procedure(
     offered.full_clean(exclude=["role", "procedure"])
     offered.save()
     new_price = _price_text(low, high)
+    who = {"by_user": by_user, "practitioner": practitioner, "filed_under": filed_under}
     if old_price is None:
-        _audit(offered, "procedure", "", procedure.slug, by_user=by_user, practitioner=practitioner)
+        _audit(offered, "procedure", "", procedure.slug, **who)
     if (old_price or "") != new_price:
-        _audit(
-            offered, "self_pay", old_price, new_price, by_user=by_user, practitioner=practitioner
-        )
+        _audit(offered, "self_pay", old_price, new_price, **who)
     facts = [Fact.PROCEDURE_OFFERED]
     if offered.has_price:
         facts.append(Fact.SELF_PAY_PRICE)
@@ -200,7 +217,9 @@ def offer_procedure(
 
 
 @transaction.atomic
-def withdraw_procedure(offered: OfferedProcedure, *, practitioner: Practitioner, by_user) -> None:
+def withdraw_procedure(
+    offered: OfferedProcedure, *, practitioner: Practitioner, by_user, filed_under: str = ""
+) -> None:
     _audit(
         offered,
         "procedure",
@@ -208,6 +227,7 @@ def withdraw_procedure(offered: OfferedProcedure, *, practitioner: Practitioner,
         "",
         by_user=by_user,
         practitioner=practitioner,
+        filed_under=filed_under,
     )
     offered.delete()
     directory_changed()

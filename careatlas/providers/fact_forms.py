@@ -32,10 +32,13 @@ class FactForm(forms.Form):
 
     subject_model: type = object
 
-    def __init__(self, *args, subject, practitioner: Practitioner, **kwargs):
+    def __init__(self, *args, subject, practitioner: Practitioner, filed_under: str = "", **kwargs):
         if not isinstance(subject, self.subject_model):
             raise TypeError(f"{type(self).__name__} edits a {self.subject_model.__name__}")
         self.subject, self.practitioner = subject, practitioner
+        # The audit trail's practice key when an organization's practice edits (see
+        # confirmation.update_facts); empty means the practitioner's.
+        self.filed_under = filed_under
         kwargs.setdefault("initial", self.initial_from(subject))
         super().__init__(*args, **kwargs)
 
@@ -48,7 +51,11 @@ class FactForm(forms.Form):
     def save(self, by_user) -> list[str]:
         """Returns the fields that changed (every fact in the group is confirmed anyway)."""
         return confirmation.update_facts(
-            self.subject, self.changes(), practitioner=self.practitioner, by_user=by_user
+            self.subject,
+            self.changes(),
+            practitioner=self.practitioner,
+            by_user=by_user,
+            filed_under=self.filed_under,
         )
 
 
@@ -270,6 +277,7 @@ class InsuranceForm(FactForm):
             self.cleaned_data["plans"],
             practitioner=self.practitioner,
             by_user=by_user,
+            filed_under=self.filed_under,
         )
         return ["insurance_plans"] if changed else []
 
@@ -331,6 +339,7 @@ class OfferedProcedureForm(FactForm):
             data["self_pay_high"],
             practitioner=self.practitioner,
             by_user=by_user,
+            filed_under=self.filed_under,
         )
 
 

@@ -33,7 +33,14 @@ def kept_facts(practitioner: Practitioner, today: datetime.date | None = None) -
             if verification and verification.method == Method.OFFICE_CONFIRMATION
             else None
         )
-        if confirmed is None:
+        if confirmed is None and verification is not None:
+            # Checked some other way (NPPES, claims data, our editors): say which.
+            day = formats.date_format(verification.verified_on, "DATE_FORMAT")
+            status = _("Checked by %(method)s on %(day)s; not confirmed by the practice yet") % {
+                "method": verification.get_method_display(),
+                "day": day,
+            }
+        elif confirmed is None:
             status = _("Not confirmed by the practice yet")
         else:
             day = formats.date_format(confirmed, "DATE_FORMAT")

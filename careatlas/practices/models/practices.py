@@ -62,6 +62,8 @@ class Practice(models.Model):
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="practice"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the owners were last emailed to confirm their facts again (practices.reminders).
+    reminded_at = models.DateTimeField(_("confirmation reminder sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("practice")

@@ -137,5 +137,12 @@ class ConsultationRequest(models.Model):
         return [q for q in self.questions.splitlines() if q.strip()]
 
     @property
+    def age(self) -> str:
+        """The date of birth if given, else the age range's label."""
+        if self.birth_date:
+            return self.birth_date
+        return AgeRange(self.age_range).label if self.age_range in AgeRange.values else ""
+
+    @property
     def is_finished(self) -> bool:
         return self.status in FINISHED

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
@@ -78,7 +79,7 @@ def test_canary_markers_appear_in_no_log_cache_or_column(office, caplog, setting
     assert MARKERS["reason"] in Client().get(link).content.decode()
     # Queued emails wait in the database: they must hold no address or detail either.
     stored, cached = _text_in_every_table(), _everything_cached()
-    call_command("db_worker", batch=True, no_startup_delay=True, stdout=open("/dev/null", "w"))
+    call_command("db_worker", batch=True, no_startup_delay=True, stdout=StringIO())
     assert [m.to for m in mailoutbox if m.to == [MARKERS["email"]]] == [[MARKERS["email"]]] * 2
 
     logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
@@ -96,7 +97,7 @@ def test_rotating_keys_reencrypts_every_request(office, settings):
     settings.FIELD_ENCRYPTION_KEY = old
     send(Client(), office)
     settings.FIELD_ENCRYPTION_KEY = f"{new},{old}"
-    call_command("rotate_request_keys", stdout=open("/dev/null", "w"))
+    call_command("rotate_request_keys", stdout=StringIO())
     settings.FIELD_ENCRYPTION_KEY = new  # the old key is gone: everything still reads
     found = ConsultationRequest.objects.get()
     assert (found.name, found.email, found.insurance) == (
@@ -112,7 +113,7 @@ def test_rotation_leaves_values_it_cannot_read_untouched(office, settings):
     before = _text_in_every_table()
     settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()  # the wrong key
     with pytest.raises(CommandError, match="open with none of the configured keys"):
-        call_command("rotate_request_keys", stdout=open("/dev/null", "w"))
+        call_command("rotate_request_keys", stdout=StringIO())
     assert ConsultationRequest.objects.get().name.startswith("[unreadable")
     assert _text_in_every_table().count("gAAAA") == before.count("gAAAA")
 
@@ -138,7 +139,7 @@ def test_requests_are_deleted_180_days_after_they_close(office, frozen, settings
     owner.post(f"{base}{declined.pk}/status/", {"status": "declined", "reason": "Full."})
 
     frozen["now"] += timedelta(days=179)  # 189 days after the close, 179 after the decline
-    call_command("purge_requests", stdout=open("/dev/null", "w"))
+    call_command("purge_requests", stdout=StringIO())
     assert set(ConsultationRequest.objects.values_list("pk", flat=True)) == {
         declined.pk,
         still_open.pk,

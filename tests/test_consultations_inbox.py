@@ -85,9 +85,14 @@ def test_who_may_open_a_request(world, what, method, path, expected):
 
 def test_the_inbox_lists_requests_without_patient_details(world):
     owner = world["clients"]["owner"]
-    html = owner.get(f"/practice/{world['request'].practice_id}/requests/").content.decode()
+    inbox = f"/practice/{world['request'].practice_id}/requests/"
+    html = owner.get(inbox).content.decode()
     assert world["request"].reference in html
     assert "Pat Morgan" not in html
+    # Sam works uptown, where Pat wrote to; Lee works downtown and does not see it.
+    assert world["request"].reference in world["clients"]["staff_here"].get(inbox).content.decode()
+    downtown = world["clients"]["staff_elsewhere"].get(inbox).content.decode()
+    assert world["request"].reference not in downtown and "No requests yet" in downtown
     assert (
         "no-store"
         in owner.get(f"/practice/{world['request'].practice_id}/requests/")["Cache-Control"]

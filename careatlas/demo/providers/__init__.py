@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
+from careatlas.consultations.models import ConsultationRequest
 from careatlas.demo.providers import catalogue
 from careatlas.demo.providers.bulk import TableWriter
 from careatlas.demo.providers.generate import (
@@ -18,6 +19,7 @@ from careatlas.demo.providers.generate import (
     SpecialtyRow,
     demo_npis,
 )
+from careatlas.practices.models import Practice
 from careatlas.procedures.models import Procedure, Specialty, StatRange
 from careatlas.providers.models import (
     BoardCertification,
@@ -132,18 +134,33 @@ def _empty_tables() -> dict[str, int]:
             # Inside an outer transaction, deferred foreign-key checks of earlier inserts
             # are still pending, and PostgreSQL refuses to TRUNCATE until they have run.
             connection.check_constraints()
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+        # CASCADE: the practices tables point at these (empty by now, but PostgreSQL refuses
+        # to TRUNCATE a referenced table on its own).
+        connection.ops.execute_sql_flush(
+            connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
+        )
     return counts
+
+
+def _delete_demo_practices() -> int:
+    """Practices claimed on demo providers (`--demo-offices`), with their members, claims and
+    consultation requests: they point at the provider tables emptied next."""
+    ConsultationRequest.objects.filter(location__is_demo=True).delete()
+    deleted, _by_model = Practice.objects.filter(
+        Q(practitioner__is_demo=True) | Q(organization__is_demo=True)
+    ).delete()
+    return deleted
 
 
 def clear_demo_data() -> dict[str, int]:
     """Delete every demo provider and everything hanging off them; real data is untouched."""
+    practices = _delete_demo_practices()
     if _only_demo_data():
-        return _empty_tables()
+        return {"practices and their requests": practices, **_empty_tables()}
     practitioners = Practitioner.objects.filter(is_demo=True).values("id")
     locations = Location.objects.filter(is_demo=True).values("id")
     roles = PractitionerRole.objects.filter(practitioner__in=practitioners).values("id")
-    deleted = {}
+    deleted = {"practices and their requests": practices}
     with transaction.atomic():
         deleted["reports"] = _raw_delete(
             IncorrectInfoReport.objects.filter(practitioner__in=practitioners)

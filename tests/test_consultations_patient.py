@@ -20,6 +20,7 @@ def test_the_form_carries_the_guide_and_its_questions(office):
     assert "Osteopathic manipulative treatment (OMT)" in html
     for question in QUESTIONS:
         assert question in html
+    assert "no-store" in Client().get(office.form_url)["Cache-Control"]
     assert "some procedures are only for adults" in html  # why we ask for the age
 
 
@@ -27,6 +28,7 @@ def test_a_sent_request_gives_a_reference_a_status_link_and_an_email(office, mai
     response = send(Client(), office)
     html = response.content.decode()
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # the page shows what Pat sent
     found = ConsultationRequest.objects.get()
     assert f"Your reference is <strong>{found.reference}</strong>" in html
     assert "This is a request, not a booked appointment." in html

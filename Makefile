@@ -47,7 +47,7 @@ install: $(STAMP) node_modules/.installed
 run: install
 	CAREATLAS_ENV=development $(BIN)/python manage.py migrate --noinput
 	CAREATLAS_ENV=development $(BIN)/python manage.py load_content
-	CAREATLAS_ENV=development $(BIN)/python manage.py seed_demo_providers --count $(DEMO_PROVIDERS) --seed 1
+	CAREATLAS_ENV=development $(BIN)/python manage.py seed_demo_providers --count $(DEMO_PROVIDERS) --seed 1 --demo-offices 3
 	@# The task worker (sends email) runs beside the web server; Ctrl-C stops both, and if the
 	@# server stops on its own the trap stops the worker. No autoreload for the worker: a
 	@# reloader's child would outlive `kill`; restart `make run` after changing a task.

@@ -124,8 +124,8 @@ def start(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
     sys.exit(f"gunicorn did not come up:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def form_token(port: int, path: str) -> tuple[str, str]:
-    """The CSRF cookie and form token a browser would get from the report page."""
+def form_page(port: int, path: str) -> tuple[str, str, str]:
+    """The CSRF cookie and form token a browser would get from a form page, and its HTML."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path)
     response = connection.getresponse()
@@ -134,7 +134,13 @@ def form_token(port: int, path: str) -> tuple[str, str]:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     if not (cookie and token):
         sys.exit(f"no CSRF token on {path} (status {response.status})")
-    return cookie.group(1), token.group(1)
+    return cookie.group(1), token.group(1), html
+
+
+def form_token(port: int, path: str) -> tuple[str, str]:
+    """The CSRF cookie and form token a browser would get from the report page."""
+    cookie, token, _html = form_page(port, path)
+    return cookie, token
 
 
 def fire(port: int, path: str, posts: int) -> dict[str, int]:
@@ -205,6 +211,11 @@ def one_run(template: Path, npi: str, form: str, workers: int, args, folder: Pat
     }
 
 
+def report(result: dict, as_json: bool, line: str) -> None:
+    """One run's figures: a JSON line, or the line for people."""
+    print(json.dumps(result) if as_json else line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="careatlas-bench-writes-"))
@@ -213,16 +224,14 @@ def main(argv: list[str] | None = None) -> None:
         for form in args.forms:
             for workers in args.workers:
                 result = one_run(template, npi, form, workers, args, folder)
-                if args.json:
-                    print(json.dumps(result), flush=True)
-                else:
-                    print(
-                        f"{form:<13} {workers:>2} workers: {result['posts']} posts, "
-                        f"{result['stored']} stored, {result['lost']} lost, answers "
-                        f"{result['answers']}, journal {result['journal_mode']}, "
-                        f"{result['seconds']} s",
-                        flush=True,
-                    )
+                report(
+                    result,
+                    args.json,
+                    f"{form:<13} {workers:>2} workers: {result['posts']} posts, "
+                    f"{result['stored']} stored, {result['lost']} lost, answers "
+                    f"{result['answers']}, journal {result['journal_mode']}, "
+                    f"{result['seconds']} s",
+                )
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)

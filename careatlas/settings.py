@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "careatlas.api",
     "careatlas.fhir",
     "careatlas.practices",
+    "careatlas.consultations",
     "careatlas.demo",
 ]
 
@@ -175,6 +176,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Limits every request's input meets before a view runs (core/bounds.py).
 MAX_QUERY_STRING_BYTES = env_int("MAX_QUERY_STRING_BYTES", 4096)
 MAX_PARAMETER_CHARS = env_int("MAX_PARAMETER_CHARS", 1000)
+# A posted form field (e.g. a consultation request's 2,000-character message).
+MAX_FORM_FIELD_CHARS = env_int("MAX_FORM_FIELD_CHARS", 4000)
 MAX_PARAMETER_REPEATS = env_int("MAX_PARAMETER_REPEATS", 20)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200  # Django answers 400 past this many fields
 # A POST body larger than this is refused (413) before it is parsed: two claim documents at
@@ -318,6 +321,13 @@ CLAIM_ATTEMPTS_PER_NPI = env_int("CLAIM_ATTEMPTS_PER_NPI", 10)
 CLAIM_ATTEMPTS_PER_IP = env_int("CLAIM_ATTEMPTS_PER_IP", 30)
 CLAIM_DOCUMENT_MAX_BYTES = env_int("CLAIM_DOCUMENT_MAX_BYTES", 5 * 1024 * 1024)
 STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)
+# Consultation requests: the practice's response-time target (business days), how long a
+# closed or declined request is kept, and the form's abuse limits.
+CONSULTATION_RESPONSE_BUSINESS_DAYS = env_int("CONSULTATION_RESPONSE_BUSINESS_DAYS", 2)
+CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 180)
+CONSULTATION_POSTS_PER_IP_HOUR = env_int("CONSULTATION_POSTS_PER_IP_HOUR", 20)
+CONSULTATION_REQUESTS_PER_CONTACT_DAY = env_int("CONSULTATION_REQUESTS_PER_CONTACT_DAY", 3)
+CONSULTATION_MIN_FILL_SECONDS = env_int("CONSULTATION_MIN_FILL_SECONDS", 4)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareAtlas <no-reply@careatlas.example>")
 
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))

@@ -45,6 +45,7 @@ urlpatterns = [
     path("fhir/", include("careatlas.fhir.urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("about/privacy/", core_views.privacy, name="privacy"),
     path("search/", include("careatlas.search.urls")),
     path("accounts/", include((account_urls.urlpatterns, account_urls.app_name))),
     path("accounts/", include(account_urls.allauth_urlpatterns)),
@@ -56,6 +57,7 @@ urlpatterns += i18n_patterns(
         ),
     ),
     path("about/accuracy/", accuracy_views.directory_accuracy, name="accuracy"),
+    path("", include("careatlas.consultations.urls")),
     path("", include("careatlas.practices.urls")),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,

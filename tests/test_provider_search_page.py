@@ -228,7 +228,8 @@ def test_each_result_links_to_the_profile_with_a_next_step(patient, town):
     alvarez = _card(html, town, "alvarez")
     profile = town.alvarez.get_absolute_url()
     assert f'<a href="{profile}">Ana Alvarez, DO</a>' in alvarez
-    assert f'href="{profile}#consult">Request a consultation' in alvarez
+    request_form = f"/consultations/new/{town.alvarez.npi}/"
+    assert f'href="{request_form}">Request a consultation' in alvarez
     assert "Osteopathic Medicine" in alvarez
     assert "1 Chelsea Way, New York, NY 10001" in _text(alvarez)
     brooks = _card(html, town, "brooks")  # not taking new patients: read the profile first

@@ -142,6 +142,10 @@ def test_oversized_addresses_and_values_are_refused(patient):
     long_value = patient.get("/search/?q=" + "a" * 1001 + "&x=" + "b")
     assert long_value.status_code == 400
     assert "longer than 1000 characters" in long_value.content.decode()
+    posted = patient.post("/about/privacy/", {"message": "m" * 2000})
+    assert posted.status_code == 405  # a form field of 2,000 characters reaches the view
+    too_long = patient.post("/about/privacy/", {"message": "m" * 4001})
+    assert "longer than 4000 characters" in too_long.content.decode()
     repeated = patient.get("/compare/?" + "&".join(["p=a"] * 21))
     assert repeated.status_code == 400
 

@@ -50,11 +50,13 @@ def out_of_bounds(request: HttpRequest) -> tuple[int, str] | None:
         return 413, _("The upload is too large: at most %(mb)s MB in all.") % {
             "mb": settings.MAX_UPLOAD_BYTES // 2**20
         }
-    sources = [request.GET]
+    # Form fields may be longer than address parameters: a patient's message runs to
+    # 2,000 characters, which a search never needs.
+    sources = [(request.GET, settings.MAX_PARAMETER_CHARS)]
     if request.method == "POST" and request.content_type in FORM_TYPES:
-        sources.append(request.POST)
-    for data in sources:
-        problem = _check_fields(data)
+        sources.append((request.POST, settings.MAX_FORM_FIELD_CHARS))
+    for data, limit in sources:
+        problem = _check_fields(data, limit)
         if problem:
             return 400, problem
     return None
@@ -67,7 +69,7 @@ def _content_length(request: HttpRequest) -> int:
         return 0  # as Django reads it: an unreadable length is an empty body
 
 
-def _check_fields(data: QueryDict) -> str | None:
+def _check_fields(data: QueryDict, limit: int) -> str | None:
     for key, values in data.lists():
         if "\x00" in key or any("\x00" in value for value in values):
             return _("Parameter “%(name)s” contains a NUL character.") % {"name": key[:40]}
@@ -76,9 +78,9 @@ def _check_fields(data: QueryDict) -> str | None:
                 "name": key[:40],
                 "limit": settings.MAX_PARAMETER_REPEATS,
             }
-        if any(len(value) > settings.MAX_PARAMETER_CHARS for value in values):
+        if any(len(value) > limit for value in values):
             return _("Parameter “%(name)s” is longer than %(limit)s characters.") % {
                 "name": key[:40],
-                "limit": settings.MAX_PARAMETER_CHARS,
+                "limit": limit,
             }
     return None

@@ -1,12 +1,14 @@
-"""Operational endpoints: health check and robots.txt."""
+"""Operational endpoints (health check, robots.txt) and the privacy page."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from careatlas.core import health
+from careatlas.core.caching import public_page
 
 
 @require_safe
@@ -45,3 +47,17 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@public_page
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What we keep about patients who send a consultation request, and for how long."""
+    return render(
+        request,
+        "core/privacy.html",
+        {
+            "retention_days": settings.CONSULTATION_RETENTION_DAYS,
+            "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
+        },
+    )

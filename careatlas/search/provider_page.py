@@ -1,6 +1,7 @@
 """What the provider search page shows: heading, result cards, pages, map, empty-state hints."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -51,10 +52,14 @@ class HitCard:
     confirmed: dict[str, str] = field(default_factory=dict)
 
 
-def hit_card(number: int, hit: ProviderHit) -> HitCard:
-    # Offices taking new patients get the request itself; others the profile to read first.
+def hit_card(number: int, hit: ProviderHit, procedure: str = "") -> HitCard:
+    # Offices taking new patients get the request form itself (with the procedure searched
+    # for); others the profile to read first.
     if hit.accepting_new_patients:
-        label, url = _("Request a consultation"), f"{hit.url}#consult"
+        url = reverse("consultations:new", args=[hit.npi])
+        if procedure:
+            url += "?" + urlencode({"procedure": procedure})
+        label = _("Request a consultation")
     else:
         label, url = _("View profile"), hit.url
     return HitCard(number, hit, distance_text(hit.distance_miles), label, url, volume_text(hit))
@@ -257,7 +262,8 @@ def search_page(form: ProviderSearchForm, results: ProviderResults | None) -> Se
         return page
     page.results = results
     first = (results.page - 1) * results.page_size + 1
-    page.cards = [hit_card(first + i, hit) for i, hit in enumerate(results.hits)]
+    procedure = data.get("procedure") or ""
+    page.cards = [hit_card(first + i, hit, procedure) for i, hit in enumerate(results.hits)]
     confirmed = place_confirmations([(h.practitioner_id, h.location_id) for h in results.hits])
     for card in page.cards:
         card.confirmed = confirmed[(card.hit.practitioner_id, card.hit.location_id)]

@@ -8,6 +8,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max, Q
 
+from careatlas.consultations.models import ConsultationRequest
 from careatlas.demo.providers import catalogue
 from careatlas.demo.providers.bulk import TableWriter
 from careatlas.demo.providers.generate import (
@@ -133,27 +134,34 @@ def _empty_tables() -> dict[str, int]:
             # Inside an outer transaction, deferred foreign-key checks of earlier inserts
             # are still pending, and PostgreSQL refuses to TRUNCATE until they have run.
             connection.check_constraints()
-        # Cascade: tables of higher apps that refer to providers (claimed practices, their
-        # members) are emptied with them; on an all-demo directory they hold only demo rows.
+        # CASCADE: the practices tables point at these (empty by now, but PostgreSQL refuses
+        # to TRUNCATE a referenced table on its own).
         connection.ops.execute_sql_flush(
             connection.ops.sql_flush(no_style(), tables, allow_cascade=True)
         )
     return counts
 
 
+def _delete_demo_practices() -> int:
+    """Practices claimed on demo providers (`--demo-offices`), with their members, claims and
+    consultation requests: they point at the provider tables emptied next."""
+    ConsultationRequest.objects.filter(location__is_demo=True).delete()
+    deleted, _by_model = Practice.objects.filter(
+        Q(practitioner__is_demo=True) | Q(organization__is_demo=True)
+    ).delete()
+    return deleted
+
+
 def clear_demo_data() -> dict[str, int]:
     """Delete every demo provider and everything hanging off them; real data is untouched."""
+    practices = _delete_demo_practices()
     if _only_demo_data():
-        return _empty_tables()
+        return {"practices and their requests": practices, **_empty_tables()}
     practitioners = Practitioner.objects.filter(is_demo=True).values("id")
     locations = Location.objects.filter(is_demo=True).values("id")
     roles = PractitionerRole.objects.filter(practitioner__in=practitioners).values("id")
-    deleted = {}
+    deleted = {"practices and their requests": practices}
     with transaction.atomic():
-        # Through the ORM, so a claimed demo practice takes its claims and members with it.
-        deleted["practices"], _ = Practice.objects.filter(
-            Q(practitioner__is_demo=True) | Q(organization__is_demo=True)
-        ).delete()
         deleted["reports"] = _raw_delete(
             IncorrectInfoReport.objects.filter(practitioner__in=practitioners)
         )

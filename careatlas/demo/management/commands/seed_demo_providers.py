@@ -1,7 +1,9 @@
 """manage.py seed_demo_providers: synthetic providers for demos and benchmarks."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from careatlas.demo.offices import claim_demo_practices
 from careatlas.demo.providers import DemoDataError, clear_demo_data, seed_demo_providers
 from careatlas.imports.sql import database
 from careatlas.search.interface import rebuild_provider_index
@@ -22,8 +24,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear", action="store_true", help="only delete the demo data, then stop"
         )
+        parser.add_argument(
+            "--demo-offices",
+            type=int,
+            default=0,
+            help="claim this many demo practices with office accounts (development only)",
+        )
 
-    def handle(self, *args, count, seed, chunk, clear, **options):
+    def handle(self, *args, count, seed, chunk, clear, demo_offices, **options):
+        if demo_offices and settings.ENVIRONMENT != "development":
+            raise CommandError(
+                "--demo-offices prints passwords: only with CAREATLAS_ENV=development."
+            )
         if clear:
             deleted = clear_demo_data()
             summary = ", ".join(f"{n:,} {what}" for what, n in deleted.items() if n)
@@ -50,6 +62,17 @@ class Command(BaseCommand):
             for table, n in result.rows.items():
                 self.stdout.write(f"  {table}: {n:,}")
         self._rebuild_search_index()
+        if demo_offices:
+            self._print_offices(claim_demo_practices(demo_offices))
+
+    def _print_offices(self, offices) -> None:
+        # Development only (checked above): how to try the practice side of a request.
+        self.stdout.write("Demo office accounts (sign in at /accounts/login/, then set up a")
+        self.stdout.write("second factor; their inbox is under /practice/):")
+        for office in offices:
+            self.stdout.write(
+                f"  {office.email}  password {office.password}  {office.name} {office.profile_url}"
+            )
 
     def _rebuild_search_index(self) -> None:
         # The seeder writes in bulk without signals, so the search index is rebuilt whole.

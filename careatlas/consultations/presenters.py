@@ -1,0 +1,77 @@
+"""How a request reads: its status in plain words, the self-pay range, the overdue flag."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from careatlas.consultations.models import ConsultationRequest, Status
+from careatlas.consultations.timing import answer_by, is_overdue
+from careatlas.providers.models import OfferedProcedure
+from careatlas.providers.presenters import phone_display, price_range
+
+# What each status means for the patient, on the status page and in the email.
+EXPLANATIONS = {
+    Status.NEW: _(
+        "The office has your request but has not answered yet. This is a request, not a "
+        "booked appointment."
+    ),
+    Status.CONTACTED: _("The office has been in touch with you, or tried to."),
+    Status.SCHEDULED: _(
+        "The office has told us a consultation is arranged. The office confirms the date and "
+        "time with you directly."
+    ),
+    Status.CLOSED: _("The office has closed this request."),
+    Status.DECLINED: _("The office cannot offer you a consultation."),
+}
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    label: str
+    explanation: str
+    reason: str
+
+
+def status_summary(found: ConsultationRequest) -> StatusSummary:
+    return StatusSummary(
+        label=found.get_status_display(),
+        explanation=str(EXPLANATIONS[Status(found.status)]),
+        reason=found.decline_reason if found.status == Status.DECLINED else "",
+    )
+
+
+def self_pay_range(found_practice, location_id: int, procedure) -> str:
+    """The practice's self-pay range for the procedure at that office, '' if none is listed."""
+    if procedure is None or not found_practice.practitioner_id:
+        return ""
+    offered = (
+        OfferedProcedure.objects.filter(
+            role__practitioner_id=found_practice.practitioner_id,
+            role__location_id=location_id,
+            procedure=procedure,
+            self_pay_low__isnull=False,
+        )
+        .order_by("self_pay_low")
+        .first()
+    )
+    return price_range(offered.self_pay_low, offered.self_pay_high) if offered else ""
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    request: ConsultationRequest
+    answer_by: object
+    overdue: bool
+
+
+def inbox_rows(requests) -> list[InboxRow]:
+    now = timezone.now()
+    return [
+        InboxRow(r, answer_by(r.created_at), is_overdue(r.created_at, r.status, now))
+        for r in requests
+    ]
+
+
+def office_phones(locations) -> list[str]:
+    return [phone_display(location.phone) for location in locations if location.phone]

@@ -7,7 +7,7 @@ from careatlas.consultations.models import ConsultationRequest
 from careatlas.practices.models import Practice
 from careatlas.providers.models import PractitionerRole
 from tests.consultation_personas import QUESTIONS, send, status_link
-from tests.practice_personas import make_clinic
+from tests.practice_personas import make_clinic, own, person
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,20 @@ def test_a_practice_that_has_not_claimed_its_profile_takes_no_requests(db):
         "does not take requests here yet"
         in Client().get(f"/consultations/new/{clinic.practitioner.npi}/").content.decode()
     )
+
+
+def test_the_profile_itself_says_whether_the_practice_takes_requests(office):
+    form = f"/consultations/new/{office.clinic.practitioner.npi}/"
+    claimed = Client().get(office.clinic.practitioner.get_absolute_url()).content.decode()
+    assert f'href="{form}">Request a consultation' in claimed
+    unclaimed = make_clinic(" Unclaimed").practitioner
+    html = Client().get(unclaimed.get_absolute_url()).content.decode()
+    assert "This practice does not take requests here yet. Call the office:" in html
+    assert f"/consultations/new/{unclaimed.npi}/" not in html
+    # Approving a claim changes the content version, so a cached profile is not stale.
+    own(person("newowner"), unclaimed)
+    html = Client().get(unclaimed.get_absolute_url()).content.decode()
+    assert f'href="/consultations/new/{unclaimed.npi}/">Request a consultation' in html
 
 
 def test_not_accepting_new_patients_is_said_before_the_form(office):

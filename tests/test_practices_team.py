@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
@@ -91,6 +92,20 @@ def test_an_invitation_is_for_the_address_it_was_sent_to(practice, owner):
     # The rightful invitee can still use it.
     signed_in(person("sam")).post(link)
     assert Membership.objects.filter(user__username="sam").exists()
+
+
+def test_an_invitation_to_a_second_confirmed_address_of_the_account_works(practice, owner):
+    """Sam signed up with a personal address; the practice invites his work one."""
+    sam = person("sam")
+    client = signed_in(sam)
+    work = EmailAddress.objects.create(user=sam, email="sam.front-desk@riverside.example")
+    _invite(owner, practice, email="Sam.Front-Desk@riverside.example")
+    link = last_link()
+    assert "sent to a different email address" in client.post(link).content.decode()
+    work.verified = True  # after he follows allauth's confirmation link
+    work.save()
+    client.post(link)
+    assert Membership.objects.filter(user=sam, practice=practice).exists()
 
 
 def test_an_invitee_signs_in_before_accepting(patient, practice, owner):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from careatlas.accounts.addresses import verified_addresses
 from careatlas.core.audit import record
 from careatlas.practices import notify
 from careatlas.practices.models import Invitation, Membership, Practice, PracticeRole
@@ -79,7 +80,8 @@ def accept(token: str, user) -> Membership | Refusal:
     invitation = find_invitation(token)
     if invitation is None:
         return Refusal.UNUSABLE
-    if (user.email or "").strip().lower() != invitation.email.strip().lower():
+    # Any address the account confirmed counts, not only the one it signed up with.
+    if invitation.email.strip().lower() not in verified_addresses(user):
         return Refusal.OTHER_ADDRESS
     if invitation.practice.memberships.filter(user=user).exists():
         return Refusal.ALREADY_MEMBER

@@ -13,19 +13,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from careatlas.accounts.access import has_second_factor, session_passed_mfa
+from careatlas.core import errors
 
 
 def too_many_attempts(request: HttpRequest, retry_after: int | None = None) -> HttpResponse:
     """The friendly 429 page for sign-in and account actions (allauth's handler429 too)."""
-    retry_after = retry_after or settings.SIGNIN_WINDOW_SECONDS
-    response = render(
-        request,
-        "accounts/too_many_attempts.html",
-        {"retry_after": retry_after, "minutes": max(1, round(retry_after / 60))},
-        status=429,
+    return errors.too_many_attempts(
+        request, "accounts/too_many_attempts.html", retry_after or settings.SIGNIN_WINDOW_SECONDS
     )
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 def refuse_throttled_sign_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

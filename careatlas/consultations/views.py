@@ -17,6 +17,7 @@ from careatlas.consultations.access import get_request_by_token
 from careatlas.consultations.forms import RequestForm
 from careatlas.consultations.presenters import office_phones, self_pay_range, status_summary
 from careatlas.consultations.timing import answer_by
+from careatlas.core.errors import too_many_attempts
 from careatlas.core.ratelimit import client_ip
 from careatlas.practices.models import Practice
 from careatlas.procedures.models import Guide, Procedure
@@ -44,14 +45,7 @@ def _procedure(slug: str) -> tuple[Procedure | None, Guide | None]:
 
 
 def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
-    response = render(
-        request,
-        "consultations/too_many.html",
-        {"minutes": max(1, retry_after // 60)},
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
+    return too_many_attempts(request, "consultations/too_many.html", retry_after)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

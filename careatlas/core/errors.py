@@ -64,6 +64,17 @@ def too_many_requests(
     )
 
 
+def too_many_attempts(request: HttpRequest, template_name: str, retry_after: int) -> HttpResponse:
+    """429 with Retry-After for a lockout counted in minutes (sign-in, claims, requests).
+
+    `template_name` extends core/too_many_requests.html and says what was paused and why.
+    """
+    context = {"retry_after": retry_after, "minutes": max(1, round(retry_after / 60))}
+    response = render(request, template_name, context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 def _error_page(request: HttpRequest, status: int, message: str, title: str) -> HttpResponse:
     with translation.override(page_language(request)):
         titles = {

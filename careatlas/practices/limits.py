@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
+from careatlas.core.errors import too_many_attempts
 from careatlas.core.ratelimit import RateLimit, client_ip
 
 WINDOW_SECONDS = 3600
@@ -24,15 +24,9 @@ def refusal(request: HttpRequest, npi: str) -> HttpResponse | None:
     """A friendly 429 page when any of the three windows is used up, else None."""
     for limit, ident in _limits(request, npi):
         if limit.exceeded(ident):
-            retry_after = limit.retry_after()
-            response = render(
-                request,
-                "practices/too_many_attempts.html",
-                {"retry_after": retry_after, "minutes": max(1, round(retry_after / 60))},
-                status=429,
+            return too_many_attempts(
+                request, "practices/too_many_attempts.html", limit.retry_after()
             )
-            response["Retry-After"] = str(retry_after)
-            return response
     return None
 
 

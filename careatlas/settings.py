@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "careatlas.fhir",
     "careatlas.practices",
     "careatlas.consultations",
+    "careatlas.reviews",
     "careatlas.demo",
 ]
 

@@ -148,6 +148,12 @@ class Practitioner(models.Model):
     practice_confirmed_on = models.DateField(
         _("last confirmed by the practice"), null=True, blank=True
     )
+    # Kept by careatlas.reviews.ratings from published reviews only, so search can filter
+    # and sort by rating without counting review rows on every query.
+    review_count = models.PositiveIntegerField(_("published reviews"), default=0)
+    review_average = models.DecimalField(
+        _("average overall score"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,1 @@
+"""Verified patient reviews: written from a visit's link, moderated, shown with honest counts."""

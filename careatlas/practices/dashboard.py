@@ -15,10 +15,10 @@ from careatlas.practices.presenters import Place, place
 from careatlas.providers.models import (
     AccessibilityFeature,
     Location,
+    Organization,
     Practitioner,
     PractitionerRole,
     confirmation_days,
-    confirmation_due_before,
 )
 from careatlas.providers.practice_presenters import KeptFact, kept_facts
 from careatlas.providers.presenters import language_names
@@ -123,13 +123,12 @@ def _edit_url(practice_id: int, group: Group, pk: int | None = None) -> str:
     return reverse(name, args=[practice_id, pk, group.slug])
 
 
-def _banner(practitioner: Practitioner | None, today: datetime.date) -> tuple[str, str]:
-    if practitioner is None or practitioner.claimed_on is None:
+def _banner(subject: Practitioner | Organization, today: datetime.date) -> tuple[str, str]:
+    if subject.claimed_on is None:
         return "", ""
-    last = practitioner.practice_confirmed_on
+    last = subject.practice_confirmed_on
     days = confirmation_days()
-    # The rule of Practitioner.objects.confirmation_overdue(), for the one in hand.
-    overdue = (last or practitioner.claimed_on) < confirmation_due_before(today)
+    overdue = subject.confirmation_lapsed_since(today) is not None
     last_text = (
         _("You last confirmed everything on %(day)s.")
         % {"day": formats.date_format(last, "DATE_FORMAT")}
@@ -160,14 +159,8 @@ def dashboard(membership: Membership, locations: list[Location]) -> Dashboard:
         .prefetch_related("insurance_plans", "offered_procedures__procedure")
         .order_by("location_id", "practitioner__last_name", "id")
     )
-    practitioners = {role.practitioner_id: role.practitioner for role in roles}
-    if practice.practitioner_id:
-        practitioners = {practice.practitioner_id: practice.practitioner}
-    kept = {
-        (row.fact, row.subject.pk): row
-        for person in practitioners.values()
-        for row in kept_facts(person, today)
-    }
+    # An organization keeps the facts at its own places; a practitioner's practice keeps theirs.
+    kept = {(row.fact, row.subject.pk): row for row in kept_facts(practice.subject, today)}
     sections = []
     if practice.practitioner_id:
         person = practice.practitioner
@@ -194,10 +187,10 @@ def dashboard(membership: Membership, locations: list[Location]) -> Dashboard:
             url = _edit_url(practice.pk, group, location.pk) if may else ""
             section.rows.append(_row(group, location, [location.pk], kept, url))
         sections.append(section)
-    banner, last = _banner(practice.practitioner, today)
+    banner, last = _banner(practice.subject, today)
     return Dashboard(
         sections=sections,
-        can_confirm_all=bool(practice.practitioner_id) and allows(membership, Verb.CONFIRM_ALL),
+        can_confirm_all=allows(membership, Verb.CONFIRM_ALL),
         banner=banner,
         last_confirmed=last,
     )

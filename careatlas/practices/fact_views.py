@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from careatlas.practices.access import (
     Verb,
     get_location,
+    get_membership,
     get_practitioner,
     get_role,
     practice_view,
@@ -150,8 +151,8 @@ def remove_photo(request: HttpRequest, practice_id: int) -> HttpResponse:
 @practice_view
 @require_POST
 def confirm_all(request: HttpRequest, practice_id: int) -> HttpResponse:
-    membership, practitioner = get_practitioner(request.user, practice_id, Verb.CONFIRM_ALL)
-    count = confirmation.confirm_all(practitioner, request.user)
+    membership = get_membership(request.user, practice_id, Verb.CONFIRM_ALL)
+    count = confirmation.confirm_all(membership.practice.subject, request.user)
     messages.success(
         request,
         _("Thank you. %(count)s facts are confirmed by the practice today.") % {"count": count},

@@ -13,7 +13,7 @@ from django_tasks import task
 from careatlas.core.audit import record
 from careatlas.practices import notify
 from careatlas.practices.models import Practice
-from careatlas.providers.models import Practitioner, confirmation_days
+from careatlas.providers.models import Organization, Practitioner, confirmation_days
 
 REMINDED = "practice.reminder_sent"
 
@@ -24,10 +24,13 @@ def reminder_gap() -> datetime.timedelta:
 
 
 def due_for_reminder(now: datetime.datetime | None = None) -> QuerySet[Practice]:
-    """Practices whose practitioner is overdue and whose owners were not reminded lately."""
+    """Practices whose listing is overdue and whose owners were not reminded lately."""
     now = now or timezone.now()
-    overdue = Practitioner.objects.confirmation_overdue(timezone.localdate(now))
-    return Practice.objects.filter(practitioner__in=overdue.values("pk")).filter(
+    today = timezone.localdate(now)
+    overdue = Q(practitioner__in=Practitioner.objects.confirmation_overdue(today).values("pk")) | Q(
+        organization__in=Organization.objects.confirmation_overdue(today).values("pk")
+    )
+    return Practice.objects.filter(overdue).filter(
         Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - reminder_gap())
     )
 
@@ -38,7 +41,7 @@ def _remind(practice_id: int, now: datetime.datetime) -> bool:
         practice = (
             due_for_reminder(now)
             .select_for_update()
-            .select_related("practitioner")
+            .select_related("practitioner", "organization")
             .filter(pk=practice_id)
             .first()
         )

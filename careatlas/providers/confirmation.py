@@ -17,6 +17,7 @@ from careatlas.providers.models import (
     Location,
     Method,
     OfferedProcedure,
+    Organization,
     Practitioner,
     PractitionerPhoto,
     PractitionerRole,
@@ -48,25 +49,24 @@ FIELD_FACTS: dict[tuple[type[models.Model], str], str] = {
 }
 
 
-def practice_key(practitioner: Practitioner) -> str:
-    """Whose owners may read an event in the audit trail (core.audit's practice_key)."""
-    return f"practitioner:{practitioner.npi}"
-
-
-def practice_name(subject: models.Model, practitioner: Practitioner) -> str:
+def practice_name(subject: models.Model, owner: Practitioner | Organization) -> str:
     """Who confirmed, as the public sees it: the practice, never the person's account."""
+    if isinstance(owner, Organization):
+        return owner.name[:120]
     organization = None
     if isinstance(subject, Location | PractitionerRole):
         organization = subject.organization
     elif isinstance(subject, OfferedProcedure):
         organization = subject.role.organization
-    return (organization.name if organization else practitioner.display_name)[:120]
+    return (organization.name if organization else owner.display_name)[:120]
 
 
-def _confirmation(subject: models.Model, practitioner: Practitioner, today: datetime.date) -> dict:
+def _confirmation(
+    subject: models.Model, owner: Practitioner | Organization, today: datetime.date
+) -> dict:
     return {
         "method": Method.OFFICE_CONFIRMATION,
-        "verified_by": practice_name(subject, practitioner),
+        "verified_by": practice_name(subject, owner),
         "verified_on": today,
         "note": "",
     }
@@ -101,7 +101,7 @@ def _audit(subject, field: str, old, new, *, by_user, practitioner, filed_under:
         field=field,
         old=_as_text(old),
         new=_as_text(new),
-        practice_key=filed_under or practice_key(practitioner),
+        practice_key=filed_under or practitioner.practice_key,
     )
 
 
@@ -275,23 +275,32 @@ def remove_photo(practitioner: Practitioner, *, by_user) -> None:
     directory_changed()
 
 
-def practice_subjects(practitioner: Practitioner) -> list[tuple[str, models.Model]]:
-    """(fact, object) for every fact the practice keeps on the public profile (2 queries)."""
-    roles = list(
-        PractitionerRole.objects.public()
-        .filter(practitioner=practitioner)
-        .select_related("organization", "location__organization")
-    )
+def _roles_kept_by(owner: Practitioner | Organization) -> models.QuerySet[PractitionerRole]:
+    """A practitioner's own public roles, or every public role at an organization's places."""
+    roles = PractitionerRole.objects.public()
+    if isinstance(owner, Practitioner):
+        return roles.filter(practitioner=owner)
+    return roles.filter(location__in=Location.objects.kept_by(owner))
+
+
+def practice_subjects(owner: Practitioner | Organization) -> list[tuple[str, models.Model]]:
+    """(fact, object) for every fact the practice keeps on public pages (2 queries).
+
+    An organization keeps the facts of its locations and of the practitioners' roles there;
+    the practitioners' own facts (languages, bio, photo) follow each person and are theirs.
+    """
+    roles = list(_roles_kept_by(owner).select_related("organization", "location__organization"))
     offered = list(
         OfferedProcedure.objects.filter(role__in=roles).select_related("role__organization")
     )
     pairs: list[tuple[str, models.Model]] = []
-    shown = {
-        Fact.LANGUAGES: bool(practitioner.languages),
-        Fact.BIO: bool(practitioner.bio),
-        Fact.PHOTO: bool(practitioner.photo_url),
-    }
-    pairs += [(fact, practitioner) for fact in PRACTICE_FACTS[Practitioner] if shown[fact]]
+    if isinstance(owner, Practitioner):
+        shown = {
+            Fact.LANGUAGES: bool(owner.languages),
+            Fact.BIO: bool(owner.bio),
+            Fact.PHOTO: bool(owner.photo_url),
+        }
+        pairs += [(fact, owner) for fact in PRACTICE_FACTS[Practitioner] if shown[fact]]
     for role in roles:
         pairs += [(fact, role) for fact in PRACTICE_FACTS[PractitionerRole]]
     for location in {role.location_id: role.location for role in roles}.values():
@@ -311,7 +320,7 @@ def verifications_of(pairs: list[tuple[str, models.Model]]) -> dict[tuple, Verif
 
 
 @transaction.atomic
-def confirm_all(practitioner: Practitioner, by_user) -> int:
+def confirm_all(owner: Practitioner | Organization, by_user) -> int:
     """ "Everything is still correct": confirm every fact the practice keeps, today.
 
     A fixed number of queries however many roles, locations and procedures there are:
@@ -319,11 +328,11 @@ def confirm_all(practitioner: Practitioner, by_user) -> int:
     Returns how many facts were confirmed.
     """
     today = timezone.localdate()
-    pairs = practice_subjects(practitioner)
+    pairs = practice_subjects(owner)
     existing = verifications_of(pairs)
     changed, created = [], []
     for fact, subject in pairs:
-        values = _confirmation(subject, practitioner, today)
+        values = _confirmation(subject, owner, today)
         verification = existing.get((fact, subject.pk))
         if verification is None:
             created.append(Verification(fact=fact, **{FACT_SUBJECTS[fact]: subject}, **values))
@@ -338,17 +347,17 @@ def confirm_all(practitioner: Practitioner, by_user) -> int:
         changed, ["method", "verified_by", "verified_on", "note", "updated_at"], batch_size=500
     )
     Verification.objects.bulk_create(created, batch_size=500)
-    previous = practitioner.practice_confirmed_on
-    practitioner.practice_confirmed_on = today
-    practitioner.save(update_fields=["practice_confirmed_on", "updated_at"])
+    previous = owner.practice_confirmed_on
+    owner.practice_confirmed_on = today
+    owner.save(update_fields=["practice_confirmed_on", "updated_at"])
     record(
         CONFIRMED_ALL,
         actor=by_user,
-        subject=practitioner,
+        subject=owner,
         field="practice_confirmed_on",
         old=previous,
         new=today,
-        practice_key=practice_key(practitioner),
+        practice_key=owner.practice_key,
     )
     directory_changed()
     return len(pairs)

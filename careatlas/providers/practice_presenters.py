@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from careatlas.providers.confirmation import practice_subjects, verifications_of
-from careatlas.providers.models import Fact, Method, Practitioner
+from careatlas.providers.models import Fact, Method, Organization, Practitioner
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,12 @@ class KeptFact:
     status: str  # "Confirmed by the practice on ...", or why not
 
 
-def kept_facts(practitioner: Practitioner, today: datetime.date | None = None) -> list[KeptFact]:
-    """Every fact the practice keeps on the public profile (three queries)."""
+def kept_facts(
+    owner: Practitioner | Organization, today: datetime.date | None = None
+) -> list[KeptFact]:
+    """Every fact the practice keeps on public pages (three queries)."""
     today = today or timezone.localdate()
-    pairs = practice_subjects(practitioner)
+    pairs = practice_subjects(owner)
     by_key = verifications_of(pairs)
     rows = []
     for fact, subject in pairs:

@@ -16,6 +16,7 @@ from careatlas.providers.models import (
     Fact,
     Location,
     Method,
+    Organization,
     Practitioner,
     PractitionerRole,
     TaxonomyCode,
@@ -413,9 +414,11 @@ def profile_page(practitioner: Practitioner, today: datetime.date | None = None)
     )
 
 
-def practice_notice(practitioner: Practitioner, today: datetime.date | None = None) -> str:
-    """'Not confirmed by the practice since 2 March 2026' for a claimed, overdue profile."""
-    since = practitioner.confirmation_lapsed_since(today)
+def practice_notice(
+    subject: Practitioner | Organization, today: datetime.date | None = None
+) -> str:
+    """'Not confirmed by the practice since 2 March 2026' for a claimed, overdue listing."""
+    since = subject.confirmation_lapsed_since(today)
     if since is None:
         return ""
     day = formats.date_format(since, "DATE_FORMAT")

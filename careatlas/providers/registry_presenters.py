@@ -32,6 +32,7 @@ from careatlas.providers.presenters import (
     ProfilePage,
     address_lines,
     phone_display,
+    practice_notice,
     tel_href,
 )
 
@@ -240,6 +241,7 @@ class OrganizationPage:
     people_list: list[Person]
     attribution: str
     known: bool  # False for a hospital only known from an affiliation so far
+    practice_notice: str  # "Not confirmed by the practice since ..." when a claim lapsed
 
 
 def _star_rating(value: int | None) -> str:
@@ -330,6 +332,7 @@ def organization_page(
         people=people,
         people_label=people_label,
         people_list=listed,
+        practice_notice=practice_notice(organization),
         attribution=attribution,
         known=known,
     )

@@ -97,18 +97,11 @@ class Practice(models.Model):
     @property
     def key(self) -> str:
         """How the audit trail files this practice's events, e.g. "practitioner:1234567893"."""
-        return f"{self.kind}:{self.npi}"
+        return self.subject.practice_key
 
     def locations(self) -> models.QuerySet[Location]:
         """The places this NPI practises at: its active roles' locations, or its own."""
-        if self.practitioner_id:
-            where = Q(roles__practitioner_id=self.practitioner_id, roles__active=True)
-        else:
-            where = Q(organization_id=self.organization_id) | Q(
-                roles__organization_id=self.organization_id
-            )
-        ids = Location.objects.filter(where).values("pk")
-        return Location.objects.filter(pk__in=ids).order_by("id")
+        return Location.objects.kept_by(self.subject).order_by("id")
 
     def website_domains(self) -> list[str]:
         """Domains of the websites on file: the organization's, or those of a practitioner's

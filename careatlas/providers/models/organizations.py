@@ -5,12 +5,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.providers.models.practitioners import STATE_CHOICES
 from careatlas.providers.models.roles import PractitionerRole
+from careatlas.providers.models.verification import Claimable, ClaimedQuerySet
 from careatlas.providers.npi import validate_npi
 
 zip_code_validator = RegexValidator(
@@ -94,13 +95,13 @@ class OrganizationKind(models.TextChoices):
     HOSPITAL = "hospital", _("Hospital")
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(ClaimedQuerySet):
     def public(self) -> "OrganizationQuerySet":
         """Organizations with a public page, API answer and FHIR resource: the active ones."""
         return self.filter(active=True)
 
 
-class Organization(models.Model):
+class Organization(Claimable, models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(
         _("kind"), max_length=10, choices=OrganizationKind.choices, default="practice"
@@ -128,6 +129,10 @@ class Organization(models.Model):
     reactivated_on = models.DateField(_("NPI reactivated on"), null=True, blank=True)
     # Written by providers.claiming when an organization administrator's claim is approved.
     claimed_on = models.DateField(_("claimed on"), null=True, blank=True)
+    # Written by providers.confirmation when the practice confirms all its facts at once.
+    practice_confirmed_on = models.DateField(
+        _("last confirmed by the practice"), null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -159,6 +164,18 @@ class LocationQuerySet(models.QuerySet):
         """Places where a public role is: what FHIR lists as Location resources."""
         roles = PractitionerRole.objects.public().filter(location=OuterRef("pk"))
         return self.filter(Exists(roles))
+
+    def kept_by(self, subject) -> "LocationQuerySet":
+        """The places a claimed practitioner or organization speaks for.
+
+        A practitioner: where they have an active role. An organization: its own locations
+        and those where its practitioners' roles are.
+        """
+        if subject._meta.model_name == "practitioner":
+            where = Q(roles__practitioner=subject, roles__active=True)
+        else:
+            where = Q(organization=subject) | Q(roles__organization=subject)
+        return self.filter(pk__in=self.model._default_manager.filter(where).values("pk"))
 
 
 class Location(models.Model):

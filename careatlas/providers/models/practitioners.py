@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.providers.credentials import normalise_credentials
 from careatlas.providers.geocoding import STATE_NAMES
 from careatlas.providers.models.verification import (
+    Claimable,
+    ClaimedQuerySet,
     Fact,
     Verification,
-    confirmation_due_before,
 )
 from careatlas.providers.npi import validate_npi
 
@@ -43,7 +44,7 @@ class MedicareAssignment(models.TextChoices):
     UNKNOWN = "", _("Not known")
 
 
-class PractitionerQuerySet(models.QuerySet):
+class PractitionerQuerySet(ClaimedQuerySet):
     def active(self) -> "PractitionerQuerySet":
         return self.filter(active=True)
 
@@ -53,21 +54,6 @@ class PractitionerQuerySet(models.QuerySet):
 
     def demo(self) -> "PractitionerQuerySet":
         return self.filter(is_demo=True)
-
-    def claimed(self) -> "PractitionerQuerySet":
-        return self.filter(claimed_on__isnull=False)
-
-    def confirmation_overdue(self, today: datetime.date | None = None) -> "PractitionerQuerySet":
-        """Claimed, and not confirmed by the practice for PRACTICE_CONFIRMATION_DAYS.
-
-        A practice that never confirmed is counted from the day of its claim, so a new claim
-        gets the full period before its first reminder.
-        """
-        due = confirmation_due_before(today)
-        return self.claimed().filter(
-            Q(practice_confirmed_on__lt=due)
-            | Q(practice_confirmed_on__isnull=True, claimed_on__lt=due)
-        )
 
     def verified(self, today: datetime.date | None = None) -> "PractitionerQuerySet":
         """Identity and an active license both verified, current and undisputed."""
@@ -83,7 +69,7 @@ class PractitionerQuerySet(models.QuerySet):
         return self.filter(Exists(identity), Exists(license_))
 
 
-class Practitioner(models.Model):
+class Practitioner(Claimable, models.Model):
     npi = models.CharField("NPI", max_length=10, unique=True, validators=[validate_npi])
     prefix = models.CharField(_("prefix"), max_length=20, blank=True)
     first_name = models.CharField(_("first name"), max_length=80)
@@ -193,13 +179,6 @@ class Practitioner(models.Model):
     @property
     def slug(self) -> str:
         return slugify(f"{self.first_name} {self.last_name}") or "provider"
-
-    def confirmation_lapsed_since(self, today: datetime.date | None = None) -> datetime.date | None:
-        """The day of the last confirmation (or of the claim) when it is overdue, else None."""
-        if self.claimed_on is None:
-            return None
-        last = self.practice_confirmed_on or self.claimed_on
-        return last if last < confirmation_due_before(today) else None
 
     def is_verified(self, today: datetime.date | None = None) -> bool:
         """Identity and an active license verified, neither stale nor disputed (one query)."""

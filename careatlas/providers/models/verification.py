@@ -32,6 +32,41 @@ def confirmation_due_before(today: datetime.date | None = None) -> datetime.date
     return (today or timezone.localdate()) - datetime.timedelta(days=confirmation_days())
 
 
+class ClaimedQuerySet(models.QuerySet):
+    """Reads shared by the two kinds of listing a practice can claim and keep current."""
+
+    def claimed(self):
+        return self.filter(claimed_on__isnull=False)
+
+    def confirmation_overdue(self, today: datetime.date | None = None):
+        """Claimed, and not confirmed by the practice for PRACTICE_CONFIRMATION_DAYS.
+
+        A practice that never confirmed is counted from the day of its claim, so a new claim
+        gets the full period before its first reminder.
+        """
+        due = confirmation_due_before(today)
+        return self.claimed().filter(
+            Q(practice_confirmed_on__lt=due)
+            | Q(practice_confirmed_on__isnull=True, claimed_on__lt=due)
+        )
+
+
+class Claimable:
+    """For a model with `claimed_on`, `practice_confirmed_on` and `npi`: what a claim implies."""
+
+    @property
+    def practice_key(self) -> str:
+        """How the audit trail files the practice's events: "practitioner:<npi>" and the like."""
+        return f"{self._meta.model_name}:{self.npi}"
+
+    def confirmation_lapsed_since(self, today: datetime.date | None = None) -> datetime.date | None:
+        """The day of the last confirmation (or of the claim) when it is overdue, else None."""
+        if self.claimed_on is None:
+            return None
+        last = self.practice_confirmed_on or self.claimed_on
+        return last if last < confirmation_due_before(today) else None
+
+
 class Fact(models.TextChoices):
     IDENTITY = "identity", _("Identity")
     EDUCATION = "education", _("Education")

@@ -229,3 +229,55 @@ class NoteForm(forms.Form):
         max_length=MESSAGE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+OPEN = "open"
+ALL = "all"
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters, sent as a GET query so a filtered list can be bookmarked."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(OPEN, _("Open (new, contacted, scheduled)")), (ALL, _("All")), *Status.choices],
+    )
+    location = forms.TypedChoiceField(
+        label=_("Office"), required=False, coerce=int, empty_value=None
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    reference = forms.CharField(
+        label=_("Reference"),
+        required=False,
+        max_length=20,
+        help_text=_("The code the patient reads out, e.g. K7M2-9QXD."),
+        widget=forms.TextInput(attrs={"aria-describedby": "id_reference_help"}),
+    )
+
+    def __init__(self, *args, locations: list[Location], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", _("All offices"))] + [
+            (location.pk, location.name or location.line1) for location in locations
+        ]
+
+    def clean_reference(self) -> str:
+        # People read it out with spaces or without the dash; stored as "K7M2-9QXD".
+        raw = re.sub(r"[\s-]", "", self.cleaned_data["reference"]).upper()
+        return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
+
+    def apply(self, requests):
+        """The requests that match; an invalid form filters nothing beyond the default."""
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status") or OPEN
+        if status == OPEN:
+            requests = requests.open()
+        elif status != ALL:
+            requests = requests.filter(status=status)
+        if data.get("location"):
+            requests = requests.filter(location_id=data["location"])
+        if data.get("overdue"):
+            requests = requests.overdue()
+        if data.get("reference"):
+            requests = requests.filter(reference=data["reference"])
+        return requests

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,13 +11,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from careatlas.consultations import services
 from careatlas.consultations.access import get_request_for_member
-from careatlas.consultations.forms import NoteForm, StatusForm
+from careatlas.consultations.forms import InboxFilterForm, NoteForm, StatusForm
 from careatlas.consultations.models import ConsultationRequest
-from careatlas.consultations.presenters import inbox_rows, status_summary
+from careatlas.consultations.presenters import inbox_rows, status_counts, status_summary
 from careatlas.consultations.timing import answer_by, is_overdue
-from careatlas.practices.access import Verb, get_membership, practice_view
+from careatlas.practices.access import Verb, get_membership, practice_view, visible_locations
 
-INBOX_PAGE_SIZE = 200
+INBOX_PAGE_SIZE = 50
 
 
 @practice_view
@@ -24,19 +25,28 @@ INBOX_PAGE_SIZE = 200
 @never_cache
 def inbox(request: HttpRequest, practice_id: int) -> HttpResponse:
     membership = get_membership(request.user, practice_id, Verb.VIEW)
+    mine = ConsultationRequest.objects.for_member(membership)
+    filters = InboxFilterForm(request.GET or None, locations=visible_locations(membership))
     # The list shows no patient details, so opening it reads nothing the trail must record.
     requests = (
-        ConsultationRequest.objects.for_member(membership)
+        filters.apply(mine)
         .select_related("location", "procedure")
         .only("reference", "status", "created_at", "location", "procedure", "practice_id")
     )
+    page = Paginator(requests, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "consultations/inbox.html",
         {
             "membership": membership,
             "practice": membership.practice,
-            "rows": inbox_rows(requests[:INBOX_PAGE_SIZE]),
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "counts": status_counts(mine.status_counts(), mine.overdue().count()),
+            "rows": inbox_rows(page.object_list),
             "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
         },
     )

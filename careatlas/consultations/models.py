@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from careatlas.consultations.timing import overdue_if_sent_before
 from careatlas.practices.models import Membership, Practice
 from careatlas.practices.models.practices import token_digest
 from careatlas.procedures.models import Procedure
@@ -68,6 +69,17 @@ class ConsultationRequestQuerySet(models.QuerySet):
 
     def open(self) -> "ConsultationRequestQuerySet":
         return self.exclude(status__in=FINISHED)
+
+    def overdue(self, now=None) -> "ConsultationRequestQuerySet":
+        """New requests past the practice's response-time target (timing.is_overdue)."""
+        return self.filter(status=Status.NEW, created_at__lt=overdue_if_sent_before(now))
+
+    def status_counts(self) -> dict[str, int]:
+        """How many requests are in each status, every status present (one query)."""
+        counts = dict.fromkeys(Status.values, 0)
+        rows = self.order_by().values_list("status").annotate(n=models.Count("id"))
+        counts.update(dict(rows))
+        return counts
 
     def expired(self, now=None) -> "ConsultationRequestQuerySet":
         """Finished requests kept longer than CONSULTATION_RETENTION_DAYS: due for deletion."""

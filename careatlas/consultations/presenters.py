@@ -73,5 +73,11 @@ def inbox_rows(requests) -> list[InboxRow]:
     ]
 
 
+def status_counts(counts: dict[str, int], overdue: int) -> list[tuple[str, int]]:
+    """("New", 3), ("Contacted", 1), ... and ("Overdue", 2), for the inbox's summary line."""
+    rows = [(str(Status(status).label), n) for status, n in counts.items()]
+    return [*rows, (_("Overdue"), overdue)]
+
+
 def office_phones(locations) -> list[str]:
     return [phone_display(location.phone) for location in locations if location.phone]

@@ -14,6 +14,7 @@ from django.test import Client
 
 from careatlas.procedures.models import Procedure
 from tests.accounts_personas import staff_with_mfa_client
+from tests.clock import clock  # noqa: F401 - a clock tests move forward
 from tests.consultation_personas import office, quick_forms  # noqa: F401 - request fixtures
 from tests.practice_personas import clinic, phone_outbox  # noqa: F401 - practice fixtures
 

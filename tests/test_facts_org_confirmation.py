@@ -17,14 +17,8 @@ from careatlas.core.audit import AuditEvent
 from careatlas.providers.models import Organization, Verification
 from careatlas.providers.registry_presenters import organization_url
 from tests.practice_personas import join, own, person, signed_in
-from tests.test_practices_reminders import Clock
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

@@ -1,34 +1,16 @@
 """Every 90 days Dana is asked, by email and on her dashboard, to confirm her facts again."""
 
-import datetime
 import io
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from careatlas.core.audit import AuditEvent
 from careatlas.practices import reminders
 from tests.practice_personas import join, own, person, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-class Clock:
-    """The site's clock, moved forward by the test (every `timezone.now()` reads it)."""
-
-    def __init__(self, monkeypatch):
-        self.now = timezone.now()
-        monkeypatch.setattr(timezone, "now", lambda: self.now)
-
-    def advance(self, days: int) -> None:
-        self.now += datetime.timedelta(days=days)
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    return Clock(monkeypatch)
 
 
 @pytest.fixture

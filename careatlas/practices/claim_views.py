@@ -98,6 +98,17 @@ def claim_start(request: HttpRequest, npi: str) -> HttpResponse:
     return render(request, "practices/claim_start.html", context)
 
 
+def _posted_claim(request: HttpRequest, npi: str, context: dict, form, method: str) -> tuple:
+    """(refusal, claim) for a posted claim form: the lockout page when over the limits, else
+    a new claim once the form is valid (the attempt counted), else (None, None)."""
+    refused = limits.refusal(request, npi)
+    if refused or not form.is_valid():
+        return refused, None
+    limits.count_attempt(request, npi)
+    practice = claiming.practice_for(context["subject"])
+    return None, claiming.open_claim(request.user, practice, method)
+
+
 @practice_view
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
@@ -108,13 +119,10 @@ def claim_phone(request: HttpRequest, npi: str) -> HttpResponse:
         raise Http404(_("No phone number on file can receive a code for this NPI."))
     form = PhoneCodeForm(request.POST or None, locations=phones)
     if request.method == "POST":
-        refused = limits.refusal(request, npi)
+        refused, claim = _posted_claim(request, npi, context, form, ClaimMethod.PHONE)
         if refused:
             return refused
-        if form.is_valid():
-            limits.count_attempt(request, npi)
-            practice = claiming.practice_for(context["subject"])
-            claim = claiming.open_claim(request.user, practice, ClaimMethod.PHONE)
+        if claim:
             claiming.send_phone_code(
                 claim, form.cleaned_data["location"], form.cleaned_data["channel"]
             )
@@ -174,13 +182,10 @@ def claim_email(request: HttpRequest, npi: str) -> HttpResponse:
         raise Http404(_("No website on file for this NPI."))
     form = EmailClaimForm(request.POST or None, domains=domains)
     if request.method == "POST":
-        refused = limits.refusal(request, npi)
+        refused, claim = _posted_claim(request, npi, context, form, ClaimMethod.EMAIL)
         if refused:
             return refused
-        if form.is_valid():
-            limits.count_attempt(request, npi)
-            practice = claiming.practice_for(context["subject"])
-            claim = claiming.open_claim(request.user, practice, ClaimMethod.EMAIL)
+        if claim:
             claiming.send_email_link(claim, form.cleaned_data["email"])
             sent = {"claim": claim, "minutes": settings.CLAIM_LINK_MINUTES}
             return render(request, "practices/claim_email_sent.html", context | sent)

@@ -59,21 +59,30 @@ def approve_claim(claim: Claim, by=None) -> Claim:
     return claim
 
 
-@transaction.atomic
-def reject_claim(claim: Claim, by, reason: str) -> Claim:
-    """Staff refuse an open claim, with a reason the claimant reads."""
-    if not reason.strip():
-        raise ValueError("A rejection needs a reason the claimant can read.")
-    _close(claim, ClaimStatus.REJECTED, by, reason.strip())
+def _announce(claim: Claim, by, action: str, email_subject: str) -> None:
+    """Record a refusal with its reason, and tell the claimant once the decision is saved."""
     record(
-        "claim.rejected",
+        action,
         actor=by,
         subject=claim,
         field="reason",
         new=claim.reason,
         practice_key=claim.practice.key,
     )
-    transaction.on_commit(lambda: _tell_claimant(claim, _("Your claim was not approved")))
+    transaction.on_commit(lambda: _tell_claimant(claim, email_subject))
+
+
+def _reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValueError("A rejection or revocation needs a reason the claimant can read.")
+    return reason.strip()
+
+
+@transaction.atomic
+def reject_claim(claim: Claim, by, reason: str) -> Claim:
+    """Staff refuse an open claim, with a reason the claimant reads."""
+    _close(claim, ClaimStatus.REJECTED, by, _reason(reason))
+    _announce(claim, by, "claim.rejected", _("Your claim was not approved"))
     return claim
 
 
@@ -81,22 +90,12 @@ def reject_claim(claim: Claim, by, reason: str) -> Claim:
 def revoke_claim(claim: Claim, by, reason: str) -> Claim:
     """Staff withdraw an approved claim: its claimant stops being an owner at once, and when
     no owner is left, everyone they let in goes too and open invitations are cancelled."""
-    if not reason.strip():
-        raise ValueError("A revocation needs a reason the claimant can read.")
     practice = claim.practice
-    _close(claim, ClaimStatus.REVOKED, by, reason.strip())
+    _close(claim, ClaimStatus.REVOKED, by, _reason(reason))
     practice.memberships.filter(user=claim.user).delete()
     if not practice.is_claimed():
         practice.memberships.all().delete()
         practice.invitations.open().update(cancelled_at=timezone.now())
         claiming.mark_unclaimed(practice.subject)
-    record(
-        "claim.revoked",
-        actor=by,
-        subject=claim,
-        field="reason",
-        new=claim.reason,
-        practice_key=practice.key,
-    )
-    transaction.on_commit(lambda: _tell_claimant(claim, _("Your claim was revoked")))
+    _announce(claim, by, "claim.revoked", _("Your claim was revoked"))
     return claim

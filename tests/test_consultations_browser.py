@@ -1,6 +1,7 @@
 """The whole journey in a browser: from the OMT guide to a sent request, its status page and
 email, then the office's inbox; every page axe-clean and with no request to another origin."""
 
+import os
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -119,6 +120,16 @@ def test_a_patient_requests_omt_from_the_guide_and_the_office_answers(site, brow
     office.get_by_label(re.compile("Reason for declining")).fill("Dr Alvarez sees adults only.")
     office.get_by_role("button", name="Save status").click()
     expect(office.get_by_text("Status saved.")).to_be_visible()
+    _assert_accessible(office)
+    # A declined request leaves the open list; the filters bring it back.
+    office.goto(f"{site['url']}/practice/{site['practice'].pk}/requests/")
+    expect(office.get_by_role("link", name=found.reference)).to_have_count(0)
+    office.get_by_label("Status").select_option("all")
+    with office.expect_navigation():
+        office.get_by_role("button", name="Show requests").click()
+    expect(office.get_by_role("link", name=found.reference)).to_be_visible()
+    if os.environ.get("SCREENSHOTS"):
+        office.screenshot(path=os.environ["SCREENSHOTS"] + "/inbox-390.png", full_page=True)
     _assert_accessible(office)
 
     page.goto(status_url)

@@ -246,7 +246,7 @@ class InboxFilterForm(forms.Form):
     location = forms.TypedChoiceField(
         label=_("Office"), required=False, coerce=int, empty_value=None
     )
-    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False, label_suffix="")
     reference = forms.CharField(
         label=_("Reference"),
         required=False,

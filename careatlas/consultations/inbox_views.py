@@ -13,7 +13,12 @@ from careatlas.consultations import services
 from careatlas.consultations.access import get_request_for_member
 from careatlas.consultations.forms import InboxFilterForm, NoteForm, StatusForm
 from careatlas.consultations.models import ConsultationRequest
-from careatlas.consultations.presenters import inbox_rows, status_counts, status_summary
+from careatlas.consultations.presenters import (
+    inbox_rows,
+    procedure_names,
+    status_counts,
+    status_summary,
+)
 from careatlas.consultations.timing import answer_by, is_overdue
 from careatlas.practices.access import Verb, get_membership, practice_view, visible_locations
 
@@ -61,6 +66,7 @@ def _detail(request, membership, found, status_form=None, note_form=None) -> Htt
             "practice": membership.practice,
             "found": found,
             "summary": status_summary(found),
+            "procedure": procedure_names([found.procedure]).get(found.procedure_id, ""),
             "answer_by": answer_by(found.created_at),
             "overdue": is_overdue(found.created_at, found.status),
             "status_form": status_form or StatusForm(initial={"status": found.status}),

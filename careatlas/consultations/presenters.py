@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.consultations.models import ConsultationRequest, Status
 from careatlas.consultations.timing import answer_by, is_overdue
+from careatlas.procedures.models import Guide
 from careatlas.providers.models import OfferedProcedure
 from careatlas.providers.presenters import phone_display, price_range
 
@@ -61,14 +63,37 @@ def self_pay_range(found_practice, location_id: int, procedure) -> str:
 @dataclass(frozen=True)
 class InboxRow:
     request: ConsultationRequest
+    procedure: str
     answer_by: object
     overdue: bool
 
 
+def procedure_names(procedures) -> dict[int, str]:
+    """Procedure id -> the title of its published guide in the reader's language (else the
+    site's), else its slug: a procedure's words live in its guides (one query)."""
+    ids = {p.pk for p in procedures if p is not None}
+    names = {p.pk: p.slug for p in procedures if p is not None}
+    guides = (
+        Guide.objects.published()
+        .pick_language(get_language())
+        .filter(procedure_id__in=ids)
+        .values_list("procedure_id", "title")
+    )
+    names.update(dict(guides))
+    return names
+
+
 def inbox_rows(requests) -> list[InboxRow]:
     now = timezone.now()
+    requests = list(requests)
+    names = procedure_names([r.procedure for r in requests])
     return [
-        InboxRow(r, answer_by(r.created_at), is_overdue(r.created_at, r.status, now))
+        InboxRow(
+            r,
+            names.get(r.procedure_id, ""),
+            answer_by(r.created_at),
+            is_overdue(r.created_at, r.status, now),
+        )
         for r in requests
     ]
 

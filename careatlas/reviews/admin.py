@@ -1,0 +1,172 @@
+"""The moderation queue: flagged and reported reviews and replies, approved or rejected.
+
+Nothing is edited or deleted here: a moderator approves or rejects (with a reason the author
+reads), and each decision goes into the audit trail. A rejected review can be approved later.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import Case, Count, Q, When
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from careatlas.reviews import replies, services
+from careatlas.reviews.forms import ModerationReasonForm
+from careatlas.reviews.models import Reply, Report, Review, Status
+from careatlas.reviews.screening import describe
+
+# What waits for a moderator heads the list.
+PENDING_FIRST = Case(When(status=Status.PENDING, then=0), default=1).asc()
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # rejected, never erased: the decision stays on the record
+
+    @admin.display(description=_("automatic flags"))
+    def flag_list(self, obj) -> str:
+        return format_html_join("", "<p>{}</p>", ((line,) for line in describe(obj.flags))) or "–"
+
+    def decide_with_reason(self, request, queryset, action: str, decide, statuses):
+        """An intermediate page asks for the reason the author will read, then decides."""
+        form = ModerationReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = 0
+            for obj in queryset.filter(status__in=statuses):
+                decide(obj, request.user, form.cleaned_data["reason"])
+                done += 1
+            self.report_done(request, done, queryset.count())
+            return None
+        return TemplateResponse(
+            request,
+            "admin/reviews/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reason for the author"),
+                "opts": self.model._meta,
+                "objects": queryset,
+                "form": form,
+                "action": action,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def report_done(self, request: HttpRequest, done: int, asked: int) -> None:
+        self.message_user(
+            request,
+            ngettext("%(done)d decided.", "%(done)d decided.", done) % {"done": done},
+            messages.SUCCESS,
+        )
+        if done < asked:
+            self.message_user(
+                request,
+                _("Some were left as they were: only waiting or published ones can be decided."),
+                messages.WARNING,
+            )
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ["created_at", "reason", "details", "resolved_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnly):
+    list_display = [
+        *("id", "practice", "status", "overall"),
+        *("short_flags", "open_reports", "created_at"),
+    ]
+    list_filter = ["status"]
+    list_select_related = ["practice__practitioner", "practice__organization"]
+    ordering = [PENDING_FIRST, "created_at"]
+    actions = ["approve", "reject"]
+    inlines = [ReportInline]
+    fields = [
+        "practice",
+        "status",
+        "flag_list",
+        "display_name",
+        "text",
+        "overall",
+        "bedside_manner",
+        "explained_clearly",
+        "wait_time",
+        "reject_reason",
+        "created_at",
+        "updated_at",
+        "publish_after",
+        "published_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        unresolved = Count("reports", filter=Q(reports__resolved_at__isnull=True))
+        return super().get_queryset(request).annotate(unresolved_reports=unresolved)
+
+    @admin.display(description=_("flags"))
+    def short_flags(self, review: Review) -> str:
+        return ", ".join(sorted({f.get("rule", "") for f in review.flags})) or "–"
+
+    @admin.display(description=_("open reports"), ordering="unresolved_reports")
+    def open_reports(self, review: Review) -> int:
+        return review.unresolved_reports
+
+    @admin.action(description=_("Approve and publish the selected reviews"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for review in queryset.filter(status__in=[Status.PENDING, Status.REJECTED]):
+            services.approve(review, request.user)
+            done += 1
+        self.report_done(request, done, queryset.count())
+
+    @admin.action(
+        description=_("Reject the selected reviews (with a reason)"), permissions=["change"]
+    )
+    def reject(self, request: HttpRequest, queryset):
+        statuses = [Status.PENDING, Status.HELD, Status.PUBLISHED]
+        return self.decide_with_reason(request, queryset, "reject", services.reject, statuses)
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnly):
+    list_display = ["id", "review", "status", "short_flags", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["review"]
+    ordering = [PENDING_FIRST, "created_at"]
+    actions = ["approve", "reject"]
+    fields = [
+        *("review", "status", "flag_list", "text"),
+        *("reject_reason", "created_at", "published_at"),
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("flags"))
+    def short_flags(self, reply: Reply) -> str:
+        return ", ".join(sorted({f.get("rule", "") for f in reply.flags})) or "–"
+
+    @admin.action(description=_("Approve and publish the selected replies"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for reply in queryset.filter(status=Status.PENDING).select_related("review__practice"):
+            replies.approve_reply(reply, request.user)
+            done += 1
+        self.report_done(request, done, queryset.count())
+
+    @admin.action(
+        description=_("Reject the selected replies (with a reason)"), permissions=["change"]
+    )
+    def reject(self, request: HttpRequest, queryset):
+        statuses = [Status.PENDING, Status.PUBLISHED]
+        return self.decide_with_reason(request, queryset, "reject", replies.reject_reply, statuses)

@@ -81,6 +81,10 @@ class ReportInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Whoever moderates the review reads why it was reported.
+        return request.user.has_perm("reviews.view_review")
+
 
 @admin.register(Review)
 class ReviewAdmin(ReadOnly):

@@ -20,7 +20,6 @@ from tests.review_personas import (
     link_in_mail,
     move_to,
     the_review,
-    visit,  # noqa: F401 - fixture
     visit_for,
     write,
 )

@@ -17,7 +17,6 @@ from tests.practice_personas import person, signed_in
 from tests.review_personas import (
     SCORES,
     the_review,
-    visit,  # noqa: F401 - fixture
     visit_for,
     write,
 )
@@ -168,9 +167,10 @@ def test_anyone_may_report_a_published_review_which_goes_back_to_the_queue(visit
     review = _published(visit)
     url = f"/reviews/{review.pk}/report/"
     form = Client().get(url).content.decode()
-    assert "What is wrong with this review?" in form and "no-store" in Client().get(url)[
-        "Cache-Control"
-    ]
+    assert (
+        "What is wrong with this review?" in form
+        and "no-store" in Client().get(url)["Cache-Control"]
+    )
     assert Client().post(url, {"reason": ""}).status_code == 400
     sent = Client().post(url, {"reason": "private", "details": "It names my neighbour."})
     assert "a moderator will read the review" in sent.content.decode()
@@ -180,9 +180,10 @@ def test_anyone_may_report_a_published_review_which_goes_back_to_the_queue(visit
     # Once off the page, it cannot be reported again until a moderator decides.
     assert Client().get(url).status_code == 404
     queue = moderator.get("/admin/reviews/review/").content.decode()
-    assert "Shares private or medical details" in moderator.get(
-        f"/admin/reviews/review/{review.pk}/change/"
-    ).content.decode()
+    assert (
+        "Shares private or medical details"
+        in moderator.get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
+    )
     assert queue.count("<tr") >= 2
     decide(moderator, "approve", review)
     review.refresh_from_db()

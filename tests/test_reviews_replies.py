@@ -1,4 +1,4 @@
-"""The practice's side: its Reviews page, one screened reply per review, and no way to remove one."""
+"""The practice's side: its Reviews page, one screened reply per review, no way to remove one."""
 
 from datetime import timedelta
 
@@ -13,7 +13,7 @@ from careatlas.core.audit import AuditEvent
 from careatlas.reviews.models import Reply, Review, Status
 from careatlas.reviews.upkeep import publish_held
 from tests.practice_personas import join, make_clinic, own, person, signed_in
-from tests.review_personas import the_review, visit, write  # noqa: F401 - fixture
+from tests.review_personas import the_review, write
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ["owner", "staff", "other_practice", "no_mfa_member", "anonymous"]
@@ -65,9 +65,7 @@ MATRIX = [
 def test_who_may_see_and_reply(world, what, method, page, expected):
     practice = world["visit"].practice.pk
     url = (
-        reverse("reviews:practice_reviews", args=[practice])
-        if page == "list"
-        else reply_url(world)
+        reverse("reviews:practice_reviews", args=[practice]) if page == "list" else reply_url(world)
     )
     answers = {}
     for persona in PERSONAS:
@@ -137,9 +135,7 @@ def test_an_empty_or_long_reply_gets_a_field_error(world):
 def test_a_rejected_reply_is_explained_and_may_be_written_again(world):
     post_reply(world["clients"]["owner"], world, "We hope your treatment helped.")
     mo = person("mo", is_staff=True)
-    mo.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_reply", "change_reply"])
-    )
+    mo.user_permissions.add(*Permission.objects.filter(codename__in=["view_reply", "change_reply"]))
     reply = Reply.objects.get()
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):

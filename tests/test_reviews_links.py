@@ -111,7 +111,8 @@ def test_bad_answers_get_clear_field_errors_not_a_500(visit):
     answer = write(Client(), visit, overall="9", wait_time="", text="x" * 2001)
     html = answer.content.decode()
     assert answer.status_code == 400
-    assert "Choose a score from 1 to 5." in html
+    assert "Choose an overall score from 1 to 5." in html
+    assert "Choose a score from 1 to 5 for the wait time." in html
     assert "Keep it to 2000 characters or fewer (you typed 2001)." in html
     assert not Review.objects.exists()
 

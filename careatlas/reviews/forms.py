@@ -22,27 +22,35 @@ SCORE_CHOICES = [
 TOO_LONG = _("Keep it to %(limit_value)s characters or fewer (you typed %(show_value)s).")
 
 
-def _score(label, help_text=""):
+def _score(label, missing, help_text=""):
+    """One score as a group of five radio buttons; the error names the question, since the
+    error summary lists all four together."""
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose a score from 1 to 5."),
-            "invalid_choice": _("Choose a score from 1 to 5."),
-        },
+        error_messages={"required": missing, "invalid_choice": missing},
     )
 
 
 class ReviewForm(forms.ModelForm):
-    overall = _score(_("Overall"))
+    overall = _score(_("Overall"), _("Choose an overall score from 1 to 5."))
     bedside_manner = _score(
-        _("Bedside manner"), _("Were you listened to and treated with respect?")
+        _("Bedside manner"),
+        _("Choose a score from 1 to 5 for bedside manner."),
+        _("Were you listened to and treated with respect?"),
     )
-    explained_clearly = _score(_("Explained things clearly"))
-    wait_time = _score(_("Wait time"), _("5 means you were seen on time."))
+    explained_clearly = _score(
+        _("Explained things clearly"),
+        _("Choose a score from 1 to 5 for how clearly things were explained."),
+    )
+    wait_time = _score(
+        _("Wait time"),
+        _("Choose a score from 1 to 5 for the wait time."),
+        _("5 means you were seen on time."),
+    )
     text = forms.CharField(
         label=_("Your review (optional)"),
         help_text=_(

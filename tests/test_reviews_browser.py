@@ -1,5 +1,6 @@
-"""Pat writes, changes and deletes a review in a browser, phone- and desktop-sized; the policy,
-report and practice pages too. Every page axe-clean, none scrolls sideways, none needs JavaScript."""
+"""Pat writes, changes and deletes a review in a browser, phone- and desktop-sized; the
+policy, report and practice pages too. Every page axe-clean, none scrolls sideways, and the
+forms work without JavaScript."""
 
 from collections.abc import Iterator
 from datetime import timedelta

@@ -233,7 +233,9 @@ def test_expired_links_lose_their_address_and_unused_ones_go(office, mailoutbox)
     later = timezone.now() + timedelta(days=200)
     assert purge_expired_links(later) == (1, 1)
     assert list(ReviewLink.objects.all()) == [used.link] and used.link.email == ""
-    assert the_review(used) is not None and not ReviewLink.objects.filter(request=unused.request)
+    assert the_review(used).fingerprint == "" and not ReviewLink.objects.filter(
+        request=unused.request
+    )
     out = StringIO()
     call_command("purge_review_links", stdout=out)  # nothing has expired by today's clock
     assert "Deleted 0 unused link(s); erased 0 address(es)." in out.getvalue()

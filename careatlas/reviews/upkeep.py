@@ -6,19 +6,22 @@ from django.utils import timezone
 from django_tasks import task
 
 from careatlas.reviews import services
-from careatlas.reviews.models import ReviewLink
+from careatlas.reviews.models import Review, ReviewLink
 
 log = logging.getLogger(__name__)
 
 
 def purge_expired_links(now=None) -> tuple[int, int]:
     """(links deleted, addresses erased). An expired link with no review goes; one with a
-    review stays (the review needs it) without its address."""
+    review stays (the review needs it) without its address, and the review without the
+    sender's fingerprint."""
     now = now or timezone.now()
     expired = ReviewLink.objects.expired(now)
     deleted, _by_model = expired.filter(review__isnull=True).delete()
     # An empty address is stored as "" (never encrypted), so this compares stored values.
     erased = expired.exclude(email="").update(email="")
+    # The sender's fingerprint served the burst check; it goes with the address.
+    Review.objects.filter(link__in=expired).exclude(fingerprint="").update(fingerprint="")
     log.info("Review links: %d expired deleted, %d addresses erased.", deleted, erased)
     return deleted, erased
 

@@ -247,3 +247,12 @@ def test_a_rejection_when_the_address_is_gone_sends_nothing(visit, moderator):
     mail.outbox.clear()
     decide(moderator, "reject", the_review(visit), reason="Names a member of staff.")
     assert the_review(visit).status == Status.REJECTED and not mail.outbox
+
+
+def test_the_hourly_job_can_be_handed_to_the_task_worker(visit, settings):
+    settings.REVIEW_HOLD_HOURS = 0
+    write(Client(), visit)
+    out = StringIO()
+    call_command("publish_held_reviews", "--enqueue", stdout=out)  # immediate backend in tests
+    assert out.getvalue().startswith("Queued as task")
+    assert the_review(visit).status == Status.PUBLISHED

@@ -5,14 +5,13 @@ reads), and each decision goes into the audit trail. A rejected review can be ap
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Case, Count, Q, When
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from careatlas.core.admin_decisions import decide_with_reason
 from careatlas.reviews import replies, services
 from careatlas.reviews.forms import ModerationReasonForm
 from careatlas.reviews.models import Reply, Report, Review, Status
@@ -22,7 +21,9 @@ from careatlas.reviews.screening import describe
 PENDING_FIRST = Case(When(status=Status.PENDING, then=0), default=1).asc()
 
 
-class ReadOnly(admin.ModelAdmin):
+class ModerationAdmin(admin.ModelAdmin):
+    """Decide, never edit or delete: what both queues (reviews, replies) share."""
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -33,29 +34,31 @@ class ReadOnly(admin.ModelAdmin):
     def flag_list(self, obj) -> str:
         return format_html_join("", "<p>{}</p>", ((line,) for line in describe(obj.flags))) or "–"
 
-    def decide_with_reason(self, request, queryset, action: str, decide, statuses):
+    def with_reason(self, request, queryset, decide, statuses):
         """An intermediate page asks for the reason the author will read, then decides."""
-        form = ModerationReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for obj in queryset.filter(status__in=statuses):
-                decide(obj, request.user, form.cleaned_data["reason"])
-                done += 1
-            self.report_done(request, done, queryset.count())
-            return None
-        return TemplateResponse(
+        return decide_with_reason(
+            self,
             request,
-            "admin/reviews/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reason for the author"),
-                "opts": self.model._meta,
-                "objects": queryset,
-                "form": form,
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            action="reject",
+            decide=decide,
+            statuses=statuses,
+            form_class=ModerationReasonForm,
+            title=_("Reason for the author"),
+            explanation=_(
+                "The author reads this reason in an email. Say which rule the text breaks "
+                "and what they could change; do not quote private details back."
+            ),
+            on_done=lambda done, asked: self.report_done(request, done, asked),
         )
+
+    def approve_each(self, request, selected, waiting, approve) -> None:
+        """Approve the `waiting` ones among the `selected`; say if some were left."""
+        done = 0
+        for obj in waiting:
+            approve(obj, request.user)
+            done += 1
+        self.report_done(request, done, selected.count())
 
     def report_done(self, request: HttpRequest, done: int, asked: int) -> None:
         self.message_user(
@@ -87,7 +90,7 @@ class ReportInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnly):
+class ReviewAdmin(ModerationAdmin):
     list_display = [
         *("id", "practice", "status", "overall"),
         *("short_flags", "open_reports", "created_at"),
@@ -129,22 +132,19 @@ class ReviewAdmin(ReadOnly):
 
     @admin.action(description=_("Approve and publish the selected reviews"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset) -> None:
-        done = 0
-        for review in queryset.filter(status__in=[Status.PENDING, Status.REJECTED]):
-            services.approve(review, request.user)
-            done += 1
-        self.report_done(request, done, queryset.count())
+        waiting = queryset.filter(status__in=[Status.PENDING, Status.REJECTED])
+        self.approve_each(request, queryset, waiting, services.approve)
 
     @admin.action(
         description=_("Reject the selected reviews (with a reason)"), permissions=["change"]
     )
     def reject(self, request: HttpRequest, queryset):
         statuses = [Status.PENDING, Status.HELD, Status.PUBLISHED]
-        return self.decide_with_reason(request, queryset, "reject", services.reject, statuses)
+        return self.with_reason(request, queryset, services.reject, statuses)
 
 
 @admin.register(Reply)
-class ReplyAdmin(ReadOnly):
+class ReplyAdmin(ModerationAdmin):
     list_display = ["id", "review", "status", "short_flags", "created_at"]
     list_filter = ["status"]
     list_select_related = ["review"]
@@ -162,15 +162,12 @@ class ReplyAdmin(ReadOnly):
 
     @admin.action(description=_("Approve and publish the selected replies"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset) -> None:
-        done = 0
-        for reply in queryset.filter(status=Status.PENDING).select_related("review__practice"):
-            replies.approve_reply(reply, request.user)
-            done += 1
-        self.report_done(request, done, queryset.count())
+        waiting = queryset.filter(status=Status.PENDING).select_related("review__practice")
+        self.approve_each(request, queryset, waiting, replies.approve_reply)
 
     @admin.action(
         description=_("Reject the selected replies (with a reason)"), permissions=["change"]
     )
     def reject(self, request: HttpRequest, queryset):
         statuses = [Status.PENDING, Status.PUBLISHED]
-        return self.decide_with_reason(request, queryset, "reject", replies.reject_reply, statuses)
+        return self.with_reason(request, queryset, replies.reject_reply, statuses)

@@ -5,7 +5,9 @@ sends Cache-Control: no-store), none is indexed, and the token never reaches a l
 (careatlas.reviews.logs).
 """
 
+from collections.abc import Callable
 from contextlib import suppress
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -39,22 +41,34 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
     return too_many_attempts(request, "reviews/too_many.html", retry_after)
 
 
-def _posts_allowed(request: HttpRequest) -> int | None:
-    """None if this post is within the limit, else the seconds until it may be tried again."""
-    verdict = RateLimit("review-ip", settings.REVIEW_POSTS_PER_IP_HOUR).take(client_ip(request))
-    return None if verdict.allowed else verdict.retry_after
+def at_link(needs_review: bool = False) -> Callable:
+    """A view decorator for pages at a link: the link must be valid, the visitor must not
+    work for the practice, posts are rate-limited; `needs_review` pages need a written one.
+    The view gets (request, token, link, review)."""
 
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def opened(request: HttpRequest, token: str) -> HttpResponse:
+            found = get_link_by_token(token)
+            if found is None:
+                return _gone(request)
+            if is_member(request.user, found.practice):
+                context = {"practice": found.practice}
+                return render(request, "reviews/staff_refused.html", context, status=403)
+            review = link_review(found)
+            if needs_review and review is None:
+                return redirect("reviews:link", token)
+            if request.method == "POST":
+                verdict = RateLimit("review-ip", settings.REVIEW_POSTS_PER_IP_HOUR).take(
+                    client_ip(request)
+                )
+                if not verdict.allowed:
+                    return _too_many(request, verdict.retry_after)
+            return view(request, token, found, review)
 
-def _open(request: HttpRequest, token: str) -> tuple[ReviewLink | None, HttpResponse | None]:
-    """The link, or the page to answer with instead (not valid; staff of the practice)."""
-    link = get_link_by_token(token)
-    if link is None:
-        return None, _gone(request)
-    if is_member(request.user, link.practice):
-        return None, render(
-            request, "reviews/staff_refused.html", {"practice": link.practice}, status=403
-        )
-    return link, None
+        return opened
+
+    return decorate
 
 
 def _form_page(request, link, form, review=None, status=200) -> HttpResponse:
@@ -64,12 +78,9 @@ def _form_page(request, link, form, review=None, status=200) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-def link(request: HttpRequest, token: str) -> HttpResponse:
+@at_link()
+def link(request: HttpRequest, token: str, found: ReviewLink, review) -> HttpResponse:
     """Write the review; once written, the same address shows it and its status."""
-    found, refusal = _open(request, token)
-    if refusal:
-        return refusal
-    review = link_review(found)
     if review is not None:
         context = {
             "link": found,
@@ -84,9 +95,6 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "reviews/deleted.html", {"practice": found.practice})
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        wait = _posts_allowed(request)
-        if wait is not None:
-            return _too_many(request, wait)
         if form.is_valid():
             # A second tab may send the same form: the link wrote its review already.
             with suppress(services.LinkUsed):
@@ -98,18 +106,10 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-def edit(request: HttpRequest, token: str) -> HttpResponse:
-    found, refusal = _open(request, token)
-    if refusal:
-        return refusal
-    review = link_review(found)
-    if review is None:
-        return redirect("reviews:link", token)
+@at_link(needs_review=True)
+def edit(request: HttpRequest, token: str, found: ReviewLink, review) -> HttpResponse:
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST":
-        wait = _posts_allowed(request)
-        if wait is not None:
-            return _too_many(request, wait)
         if form.is_valid():
             services.edit_review(form.save(commit=False))
             return redirect("reviews:link", token)
@@ -119,18 +119,10 @@ def edit(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
-def delete(request: HttpRequest, token: str) -> HttpResponse:
+@at_link(needs_review=True)
+def delete(request: HttpRequest, token: str, found: ReviewLink, review) -> HttpResponse:
     """Ask to confirm, then delete for good."""
-    found, refusal = _open(request, token)
-    if refusal:
-        return refusal
-    review = link_review(found)
-    if review is None:
-        return redirect("reviews:link", token)
     if request.method == "POST":
-        wait = _posts_allowed(request)
-        if wait is not None:
-            return _too_many(request, wait)
         services.delete_review(review)
         return render(request, "reviews/deleted.html", {"practice": found.practice})
     return render(

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -81,6 +82,15 @@ def test_no_link_to_an_address_of_the_practices_own_staff(office, mailoutbox):
     move_to(found, "scheduled")
     assert not ReviewLink.objects.exists()
     assert AuditEvent.objects.about(found).filter(action="review.link_withheld_member").exists()
+
+
+def test_no_link_to_any_address_a_member_added_to_their_account(office, mailoutbox):
+    sam = person("sam")
+    join(sam, office.practice)
+    EmailAddress.objects.create(user=sam, email="sam.private@example.net", verified=False)
+    send(Client(), office, email="sam.private@example.net")
+    move_to(office.practice.consultation_requests.get(), "closed")
+    assert not ReviewLink.objects.exists()
 
 
 def test_the_link_opens_the_form_with_accessible_score_groups(visit):

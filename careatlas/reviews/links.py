@@ -3,7 +3,6 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -33,7 +32,7 @@ def is_member_address(practice: Practice, address: str) -> bool:
     members = practice.memberships.values("user_id")
     return (
         EmailAddress.objects.filter(user_id__in=members, email__iexact=address).exists()
-        or practice.memberships.filter(Q(user__email__iexact=address)).exists()
+        or practice.memberships.filter(user__email__iexact=address).exists()
     )
 
 

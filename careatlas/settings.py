@@ -329,6 +329,13 @@ CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 180)
 CONSULTATION_POSTS_PER_IP_HOUR = env_int("CONSULTATION_POSTS_PER_IP_HOUR", 20)
 CONSULTATION_REQUESTS_PER_CONTACT_DAY = env_int("CONSULTATION_REQUESTS_PER_CONTACT_DAY", 3)
 CONSULTATION_MIN_FILL_SECONDS = env_int("CONSULTATION_MIN_FILL_SECONDS", 4)
+# Patient reviews (ADR 0017): the hold before a clean review is published, the form's and
+# the report button's limits, and what counts as a burst from one browser.
+REVIEW_HOLD_HOURS = env_int("REVIEW_HOLD_HOURS", 24)
+REVIEW_POSTS_PER_IP_HOUR = env_int("REVIEW_POSTS_PER_IP_HOUR", 20)
+REVIEW_REPORTS_PER_DAY = env_int("REVIEW_REPORTS_PER_DAY", 5)
+REVIEW_BURST_COUNT = env_int("REVIEW_BURST_COUNT", 3)
+REVIEW_BURST_HOURS = env_int("REVIEW_BURST_HOURS", 24)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CareAtlas <no-reply@careatlas.example>")
 
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))

@@ -59,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("about/accuracy/", accuracy_views.directory_accuracy, name="accuracy"),
     path("", include("careatlas.consultations.urls")),
     path("", include("careatlas.practices.urls")),
+    path("", include("careatlas.reviews.urls")),
     path("", include("careatlas.procedures.urls")),
     prefix_default_language=False,
 )

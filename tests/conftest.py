@@ -17,6 +17,7 @@ from tests.accounts_personas import staff_with_mfa_client
 from tests.clock import clock  # noqa: F401 - a clock tests move forward
 from tests.consultation_personas import office, quick_forms  # noqa: F401 - request fixtures
 from tests.practice_personas import clinic, phone_outbox  # noqa: F401 - practice fixtures
+from tests.review_personas import visit  # noqa: F401 - review fixtures
 
 REPO = Path(__file__).resolve().parent.parent
 # Real public files (NUCC, NPPES layout, Care Compare, hospitals, fees): data/README.md.

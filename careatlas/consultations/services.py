@@ -18,6 +18,7 @@ from careatlas.consultations.models import (
     new_reference,
     new_token,
 )
+from careatlas.consultations.signals import status_changed
 from careatlas.core.audit import record
 from careatlas.practices.models import Practice
 from careatlas.practices.models.practices import token_digest
@@ -104,6 +105,7 @@ def change_status(found: ConsultationRequest, user, status: str, reason: str = "
         practice_key=found.practice.key,
     )
     if old != status:
+        status_changed.send(sender=ConsultationRequest, request=found, old=old, new=status)
         language = get_language()
         transaction.on_commit(lambda: mail.email_patient.enqueue(found.pk, "status", "", language))
 

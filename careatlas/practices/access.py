@@ -30,10 +30,12 @@ class Verb(StrEnum):
     CONFIRM_ALL = "confirm_all"
     MANAGE_TEAM = "manage_team"  # invite and remove staff
     VIEW_AUDIT = "view_audit"  # read the practice's audit trail
+    REPLY = "reply"  # answer a published patient review publicly, once per review
 
 
-# What office staff may do; owners may do everything.
-STAFF_VERBS = frozenset({Verb.VIEW, Verb.CHANGE})
+# What office staff may do; owners may do everything. Staff answer reviews: they are often
+# the ones who know what happened at the front desk.
+STAFF_VERBS = frozenset({Verb.VIEW, Verb.CHANGE, Verb.REPLY})
 
 
 def practice_view(view: Callable) -> Callable:

@@ -1,18 +1,17 @@
 """The claims queue: staff read documents, then approve, reject or revoke, each audited."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from careatlas.core.admin_decisions import decide_with_reason
 from careatlas.core.audit import record
 from careatlas.practices import decisions
 from careatlas.practices.forms import ReasonForm
@@ -139,26 +138,17 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def _with_reason(self, request, queryset, action: str, decide, statuses):
         """An intermediate page asks for the reason the claimant will read, then decides."""
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            done = 0
-            for claim in queryset.filter(status__in=statuses):
-                decide(claim, request.user, form.cleaned_data["reason"])
-                done += 1
-            self._report(request, done, queryset.count())
-            return None
-        return TemplateResponse(
+        return decide_with_reason(
+            self,
             request,
-            "admin/practices/claim/decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reason for the claimant"),
-                "opts": self.model._meta,
-                "claims": queryset,
-                "form": form,
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            queryset,
+            action=action,
+            decide=decide,
+            statuses=statuses,
+            form_class=ReasonForm,
+            title=_("Reason for the claimant"),
+            explanation=_("The claimant reads this reason in their account and in an email."),
+            on_done=lambda done, asked: self._report(request, done, asked),
         )
 
     def _report(self, request: HttpRequest, done: int, asked: int) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.consultations.models import ConsultationRequest
 from careatlas.practices.models import Practice
 from careatlas.practices.models.practices import token_digest
+from careatlas.providers.fields import EncryptedTextField
 
 LINK_DAYS = 90
 TEXT_MAX_CHARS = 2000
@@ -35,6 +36,9 @@ class ReviewLinkQuerySet(models.QuerySet):
     def usable(self, now=None) -> "ReviewLinkQuerySet":
         return self.filter(expires_at__gt=now or timezone.now())
 
+    def expired(self, now=None) -> "ReviewLinkQuerySet":
+        return self.filter(expires_at__lte=now or timezone.now())
+
 
 class ReviewLink(models.Model):
     """The single-use link a patient receives after a visit; it also edits or deletes the review."""
@@ -49,8 +53,13 @@ class ReviewLink(models.Model):
         related_name="review_link",
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Where a moderator's decision is sent: copied from the request (which may be purged
+    # first), encrypted, and erased when the link expires or the review is deleted.
+    email = EncryptedTextField(_("author's email"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
+    # Set when the review is written: a link writes one review, ever (even after deleting it).
+    used_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewLinkQuerySet.as_manager()
 

@@ -105,12 +105,12 @@ def _service_type(queryset, criterion: params.Criterion):
     return queryset.filter(filters.any_of(alternatives))
 
 
-def _id_param(doc: str, apply=None) -> Param:
-    return Param("_id", "token", doc, apply or filters.ids())
+def _id_param(doc: str, apply=None, sort: str = "pk") -> Param:
+    return Param("_id", "token", doc, apply or filters.ids(), sort=(sort,))
 
 
 def _last_updated() -> Param:
-    return Param("_lastUpdated", "date", LAST_UPDATED_DOC, filters.last_updated())
+    return Param("_lastUpdated", "date", LAST_UPDATED_DOC, filters.last_updated(), ("updated_at",))
 
 
 PRACTITIONER = ResourceSearch(
@@ -119,7 +119,9 @@ PRACTITIONER = ResourceSearch(
     load=queries.practitioners_for_fhir,
     by_id=lambda resource_id: Q(npi=resource_id),
     params=(
-        _id_param("The NPI: a Practitioner's id is its NPI.", filters.ids("npi", numeric=False)),
+        _id_param(
+            "The NPI: a Practitioner's id is its NPI.", filters.ids("npi", numeric=False), "npi"
+        ),
         _last_updated(),
         Param(
             "name",
@@ -129,13 +131,21 @@ PRACTITIONER = ResourceSearch(
             filters.string(
                 "first_name", "middle_name", "last_name", "prefix", "suffix", by_word=True
             ),
+            sort=("last_name", "first_name"),
         ),
-        Param("family", "string", "Family name." + STRING_DOC, filters.string("last_name")),
+        Param(
+            "family",
+            "string",
+            "Family name." + STRING_DOC,
+            filters.string("last_name"),
+            sort=("last_name",),
+        ),
         Param(
             "given",
             "string",
             "Given or middle name." + STRING_DOC,
             filters.string("first_name", "middle_name"),
+            sort=("first_name",),
         ),
         Param(
             "identifier",
@@ -195,18 +205,21 @@ PRACTITIONER_ROLE = ResourceSearch(
             "string",
             "Chained Location address-city." + STRING_DOC,
             filters.string("location__city"),
+            sort=("location__city",),
         ),
         Param(
             "location.address-state",
             "string",
             "Chained Location address-state (two-letter code)." + STRING_DOC,
             filters.string("location__state"),
+            sort=("location__state",),
         ),
         Param(
             "location.address-postalcode",
             "string",
             "Chained Location address-postalcode." + STRING_DOC,
             filters.string("location__zip_code"),
+            sort=("location__zip_code",),
         ),
     ),
     includes=(
@@ -233,25 +246,33 @@ LOCATION = ResourceSearch(
     params=(
         _id_param("The location's id."),
         _last_updated(),
-        Param("name", "string", "Name of the location." + STRING_DOC, filters.string("name")),
+        Param(
+            "name",
+            "string",
+            "Name of the location." + STRING_DOC,
+            filters.string("name"),
+            sort=("name",),
+        ),
         Param(
             "address",
             "string",
             "Any part of the address (street, city, state, ZIP code)." + STRING_DOC,
             filters.string("line1", "line2", "city", "state", "zip_code"),
         ),
-        Param("address-city", "string", "City." + STRING_DOC, filters.string("city")),
+        Param("address-city", "string", "City." + STRING_DOC, filters.string("city"), ("city",)),
         Param(
             "address-state",
             "string",
             "Two-letter state code." + STRING_DOC,
             filters.string("state"),
+            ("state",),
         ),
         Param(
             "address-postalcode",
             "string",
             "ZIP code." + STRING_DOC,
             filters.string("zip_code"),
+            ("zip_code",),
         ),
         Param(
             "organization",
@@ -279,7 +300,13 @@ ORGANIZATION = ResourceSearch(
     params=(
         _id_param("The organization's id."),
         _last_updated(),
-        Param("name", "string", "Name of the organization." + STRING_DOC, filters.string("name")),
+        Param(
+            "name",
+            "string",
+            "Name of the organization." + STRING_DOC,
+            filters.string("name"),
+            sort=("name",),
+        ),
         Param(
             "identifier",
             "token",

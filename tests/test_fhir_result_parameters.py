@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from careatlas.search.interface import rebuild_provider_index
 from tests.fhir_client import entries, extension, fhir_get, ids, link
 from tests.provider_factories import PractitionerFactory
 from tests.provider_search_world import Neighbourhood, build_neighbourhood
@@ -21,6 +22,7 @@ def trio(db) -> dict[str, str]:
     made = {}
     for first, last in (("Cora", "Quillby"), ("Abe", "Quillan"), ("Bea", "Quillan")):
         made[f"{first} {last}"] = PractitionerFactory(first_name=first, last_name=last).npi
+    rebuild_provider_index()  # name searches go through the search index
     return made
 
 
@@ -175,3 +177,18 @@ def test_metadata_says_strict_is_the_default(patient):
     statement = fhir_get(patient, "/fhir/metadata")
     documentation = statement["rest"][0]["documentation"]
     assert "handling=lenient" in documentation and "strict" in documentation
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        f"Location?near={ZIP_10001}",
+        f"PractitionerRole?location.near={ZIP_10001}",
+        f"PractitionerRole?specialty=204D00000X&location.near={ZIP_10001}",
+    ],
+)
+def test_summary_count_near_a_point_counts_what_a_page_finds(patient, world, search):
+    full = fhir_get(patient, f"/fhir/{search}&_count=100")
+    counted = fhir_get(patient, f"/fhir/{search}&_summary=count")
+    assert counted["total"] == full["total"] == len(ids(full)) > 0
+    assert "entry" not in counted

@@ -20,7 +20,7 @@ from careatlas.providers.models import (
     Practitioner,
     PractitionerRole,
 )
-from careatlas.search.interface import GeoPoint, roles_near
+from careatlas.search.interface import GeoPoint, locations_near, roles_near
 
 LAST_UPDATED_DOC = (
     "When the row was last changed: eq (default), gt, ge, lt, le prefixes, any precision "
@@ -89,6 +89,21 @@ def _roles_near(request: SearchRequest) -> tuple[list[tuple[int, float]], int] |
     return found.roles, found.total
 
 
+def _locations_near(request: SearchRequest) -> tuple[list[tuple[int, float]], int] | None:
+    """Location near a point with no other criterion, straight from the provider search
+    index: its places are exactly the public Locations that have a position."""
+    if request.criteria:
+        return None
+    near = request.near
+    found = locations_near(
+        GeoPoint(near.latitude, near.longitude),
+        near.miles,
+        limit=request.count,
+        offset=(request.page - 1) * request.count,
+    )
+    return found.places, found.total
+
+
 def _service_type(queryset, criterion: params.Criterion):
     """Our procedure code (its slug), or one of its CPT/HCPCS numbers."""
     procedure_system = careatlas_url("CodeSystem", "procedure")
@@ -126,10 +141,12 @@ PRACTITIONER = ResourceSearch(
         Param(
             "name",
             "string",
-            "Every word starts a part of the name (given, middle, family, prefix or suffix)."
-            + STRING_DOC,
-            filters.string(
-                "first_name", "middle_name", "last_name", "prefix", "suffix", by_word=True
+            "Every word starts a word of the name (given, middle or family; not a prefix such"
+            " as Dr, nor a suffix), case and accents aside; :exact and :contains compare"
+            " whole names.",
+            filters.name_indexed(
+                filters.string("first_name", "middle_name", "last_name", by_word=True),
+                by_words=True,
             ),
             sort=("last_name", "first_name"),
         ),
@@ -137,14 +154,14 @@ PRACTITIONER = ResourceSearch(
             "family",
             "string",
             "Family name." + STRING_DOC,
-            filters.string("last_name"),
+            filters.name_indexed(filters.string("last_name"), surname_first=True),
             sort=("last_name",),
         ),
         Param(
             "given",
             "string",
             "Given or middle name." + STRING_DOC,
-            filters.string("first_name", "middle_name"),
+            filters.name_indexed(filters.string("first_name", "middle_name")),
             sort=("first_name",),
         ),
         Param(
@@ -289,7 +306,7 @@ LOCATION = ResourceSearch(
         ),
     ),
     revincludes=(Include("PractitionerRole:location", _roles_by("location_id")),),
-    geo=Geo("near", "location_id", "latitude", "longitude"),
+    geo=Geo("near", "location_id", "latitude", "longitude", indexed=_locations_near),
 )
 
 ORGANIZATION = ResourceSearch(

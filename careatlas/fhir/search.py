@@ -261,7 +261,9 @@ def _near(spec: ResourceSearch, queryset: QuerySet, request: SearchRequest) -> R
     great-circle distance, sorts and counts them in one statement, so only one page of rows
     comes back."""
     near, geo = request.near, spec.geo
-    answered = geo.indexed(request)
+    # The index pages with LIMIT: a page of none (_count=0, _summary=count) cannot carry
+    # the window count, so that goes the other way.
+    answered = geo.indexed(request) if request.count else None
     if answered is not None:
         chosen, total = answered
         # Read through the public rule all the same: the index may lag an edit by a moment.

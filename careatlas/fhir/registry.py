@@ -61,6 +61,22 @@ def _services_of(roles) -> list:
     return _by_pk(queries.services_for_fhir(found))
 
 
+def _roles_offering(services) -> list:
+    found = PractitionerRole.objects.public().filter(pk__in={s.role_id for s in services})
+    return _by_pk(queries.roles_for_fhir(found))
+
+
+def _organization_address(queryset, criterion: params.Criterion):
+    """Any part of the address of one of the organization's places, as its addresses show."""
+    fields = ("line1", "line2", "city", "state", "zip_code")
+    places = Location.objects.filter(organization_id=OuterRef("pk"))
+    return queryset.filter(Exists(filters.string(*fields)(places, criterion)))
+
+
+def _roles(services) -> list:
+    return [service.role for service in services]
+
+
 def _roles_by(column: str):
     def fetch(objects) -> list:
         found = PractitionerRole.objects.public().filter(
@@ -305,6 +321,7 @@ LOCATION = ResourceSearch(
             None,
         ),
     ),
+    includes=(Include("Location:organization", _organizations_of),),
     revincludes=(Include("PractitionerRole:location", _roles_by("location_id")),),
     geo=Geo("near", "location_id", "latitude", "longitude", indexed=_locations_near),
 )
@@ -323,6 +340,13 @@ ORGANIZATION = ResourceSearch(
             "Name of the organization." + STRING_DOC,
             filters.string("name"),
             sort=("name",),
+        ),
+        Param(
+            "address",
+            "string",
+            "Any part of the address of one of its places (street, city, state, ZIP code)."
+            + STRING_DOC,
+            _organization_address,
         ),
         Param(
             "identifier",
@@ -373,6 +397,11 @@ HEALTHCARE_SERVICE = ResourceSearch(
             filters.specialty("role_id"),
         ),
     ),
+    includes=(
+        Include("HealthcareService:location", lambda found: _locations_of(_roles(found))),
+        Include("HealthcareService:organization", lambda found: _organizations_of(_roles(found))),
+    ),
+    revincludes=(Include("PractitionerRole:service", _roles_offering),),
 )
 
 RESOURCES: dict[str, ResourceSearch] = {

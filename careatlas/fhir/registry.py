@@ -87,18 +87,21 @@ def _roles_by(column: str):
     return fetch
 
 
+def _circle_page(request: SearchRequest) -> tuple[GeoPoint, float, int, int]:
+    """Centre, radius, page size and offset of a near search, as the index reads them."""
+    near = request.near
+    offset = (request.page - 1) * request.count
+    return GeoPoint(near.latitude, near.longitude), near.miles, request.count, offset
+
+
 def _roles_near(request: SearchRequest) -> tuple[list[tuple[int, float]], int] | None:
     """PractitionerRole near a point, with at most one specialty criterion, straight from the
     provider search index (the common "find a specialist near me" search)."""
     criteria = request.criteria
     if len(criteria) > 1 or any(c.name != "specialty" for c in criteria):
         return None
-    near = request.near
     found = roles_near(
-        GeoPoint(near.latitude, near.longitude),
-        near.miles,
-        limit=request.count,
-        offset=(request.page - 1) * request.count,
+        *_circle_page(request),
         specialty_ids=filters.specialty_facets(criteria) or (),
         nucc_codes=filters.nucc_codes(criteria[0]) if criteria else None,
     )
@@ -110,13 +113,7 @@ def _locations_near(request: SearchRequest) -> tuple[list[tuple[int, float]], in
     index: its places are exactly the public Locations that have a position."""
     if request.criteria:
         return None
-    near = request.near
-    found = locations_near(
-        GeoPoint(near.latitude, near.longitude),
-        near.miles,
-        limit=request.count,
-        offset=(request.page - 1) * request.count,
-    )
+    found = locations_near(*_circle_page(request))
     return found.places, found.total
 
 

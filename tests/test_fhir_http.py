@@ -53,7 +53,7 @@ def role(db):
         ("/fhir/Location?near=40.7|-73.9|5|mi,41|-74|5|mi", "one point"),
         ("/fhir/Location?near:below=40.7|-73.9|5|mi", "one point"),
         ("/fhir/HealthcareService?_lastUpdated=ge2026-01-01", "no search parameter"),
-        ("/fhir/Practitioner/1234567893?_summary=true", "takes no parameter “_summary”"),
+        ("/fhir/Practitioner/1234567893?_sort=name", "takes no parameter “_sort”"),
         ("/fhir/metadata?mode=terminology", "takes no parameter “mode”"),
     ],
 )

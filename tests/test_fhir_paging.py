@@ -23,8 +23,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seven(db) -> list[str]:
-    """Seven practitioners named Paget, in id order."""
-    return [PractitionerFactory(last_name=f"Paget{i}").npi for i in range(7)]
+    """Seven practitioners named Paget, in id order, indexed for name search."""
+    made = [PractitionerFactory(last_name=f"Paget{i}").npi for i in range(7)]
+    rebuild_provider_index()
+    return made
 
 
 def _follow(patient, url: str, relation: str = "next") -> list[dict]:
@@ -81,6 +83,7 @@ def test_a_page_past_the_end_is_empty_and_points_back(patient, seven):
 def test_default_page_size_is_twenty(patient, db):
     for i in range(23):
         PractitionerFactory(last_name=f"Many{i}")
+    rebuild_provider_index()
     first = fhir_get(patient, "/fhir/Practitioner?family=many")
     assert len(ids(first)) == 20 and "_count=20" in link(first, "self")
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from careatlas.providers.models import Practitioner, Verification
 from careatlas.providers.services import file_report
+from careatlas.search.interface import rebuild_provider_index
 from tests.fhir_client import extension, fhir_get, ids, sub_extension
 from tests.provider_factories import (
     CertificationFactory,
@@ -236,11 +237,14 @@ def test_inactive_practitioners_are_neither_read_nor_found(patient, db):
 
 @pytest.fixture
 def people(db) -> dict[str, Practitioner]:
-    return {
+    made = {
         "alvarez": PractitionerFactory(first_name="Ana", middle_name="B.", last_name="Alvarez"),
         "alvaro": PractitionerFactory(first_name="Alvaro", last_name="Chen", sex="male"),
         "brooks": PractitionerFactory(first_name="Ben", last_name="Brooks", sex="male"),
     }
+    # Name searches go through the search index, which a commit would update.
+    rebuild_provider_index()
+    return made
 
 
 @pytest.mark.parametrize(
@@ -330,3 +334,20 @@ def test_roles_come_along_with_revinclude(patient, db):
     assert ids(bundle) == [role.practitioner.npi]
     assert ids(bundle, "include") == [str(role.pk)]  # the inactive role stays out
     assert bundle["total"] == 1
+
+
+def test_name_searches_find_practitioners_with_no_located_role(patient, db):
+    """Names come from the search index, which holds every public practitioner's name,
+    not only those a map search can place."""
+    nowhere = PractitionerFactory(first_name="Odile", last_name="Nowhere-Smith")
+    assert not nowhere.roles.exists()
+    rebuild_provider_index()
+    for query in ("name=odile", "name=smith", "family=nowhere-sm", "given=odi"):
+        assert ids(fhir_get(patient, f"/fhir/Practitioner?{query}")) == [nowhere.npi], query
+
+
+def test_name_matches_words_of_the_name_not_its_prefix_or_suffix(patient, db):
+    doctor = PractitionerFactory(prefix="Dr.", first_name="Ada", last_name="Lovett", suffix="Jr.")
+    rebuild_provider_index()
+    assert ids(fhir_get(patient, "/fhir/Practitioner?name=ada+lov")) == [doctor.npi]
+    assert fhir_get(patient, "/fhir/Practitioner?name=dr")["total"] == 0

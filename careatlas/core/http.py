@@ -30,7 +30,9 @@ class CachedAnswer(NamedTuple):
     etag: str
 
 
-def content_key(scope: str, version: int, request: HttpRequest, *, by_language: bool = True) -> str:
+def content_key(
+    scope: str, version: int, request: HttpRequest, *, by_language: bool = True, variant: str = ""
+) -> str:
     """A digest of what an answer depends on: the content version, language and full path.
 
     Every publish or directory edit bumps the version, so no cached answer outlives the data
@@ -39,6 +41,7 @@ def content_key(scope: str, version: int, request: HttpRequest, *, by_language: 
     parts = [scope, str(version)]
     if by_language:
         parts.append(get_language())
+    parts.append(variant)
     parts.append(request.get_full_path())
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
@@ -108,6 +111,10 @@ class ReadOnlyApi:
     def content_language(self, response: HttpResponse) -> str:
         return get_language()
 
+    def cache_variant(self, request: HttpRequest) -> str:
+        """What else than the path and language an answer depends on (e.g. a header)."""
+        return ""
+
     def rate_limit(self) -> RateLimit:
         # Read per request, so tests and operators can change the setting without a restart.
         return RateLimit.per_minute(self.scope, settings.API_RATE_LIMIT_PER_MINUTE)
@@ -135,7 +142,13 @@ class ReadOnlyApi:
         if response is None:
             request.method = "GET"  # the views declare GET; HEAD is GET without a body
             version = SiteVersion.current().version
-            digest = content_key(self.scope, version, request, by_language=self.answers_by_language)
+            digest = content_key(
+                self.scope,
+                version,
+                request,
+                by_language=self.answers_by_language,
+                variant=self.cache_variant(request),
+            )
             response = cached_render(digest, lambda: view(request, *args, **kwargs))
         etag = response.get("ETag")
         if etag and etag_matches(request, etag):

@@ -5,9 +5,11 @@ from urllib.parse import urlencode
 from django.db import models
 from django.utils import timezone
 
+from careatlas.fhir.outcomes import FhirIssue, operation_outcome_of
 from careatlas.fhir.resources import resource, resource_type
 from careatlas.fhir.resources.common import fhir_base
 from careatlas.fhir.search import Results, SearchRequest
+from careatlas.fhir.subsetting import subset
 
 LOCATION_DISTANCE = "http://hl7.org/fhir/StructureDefinition/location-distance"
 
@@ -17,15 +19,21 @@ def _link(spec_type: str, request: SearchRequest, page: int) -> str:
     return f"{fhir_base()}/{spec_type}?{urlencode(items)}"
 
 
-def _links(spec_type: str, request: SearchRequest, total: int) -> list[dict]:
-    last = max(1, -(-total // request.count)) if request.count else 1
+def _links(spec_type: str, request: SearchRequest, results: Results) -> list[dict]:
+    if results.total is None:  # _total=none: no last page to point to
+        last, more = None, results.more
+    else:
+        last = max(1, -(-results.total // request.count)) if request.count else 1
+        more = request.page < last
     links = [
         ("self", request.page),
         ("first", 1),
-        ("previous", min(request.page - 1, last) if request.page > 1 else None),
-        ("next", request.page + 1 if request.page < last else None),
+        ("previous", request.page - 1 if request.page > 1 else None),
+        ("next", request.page + 1 if more else None),
         ("last", last),
     ]
+    if last is not None and request.page > 1:
+        links[2] = ("previous", min(request.page - 1, last))
     return [
         {"relation": relation, "url": _link(spec_type, request, page)}
         for relation, page in links
@@ -61,16 +69,27 @@ def searchset(spec_type: str, request: SearchRequest, results: Results) -> dict:
     and not paged, as FHIR specifies; near searches say each match's distance."""
     today = timezone.localdate()
     entries = [
-        _entry(obj, resource(obj, today), "match", results.distances.get(obj.pk))
+        _entry(
+            obj,
+            subset(resource(obj, today), request.summary, request.elements),
+            "match",
+            results.distances.get(obj.pk),
+        )
         for obj in results.matches
     ]
     entries += [_entry(obj, resource(obj, today), "include") for obj in results.included]
+    if request.ignored:
+        # Lenient handling: say what was left out, in the Bundle the client reads anyway.
+        issues = [FhirIssue(text, "not-supported", "warning") for text in request.ignored]
+        entries.append({"resource": operation_outcome_of(issues), "search": {"mode": "outcome"}})
     bundle = {
         "resourceType": "Bundle",
         "type": "searchset",
-        "total": results.total,
-        "link": _links(spec_type, request, results.total),
+        "total": results.total if request.total != "none" else None,
+        "link": _links(spec_type, request, results),
     }
+    if bundle["total"] is None:
+        del bundle["total"]
     if entries:
         bundle["entry"] = entries
     return bundle

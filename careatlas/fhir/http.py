@@ -8,6 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from careatlas.core.http import ReadOnlyApi, View
@@ -18,6 +19,21 @@ FHIR_JSON = "application/fhir+json"
 _JSON_FORMATS = {"json", "application/json", FHIR_JSON}
 LANGUAGE = settings.LANGUAGE_CODE
 _ACCEPTABLE = {FHIR_JSON, "application/json", "application/*", "*/*"}
+# Without `Prefer: handling=...`, unknown parameters are refused: a misspelt parameter
+# silently ignored would answer with the whole directory (ADR 0009, ADR 0020).
+DEFAULT_HANDLING = "strict"
+
+
+def handling(request: HttpRequest) -> str:
+    """`strict` or `lenient`, from the Prefer header (RFC 7240), else DEFAULT_HANDLING."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        token, _eq, value = preference.split(";")[0].strip().partition("=")
+        if token.strip().lower() == "handling" and value.strip().strip('"') in (
+            "strict",
+            "lenient",
+        ):
+            return value.strip().strip('"')
+    return DEFAULT_HANDLING
 
 
 def fhir_json(body: dict, status: int = 200) -> HttpResponse:
@@ -103,6 +119,13 @@ class FhirApi(ReadOnlyApi):
 
     def content_language(self, response: HttpResponse) -> str:
         return translation.get_language() if response.status_code >= 400 else LANGUAGE
+
+    def cache_variant(self, request: HttpRequest) -> str:
+        return handling(request)  # lenient and strict answer the same URL differently
+
+    def finish(self, response: HttpResponse, verdict) -> HttpResponse:
+        patch_vary_headers(response, ["Prefer"])
+        return super().finish(response, verdict)
 
     def answer(self, view: View, request: HttpRequest, args, kwargs) -> HttpResponse:
         # /fhir/ has no language prefix, so the site's middleware stays in English;

@@ -1,5 +1,7 @@
 """Errors as FHIR OperationOutcomes: every failure of the FHIR API answers with one."""
 
+from typing import NamedTuple
+
 
 class FhirError(Exception):
     """A request the server will not answer as asked, with the HTTP status to say so.
@@ -22,8 +24,21 @@ class FhirError(Exception):
         self.headers = headers or {}
 
 
-def operation_outcome(diagnostics: str, code: str, severity: str = "error") -> dict:
+class FhirIssue(NamedTuple):
+    diagnostics: str
+    code: str
+    severity: str = "error"
+
+
+def operation_outcome_of(issues: list[FhirIssue]) -> dict:
     return {
         "resourceType": "OperationOutcome",
-        "issue": [{"severity": severity, "code": code, "diagnostics": str(diagnostics)}],
+        "issue": [
+            {"severity": i.severity, "code": i.code, "diagnostics": str(i.diagnostics)}
+            for i in issues
+        ],
     }
+
+
+def operation_outcome(diagnostics: str, code: str, severity: str = "error") -> dict:
+    return operation_outcome_of([FhirIssue(diagnostics, code, severity)])

@@ -253,3 +253,27 @@ def page(values: list[str]) -> int:
 
 def _whole(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+TOTAL_MODES = ("none", "estimate", "accurate")
+
+
+def total_mode(values: list[str]) -> str:
+    """`_total`: none (no count, a faster page), estimate or accurate (both exact here)."""
+    if len(values) != 1 or values[0] not in TOTAL_MODES:
+        raise FhirError(
+            _("_total takes one of %(modes)s.") % {"modes": ", ".join(TOTAL_MODES)},
+            code="not-supported",
+        )
+    return values[0]
+
+
+def sort_keys(values: list[str]) -> list[tuple[str, bool]]:
+    """`_sort=family,-_lastUpdated` -> [("family", False), ("_lastUpdated", True)]."""
+    keys = [key.strip() for value in values for key in value.split(",")]
+    if not keys or not all(key.lstrip("-") for key in keys) or len(keys) > MAX_REPEATS:
+        raise FhirError(
+            _("_sort takes up to %(max)s parameter names, each optionally after “-”.")
+            % {"max": MAX_REPEATS}
+        )
+    return [(key.lstrip("-"), key.startswith("-")) for key in keys]

@@ -20,7 +20,7 @@ from careatlas.providers.models import (
     Practitioner,
     PractitionerRole,
 )
-from careatlas.search.interface import GeoPoint, roles_near
+from careatlas.search.interface import GeoPoint, locations_near, roles_near
 
 LAST_UPDATED_DOC = (
     "When the row was last changed: eq (default), gt, ge, lt, le prefixes, any precision "
@@ -61,6 +61,22 @@ def _services_of(roles) -> list:
     return _by_pk(queries.services_for_fhir(found))
 
 
+def _roles_offering(services) -> list:
+    found = PractitionerRole.objects.public().filter(pk__in={s.role_id for s in services})
+    return _by_pk(queries.roles_for_fhir(found))
+
+
+def _organization_address(queryset, criterion: params.Criterion):
+    """Any part of the address of one of the organization's places, as its addresses show."""
+    fields = ("line1", "line2", "city", "state", "zip_code")
+    places = Location.objects.filter(organization_id=OuterRef("pk"))
+    return queryset.filter(Exists(filters.string(*fields)(places, criterion)))
+
+
+def _roles(services) -> list:
+    return [service.role for service in services]
+
+
 def _roles_by(column: str):
     def fetch(objects) -> list:
         found = PractitionerRole.objects.public().filter(
@@ -71,22 +87,34 @@ def _roles_by(column: str):
     return fetch
 
 
+def _circle_page(request: SearchRequest) -> tuple[GeoPoint, float, int, int]:
+    """Centre, radius, page size and offset of a near search, as the index reads them."""
+    near = request.near
+    offset = (request.page - 1) * request.count
+    return GeoPoint(near.latitude, near.longitude), near.miles, request.count, offset
+
+
 def _roles_near(request: SearchRequest) -> tuple[list[tuple[int, float]], int] | None:
     """PractitionerRole near a point, with at most one specialty criterion, straight from the
     provider search index (the common "find a specialist near me" search)."""
     criteria = request.criteria
     if len(criteria) > 1 or any(c.name != "specialty" for c in criteria):
         return None
-    near = request.near
     found = roles_near(
-        GeoPoint(near.latitude, near.longitude),
-        near.miles,
-        limit=request.count,
-        offset=(request.page - 1) * request.count,
+        *_circle_page(request),
         specialty_ids=filters.specialty_facets(criteria) or (),
         nucc_codes=filters.nucc_codes(criteria[0]) if criteria else None,
     )
     return found.roles, found.total
+
+
+def _locations_near(request: SearchRequest) -> tuple[list[tuple[int, float]], int] | None:
+    """Location near a point with no other criterion, straight from the provider search
+    index: its places are exactly the public Locations that have a position."""
+    if request.criteria:
+        return None
+    found = locations_near(*_circle_page(request))
+    return found.places, found.total
 
 
 def _service_type(queryset, criterion: params.Criterion):
@@ -105,12 +133,12 @@ def _service_type(queryset, criterion: params.Criterion):
     return queryset.filter(filters.any_of(alternatives))
 
 
-def _id_param(doc: str, apply=None) -> Param:
-    return Param("_id", "token", doc, apply or filters.ids())
+def _id_param(doc: str, apply=None, sort: str = "pk") -> Param:
+    return Param("_id", "token", doc, apply or filters.ids(), sort=(sort,))
 
 
 def _last_updated() -> Param:
-    return Param("_lastUpdated", "date", LAST_UPDATED_DOC, filters.last_updated())
+    return Param("_lastUpdated", "date", LAST_UPDATED_DOC, filters.last_updated(), ("updated_at",))
 
 
 PRACTITIONER = ResourceSearch(
@@ -119,23 +147,35 @@ PRACTITIONER = ResourceSearch(
     load=queries.practitioners_for_fhir,
     by_id=lambda resource_id: Q(npi=resource_id),
     params=(
-        _id_param("The NPI: a Practitioner's id is its NPI.", filters.ids("npi", numeric=False)),
+        _id_param(
+            "The NPI: a Practitioner's id is its NPI.", filters.ids("npi", numeric=False), "npi"
+        ),
         _last_updated(),
         Param(
             "name",
             "string",
-            "Every word starts a part of the name (given, middle, family, prefix or suffix)."
-            + STRING_DOC,
-            filters.string(
-                "first_name", "middle_name", "last_name", "prefix", "suffix", by_word=True
+            "Every word starts a word of the name (given, middle or family; not a prefix such"
+            " as Dr, nor a suffix), case and accents aside; :exact and :contains compare"
+            " whole names.",
+            filters.name_indexed(
+                filters.string("first_name", "middle_name", "last_name", by_word=True),
+                by_words=True,
             ),
+            sort=("last_name", "first_name"),
         ),
-        Param("family", "string", "Family name." + STRING_DOC, filters.string("last_name")),
+        Param(
+            "family",
+            "string",
+            "Family name." + STRING_DOC,
+            filters.name_indexed(filters.string("last_name"), surname_first=True),
+            sort=("last_name",),
+        ),
         Param(
             "given",
             "string",
             "Given or middle name." + STRING_DOC,
-            filters.string("first_name", "middle_name"),
+            filters.name_indexed(filters.string("first_name", "middle_name")),
+            sort=("first_name",),
         ),
         Param(
             "identifier",
@@ -195,18 +235,21 @@ PRACTITIONER_ROLE = ResourceSearch(
             "string",
             "Chained Location address-city." + STRING_DOC,
             filters.string("location__city"),
+            sort=("location__city",),
         ),
         Param(
             "location.address-state",
             "string",
             "Chained Location address-state (two-letter code)." + STRING_DOC,
             filters.string("location__state"),
+            sort=("location__state",),
         ),
         Param(
             "location.address-postalcode",
             "string",
             "Chained Location address-postalcode." + STRING_DOC,
             filters.string("location__zip_code"),
+            sort=("location__zip_code",),
         ),
     ),
     includes=(
@@ -233,25 +276,33 @@ LOCATION = ResourceSearch(
     params=(
         _id_param("The location's id."),
         _last_updated(),
-        Param("name", "string", "Name of the location." + STRING_DOC, filters.string("name")),
+        Param(
+            "name",
+            "string",
+            "Name of the location." + STRING_DOC,
+            filters.string("name"),
+            sort=("name",),
+        ),
         Param(
             "address",
             "string",
             "Any part of the address (street, city, state, ZIP code)." + STRING_DOC,
             filters.string("line1", "line2", "city", "state", "zip_code"),
         ),
-        Param("address-city", "string", "City." + STRING_DOC, filters.string("city")),
+        Param("address-city", "string", "City." + STRING_DOC, filters.string("city"), ("city",)),
         Param(
             "address-state",
             "string",
             "Two-letter state code." + STRING_DOC,
             filters.string("state"),
+            ("state",),
         ),
         Param(
             "address-postalcode",
             "string",
             "ZIP code." + STRING_DOC,
             filters.string("zip_code"),
+            ("zip_code",),
         ),
         Param(
             "organization",
@@ -267,8 +318,9 @@ LOCATION = ResourceSearch(
             None,
         ),
     ),
+    includes=(Include("Location:organization", _organizations_of),),
     revincludes=(Include("PractitionerRole:location", _roles_by("location_id")),),
-    geo=Geo("near", "location_id", "latitude", "longitude"),
+    geo=Geo("near", "location_id", "latitude", "longitude", indexed=_locations_near),
 )
 
 ORGANIZATION = ResourceSearch(
@@ -279,7 +331,20 @@ ORGANIZATION = ResourceSearch(
     params=(
         _id_param("The organization's id."),
         _last_updated(),
-        Param("name", "string", "Name of the organization." + STRING_DOC, filters.string("name")),
+        Param(
+            "name",
+            "string",
+            "Name of the organization." + STRING_DOC,
+            filters.string("name"),
+            sort=("name",),
+        ),
+        Param(
+            "address",
+            "string",
+            "Any part of the address of one of its places (street, city, state, ZIP code)."
+            + STRING_DOC,
+            _organization_address,
+        ),
         Param(
             "identifier",
             "token",
@@ -329,6 +394,11 @@ HEALTHCARE_SERVICE = ResourceSearch(
             filters.specialty("role_id"),
         ),
     ),
+    includes=(
+        Include("HealthcareService:location", lambda found: _locations_of(_roles(found))),
+        Include("HealthcareService:organization", lambda found: _organizations_of(_roles(found))),
+    ),
+    revincludes=(Include("PractitionerRole:service", _roles_offering),),
 )
 
 RESOURCES: dict[str, ResourceSearch] = {

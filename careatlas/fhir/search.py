@@ -18,11 +18,22 @@ from django.utils.translation import gettext as _
 from careatlas.fhir import params
 from careatlas.fhir.filters import STRING_MODIFIERS, Apply
 from careatlas.fhir.outcomes import FhirError
+from careatlas.fhir.subsetting import element_names, summary_mode
 from careatlas.providers.geocoding import EARTH_RADIUS_MILES
 from careatlas.search.interface import GeoPoint, indexed_near
 
 # Parameters that shape the result rather than select resources.
-RESULT_PARAMETERS = ("_count", "_include", "_revinclude", "page", "_format")
+RESULT_PARAMETERS = (
+    "_count",
+    "_include",
+    "_revinclude",
+    "page",
+    "_format",
+    "_summary",
+    "_total",
+    "_elements",
+    "_sort",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,7 @@ class Param:
     type: str  # FHIR SearchParamType: string, token, reference, date, special
     documentation: str  # shown in the CapabilityStatement
     apply: Apply | None  # None: handled by the search itself (near)
+    sort: tuple[str, ...] = ()  # fields `_sort` orders by; empty: not sortable
 
     @property
     def modifiers(self) -> tuple[str, ...]:
@@ -90,16 +102,23 @@ class SearchRequest:
     page: int = 1
     includes: list[Include] = field(default_factory=list)
     revincludes: list[Include] = field(default_factory=list)
-    # The query as given (minus paging), to rebuild self/next/previous links.
+    summary: str | None = None  # _summary: true, data or count
+    elements: frozenset[str] | None = None  # _elements
+    total: str = "accurate"  # _total: none skips the count
+    sort: list[str] = field(default_factory=list)  # order_by() for _sort
+    # Lenient handling: what was not understood and so not applied, said in the Bundle.
+    ignored: list[str] = field(default_factory=list)
+    # The query as applied (minus paging), to rebuild self/next/previous links.
     items: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class Results:
     matches: list[models.Model]
-    total: int
+    total: int | None  # None when _total=none spared the count
     included: list[models.Model] = field(default_factory=list)
     distances: dict[int, float] = field(default_factory=dict)  # pk -> miles, near searches
+    more: bool = False  # without a total: whether a next page exists
 
 
 def _unknown(spec: ResourceSearch, name: str) -> FhirError:
@@ -111,58 +130,109 @@ def _unknown(spec: ResourceSearch, name: str) -> FhirError:
     )
 
 
-def _includes(spec: ResourceSearch, key: str, values: list[str]) -> list[Include]:
+def _include(spec: ResourceSearch, key: str, value: str) -> Include:
     known = {i.name: i for i in (spec.includes if key == "_include" else spec.revincludes)}
-    chosen = []
-    for value in values:
-        if value not in known:
+    if value not in known:
+        raise FhirError(
+            _("%(param)s=%(value)s is not supported for %(type)s. Supported: %(known)s.")
+            % {
+                "param": key,
+                "value": value,
+                "type": spec.resource_type,
+                "known": ", ".join(known) or _("none"),
+            },
+            code="not-supported",
+        )
+    return known[value]
+
+
+def _sort(spec: ResourceSearch, values: list[str]) -> list[str]:
+    order = []
+    for name, descending in params.sort_keys(values):
+        param = spec.param(name)
+        if param is None or not param.sort:
+            sortable = [p.name for p in spec.params if p.sort]
             raise FhirError(
-                _("%(param)s=%(value)s is not supported for %(type)s. Supported: %(known)s.")
-                % {
-                    "param": key,
-                    "value": value,
-                    "type": spec.resource_type,
-                    "known": ", ".join(known) or _("none"),
-                },
+                _("%(type)s cannot be sorted by “%(name)s”. Sortable: %(sortable)s.")
+                % {"type": spec.resource_type, "name": name, "sortable": ", ".join(sortable)},
                 code="not-supported",
             )
-        chosen.append(known[value])
-    return chosen
+        order.extend(("-" if descending else "") + column for column in param.sort)
+    return order
 
 
-def parse(spec: ResourceSearch, query: QueryDict) -> SearchRequest:
-    """Check every parameter; anything unknown or malformed is a 400 OperationOutcome."""
+def _read(spec: ResourceSearch, request: SearchRequest, key: str, values: list[str]) -> bool:
+    """Apply one parameter to the request; True when it belongs in the paging links."""
+    name, _sep, modifier = key.partition(":")
+    if name in ("_include", "_revinclude"):
+        if modifier:
+            raise _unknown(spec, key)
+        getattr(request, name.lstrip("_") + "s").extend(
+            _include(spec, name, value) for value in values
+        )
+    elif key == "_count":
+        request.count = params.count(values)
+        return False
+    elif key == "page":
+        request.page = params.page(values)
+        return False
+    elif key == "_format":
+        return False  # checked with content negotiation
+    elif key == "_summary":
+        request.summary = summary_mode(values, search=True)
+    elif key == "_total":
+        request.total = params.total_mode(values)
+    elif key == "_elements":
+        request.elements = element_names(spec.resource_type, values)
+    elif key == "_sort":
+        request.sort = _sort(spec, values)
+    elif spec.geo and name == spec.geo.param:
+        if modifier or len(values) != 1 or "," in values[0]:
+            raise FhirError(_("Give one point to search near."))
+        request.near = params.near(name, values[0])
+    else:
+        param = spec.param(name)
+        if param is None:
+            raise _unknown(spec, key)
+        if modifier and modifier not in param.modifiers:
+            raise FhirError(
+                _("Parameter “%(name)s” does not take the modifier “:%(modifier)s”.")
+                % {"name": name, "modifier": modifier},
+                code="not-supported",
+            )
+        request.criteria.extend(params.criterion(key, values))
+    return True
+
+
+def parse(spec: ResourceSearch, query: QueryDict, lenient: bool = False) -> SearchRequest:
+    """Check every parameter. Malformed values are a 400 OperationOutcome; so is anything
+    unknown or unsupported, unless `lenient`, when it is left out and listed in `ignored`."""
     request = SearchRequest()
     for key, values in query.lists():
-        name, _sep, modifier = key.partition(":")
-        if name in ("_include", "_revinclude"):
-            if modifier:
-                raise _unknown(spec, key)
-            getattr(request, name.lstrip("_") + "s").extend(_includes(spec, name, values))
-        elif key == "_count":
-            request.count = params.count(values)
-            continue
-        elif key == "page":
-            request.page = params.page(values)
-            continue
-        elif key == "_format":
-            continue  # checked with content negotiation
-        elif spec.geo and name == spec.geo.param:
-            if modifier or len(values) != 1 or "," in values[0]:
-                raise FhirError(_("Give one point to search near."))
-            request.near = params.near(name, values[0])
+        if lenient and key in ("_include", "_revinclude"):
+            # Each include stands alone: an unknown one must not drop the others.
+            pairs = [(key, [value]) for value in values]
         else:
-            param = spec.param(name)
-            if param is None:
-                raise _unknown(spec, key)
-            if modifier and modifier not in param.modifiers:
-                raise FhirError(
-                    _("Parameter “%(name)s” does not take the modifier “:%(modifier)s”.")
-                    % {"name": name, "modifier": modifier},
-                    code="not-supported",
-                )
-            request.criteria.extend(params.criterion(key, values))
-        request.items.extend((key, value) for value in values)
+            pairs = [(key, values)]
+        for one_key, one_values in pairs:
+            try:
+                linked = _read(spec, request, one_key, one_values)
+            except FhirError as error:
+                if not (lenient and error.code == "not-supported"):
+                    raise
+                request.ignored.append(error.diagnostics)
+                continue
+            if linked:
+                request.items.extend((one_key, value) for value in one_values)
+    if request.near is not None and request.sort:
+        refusal = _("Matches near a point come nearest first; leave out _sort.")
+        if not lenient:
+            raise FhirError(refusal, code="not-supported")
+        request.ignored.append(refusal)
+        request.sort = []
+        request.items = [(key, value) for key, value in request.items if key != "_sort"]
+    if request.summary == "count":
+        request.count = 0
     return request
 
 
@@ -191,7 +261,9 @@ def _near(spec: ResourceSearch, queryset: QuerySet, request: SearchRequest) -> R
     great-circle distance, sorts and counts them in one statement, so only one page of rows
     comes back."""
     near, geo = request.near, spec.geo
-    answered = geo.indexed(request)
+    # The index pages with LIMIT: a page of none (_count=0, _summary=count) cannot carry
+    # the window count, so that goes the other way.
+    answered = geo.indexed(request) if request.count else None
     if answered is not None:
         chosen, total = answered
         # Read through the public rule all the same: the index may lag an edit by a moment.
@@ -220,6 +292,19 @@ def _near(spec: ResourceSearch, queryset: QuerySet, request: SearchRequest) -> R
     return Results(matches, total, distances={pk: miles for pk, miles, _total in chosen})
 
 
+def _in_order(spec: ResourceSearch, queryset: QuerySet, request: SearchRequest) -> Results:
+    """One page in `_sort` order (id order by default). Without a total, one row more than
+    the page says whether there is a next page, and the count is never run."""
+    ordered = spec.load(queryset.order_by(*request.sort, "pk"))
+    page = _page_slice(request)
+    if request.total == "none":
+        rows = list(ordered[page.start : page.stop + 1]) if request.count else []
+        return Results(rows[: request.count], None, more=len(rows) > request.count)
+    total = queryset.count()
+    matches = list(ordered[page]) if request.count and total > page.start else []
+    return Results(matches, total)
+
+
 def run(spec: ResourceSearch, request: SearchRequest) -> Results:
     queryset = spec.public()
     for criterion in request.criteria:
@@ -227,11 +312,7 @@ def run(spec: ResourceSearch, request: SearchRequest) -> Results:
     if request.near is not None:
         results = _near(spec, queryset, request)
     else:
-        total = queryset.count()
-        matches = []
-        if request.count and total > _page_slice(request).start:
-            matches = list(spec.load(queryset.order_by("pk"))[_page_slice(request)])
-        results = Results(matches, total)
+        results = _in_order(spec, queryset, request)
     if results.matches:
         seen = {(type(obj), obj.pk) for obj in results.matches}
         for include in [*request.includes, *request.revincludes]:

@@ -10,7 +10,8 @@ Providers::
 
     find_providers(ProviderQuery) -> ProviderResults
     autocomplete_providers(prefix, limit) -> list[ProviderSuggestion]
-    roles_near(...) / indexed_near(...)            (FHIR's searches near a point)
+    roles_near(...) / locations_near(...) / indexed_near(...)  (FHIR's searches near a point)
+    indexed_names(text, surname_first)             (FHIR's searches by name)
     rebuild_provider_index(stats) / reindex_practitioners(ids)
 
 The provider search page's form (`ProviderSearchForm`, `Choices`) validates the API's
@@ -35,7 +36,9 @@ from careatlas.search.provider_form import (
 from careatlas.search.provider_query import (
     autocomplete_providers,
     find_providers,
+    indexed_names,
     indexed_near,
+    locations_near,
     roles_near,
 )
 from careatlas.search.provider_results import (
@@ -45,6 +48,7 @@ from careatlas.search.provider_results import (
     RADIUS_CHOICES,
     SORT_CHOICES,
     GeoPoint,
+    NearbyPlaces,
     NearbyRoles,
     ProviderHit,
     ProviderQuery,
@@ -69,6 +73,7 @@ __all__ = [
     "GeoPoint",
     "Group",
     "Hit",
+    "NearbyPlaces",
     "NearbyRoles",
     "ProviderHit",
     "ProviderQuery",
@@ -80,7 +85,9 @@ __all__ = [
     "autocomplete",
     "autocomplete_providers",
     "find_providers",
+    "indexed_names",
     "indexed_near",
+    "locations_near",
     "kind_label",
     "rebuild_index",
     "rebuild_provider_index",

@@ -39,6 +39,7 @@ from careatlas.search.provider_results import (
     MAX_PAGE_SIZE,
     RADIUS_CHOICES,
     GeoPoint,
+    NearbyPlaces,
     NearbyRoles,
     ProviderHit,
     ProviderQuery,
@@ -296,6 +297,16 @@ def roles_near(
     )
 
 
+def locations_near(near: GeoPoint, radius_miles: float, limit: int, offset: int) -> NearbyPlaces:
+    """One page of the places of indexed roles within the radius, nearest first, and their
+    total: the FHIR Location search near a point, from the index alone (callers still read
+    each row through their own rules)."""
+    circle = Circle(near.latitude, near.longitude, float(radius_miles))
+    rows, total = get_backend().locations_within(circle, limit, offset)
+    origin = (near.latitude, near.longitude)
+    return NearbyPlaces([(pk, distance_miles(origin, (lat, lon))) for pk, lat, lon in rows], total)
+
+
 def indexed_near(
     column: str, near: GeoPoint, radius_miles: float, specialty_ids: Collection[int] = ()
 ) -> RawSQL:
@@ -309,6 +320,23 @@ def indexed_near(
     sql, params = get_backend().entries_in_box(circle, column, specialty_ids)
     # The backend checks `column` against ENTRY_ID_COLUMNS; every value is a parameter.
     return RawSQL(sql, params)  # noqa: S611
+
+
+def indexed_names(text: str, *, surname_first: bool = False) -> RawSQL | None:
+    """A subquery of the ids of public practitioners whose name has a word starting with
+    each word of `text` (accents and case folded), or, with `surname_first`, whose name
+    starts with `text` surname first: a superset of what a case-insensitive "starts with" on
+    the names finds, for `pk__in=`, so the caller can apply its exact rule to a few rows
+    instead of reading every practitioner. None when `text` has no word to look up."""
+    found = words(text)
+    if not found:
+        return None
+    backend = get_backend()
+    if surname_first:
+        sql, params = backend.names_starting(" ".join(found))
+    else:
+        sql, params = backend.names_with_words(found)
+    return RawSQL(sql, params)  # noqa: S611 - words are [a-z0-9]+, and parameters
 
 
 def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:

@@ -98,3 +98,9 @@ class ProviderSuggestion:
 class NearbyRoles:
     roles: list[tuple[int, float]]  # (role id, great-circle miles), nearest first
     total: int
+
+
+@dataclass
+class NearbyPlaces:
+    places: list[tuple[int, float]]  # (location id, great-circle miles), nearest first
+    total: int

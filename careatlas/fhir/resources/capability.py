@@ -6,7 +6,7 @@ from careatlas.fhir.resources.common import fhir_base, plan_net_profile
 
 FHIR_VERSION = "4.0.1"
 # Bump when what the server supports changes (a parameter, an include, a resource type).
-CAPABILITIES_DATE = "2026-11-27"
+CAPABILITIES_DATE = "2026-12-07"
 
 
 def _resource(spec) -> dict:
@@ -24,7 +24,11 @@ def _resource(spec) -> dict:
         "searchInclude": [include.name for include in spec.includes],
         "searchRevInclude": [include.name for include in spec.revincludes],
         "searchParam": [
-            {"name": param.name, "type": param.type, "documentation": param.documentation}
+            {
+                "name": param.name,
+                "type": param.type,
+                "documentation": param.documentation + (" Sortable." if param.sort else ""),
+            }
             for param in spec.params
         ],
     }
@@ -61,9 +65,16 @@ def capability_statement(specs) -> dict:
             {
                 "mode": "server",
                 "documentation": (
-                    "Unknown parameters and malformed values are refused with 400 and an"
-                    " OperationOutcome (strict handling). Requests are rate-limited per client"
-                    " address (429 with Retry-After)."
+                    "Unknown parameters, modifiers and includes are refused with 400 and an"
+                    " OperationOutcome: strict handling is the default. With the header"
+                    " 'Prefer: handling=lenient' they are left out instead and listed in an"
+                    " OperationOutcome entry (search mode 'outcome') of the Bundle; malformed"
+                    " values are refused either way. Searches take _summary (true, data,"
+                    " false, count), _elements, _total (none skips the count; estimate and"
+                    " accurate are exact), _count, _include, _revinclude and _sort (on the"
+                    " parameters documented as sortable; not with near, which sorts by"
+                    " distance). Requests are rate-limited per client address (429 with"
+                    " Retry-After)."
                 ),
                 "security": {
                     "cors": True,

@@ -321,12 +321,45 @@ class Backend:
             found, total = self.page_of(cursor, sql, params, f"SELECT count(*) {source}", offset)
         return [row[:3] for row in found], total
 
+    def locations_within(
+        self, circle: Circle, limit: int, offset: int
+    ) -> tuple[list[tuple[int, float, float]], int]:
+        """One page of (location id, latitude, longitude) of the places of indexed roles
+        inside the circle, nearest first (ties by id), and how many there are in all."""
+        params = {"limit": limit, "offset": offset}
+        source, nearest = self.roles_source(circle, (), None, params)
+        # Every entry of a place has the place's point, so min() just picks it.
+        sql = (
+            "SELECT e.location_id, min(e.latitude), min(e.longitude), count(*) OVER ()"  # noqa: S608
+            f" {source} GROUP BY e.location_id ORDER BY min({nearest}), e.location_id"
+            " LIMIT %(limit)s OFFSET %(offset)s"
+        )
+        count_sql = f"SELECT count(DISTINCT e.location_id) {source}"  # noqa: S608
+        with connection.cursor() as cursor:
+            found, total = self.page_of(cursor, sql, params, count_sql, offset)
+        return [row[:3] for row in found], total
+
     def roles_source(
         self, circle: Circle, specialty_ids: Ids, nucc_codes: Codes, params: dict
     ) -> tuple[str, str]:
         """FROM and WHERE of roles_within's entries `e`, and its nearest-first sort key;
         adds its parameters to `params`."""
         raise NotImplementedError
+
+    def names_with_words(self, prefixes: list[str]) -> tuple[str, list]:
+        """SQL and parameters selecting the practitioner_id of every indexed name with a word
+        starting with each of `prefixes` (folded words), for use as a subquery."""
+        raise NotImplementedError
+
+    def names_starting(self, prefix: str) -> tuple[str, list]:
+        """SQL and parameters selecting the practitioner_id of every indexed name whose sort
+        name (surname words, then given, then middle) starts with `prefix`, for a subquery.
+        A range over the sort-name index: "~" sorts after every folded character."""
+        return (
+            "SELECT practitioner_id FROM search_provider_name"
+            " WHERE sort_name >= %s AND sort_name < %s",
+            [prefix, prefix + "~"],
+        )
 
     def entries_in_box(
         self, circle: Circle, column: str, specialty_ids: Collection[int] = ()

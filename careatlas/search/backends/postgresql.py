@@ -263,6 +263,12 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
         source = "FROM search_provider_entry e WHERE " + " AND ".join(terms)
         return source, "e.location <@> point(%(lon)s, %(lat)s)"
 
+    def names_with_words(self, prefixes: list[str]) -> tuple[str, list]:
+        return (
+            "SELECT practitioner_id FROM search_provider_name WHERE document @@ %s::tsquery",
+            [" & ".join(_lexeme(prefix) + ":*" for prefix in prefixes)],
+        )
+
     def entries_in_box(
         self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
     ) -> tuple[str, list]:

@@ -269,10 +269,11 @@ class PostgreSQLIndexWriter(Backend):
                 "INSERT INTO search_provider_name (ordinal, practitioner_id, sort_name, document)"  # noqa: S608 - a fixed fragment
                 " SELECT s.ordinal, s.practitioner_id, s.sort_name,"
                 " array_to_tsvector(string_to_array(s.name_words, ' ')"
-                "  || string_to_array(f.facets, chr(31)))"
+                "  || coalesce(string_to_array(f.facets, chr(31)), '{}'))"
                 # Repeats (two roles, one specialty) need no DISTINCT: array_to_tsvector
                 # drops them itself.
-                f" FROM {_STAGING} s JOIN (SELECT e.practitioner_id,"
+                # LEFT: a practitioner with no located role is still found by name (FHIR).
+                f" FROM {_STAGING} s LEFT JOIN (SELECT e.practitioner_id,"
                 f" string_agg({self._FACETS}, chr(31)) AS facets FROM search_provider_entry e"
                 # A full rebuild reads every entry anyway: one pass, no lookup per row.
                 f" WHERE {'TRUE' if full else in_staging}"

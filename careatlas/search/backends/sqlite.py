@@ -316,6 +316,15 @@ class SQLiteBackend(SQLiteIndexWriter):
         )
         return source, distance.squared
 
+    def names_with_words(self, prefixes: list[str]) -> tuple[str, list]:
+        match = " AND ".join(_quoted(prefix) + "*" for prefix in prefixes)
+        return (
+            "SELECT n.practitioner_id FROM search_provider_name_fts f"
+            " CROSS JOIN search_provider_name n ON n.ordinal = f.rowid"
+            " WHERE search_provider_name_fts MATCH %s",
+            [match],
+        )
+
     def entries_in_box(
         self, circle: Circle, column: str, specialty_ids: Collection[int] = ()
     ) -> tuple[str, list]:

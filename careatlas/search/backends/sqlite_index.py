@@ -217,8 +217,10 @@ class SQLiteIndexWriter(Backend):
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO search_provider_name (ordinal, practitioner_id, sort_name, document)"  # noqa: S608 - a fixed fragment
-                " SELECT s.ordinal, s.practitioner_id, s.sort_name, trim(s.name_words) || f.facets"
-                " FROM temp.search_provider_staging s JOIN ("
+                " SELECT s.ordinal, s.practitioner_id, s.sort_name,"
+                " trim(s.name_words) || coalesce(f.facets, '')"
+                # LEFT: a practitioner with no located role is still found by name (FHIR).
+                " FROM temp.search_provider_staging s LEFT JOIN ("
                 f" SELECT e.practitioner_id, group_concat({self._FACETS}, '') AS facets"
                 " FROM search_provider_entry e WHERE e.practitioner_id IN"
                 " (SELECT practitioner_id FROM temp.search_provider_staging)"

@@ -98,19 +98,22 @@ def test_the_pack_refuses_a_figure_without_source_year_or_method(pack_copy, fiel
         call_command("load_content", str(pack_copy))
 
 
-def test_a_card_without_a_number_says_what_is_known_with_its_source(pack_copy, patient):
-    _edit(
-        pack_copy,
-        "epidural-steroid-injection",
-        "stats: []\n",
-        "stats:\n- kind: success_rate\n  qualifier: a trial found no better leg pain or walking"
-        " at 6 weeks than with a numbing shot alone\n  year: 2014\n  method: Randomized trial"
-        "\n  source: friedly-2014-epidural-stenosis\n",
-    )
-    call_command("load_content", str(pack_copy))
+def test_a_card_without_a_number_says_what_is_known_with_its_source(content_pack, patient):
     page = _text(patient.get("/procedures/epidural-steroid-injection/").content.decode())
-    assert "No reliable figure yet What is known: a trial found no better leg pain" in page
-    assert "Source [1] : Randomized trial (2014)" in page
+    assert (
+        "No reliable figure yet What is known: in a trial of 400 people with spinal stenosis"
+        in page
+    )
+    assert "Source [1] : Double-blind randomized trial at several sites" in page
+
+
+def test_a_card_without_a_number_still_needs_its_source(pack_copy):
+    path = pack_copy / "guides" / "en" / "epidural-steroid-injection.md"
+    lines = path.read_text().splitlines(keepends=True)
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("  source: "))
+    path.write_text("".join(lines[:first] + lines[first + 1 :]))
+    with pytest.raises(CommandError, match=r"stats\[0\]\.source: is required"):
+        call_command("load_content", str(pack_copy))
 
 
 def test_the_sample_label_says_plainly_once_that_no_one_has_reviewed_it(content_pack, patient):

@@ -231,7 +231,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         left_out = ", ".join(titles[slug] for slug in slugs[MAX_COMPARE:])
         notice = _(
             "You chose %(n)d procedures. We compare up to %(max)d at a time, so this comparison "
-            "leaves out: %(left_out)s. Untick one above to swap it in."
+            "leaves out: %(left_out)s. Untick one in the list below to swap it in."
         ) % {"n": len(slugs), "max": MAX_COMPARE, "left_out": left_out}
         slugs = slugs[:MAX_COMPARE]
     if slugs:

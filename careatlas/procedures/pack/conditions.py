@@ -66,8 +66,9 @@ def read_condition_pages(content_dir: Path) -> list[tuple[str, dict]]:
     return pages
 
 
-def load_condition_pages(pages: list[tuple[str, dict]]) -> int:
-    """Write the pages; return how many changed. References are checked first."""
+def load_condition_pages(pages: list[tuple[str, dict]]) -> dict[str, int]:
+    """Write the pages; return counts of created, updated and unchanged. References are
+    checked first."""
     conditions = {c.slug: c for c in Condition.objects.all()}
     sources = {s.key: s for s in Source.objects.all()}
     for rel, data in pages:
@@ -77,7 +78,7 @@ def load_condition_pages(pages: list[tuple[str, dict]]) -> int:
             for i, key in enumerate(data.get(f"{section}_sources") or []):
                 if key not in sources:
                     raise ContentError(rel, f"{section}_sources[{i}]", f"unknown source {key!r}")
-    changed = 0
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _rel, data in pages:
         condition = conditions[data["slug"]]
         existing = (
@@ -86,7 +87,9 @@ def load_condition_pages(pages: list[tuple[str, dict]]) -> int:
             .first()
         )
         if existing is not None and page_to_dict(existing) == _canonical(data):
+            counts["unchanged"] += 1
             continue
+        counts["created" if existing is None else "updated"] += 1
         page = existing or ConditionPage(condition=condition, language=data["language"])
         for section in SECTIONS:
             setattr(page, section, (data.get(section) or "").strip())
@@ -98,8 +101,7 @@ def load_condition_pages(pages: list[tuple[str, dict]]) -> int:
             for section in SECTIONS
             for i, key in enumerate(data.get(f"{section}_sources") or [])
         )
-        changed += 1
-    return changed
+    return counts
 
 
 def _canonical(data: dict) -> dict:
@@ -126,7 +128,6 @@ def export_condition_pages(content_dir: Path, write) -> int:
     changed = 0
     for page in ConditionPage.objects.for_page().select_related("condition"):
         data = page_to_dict(page)
-        data["updated_on"] = data["updated_on"].isoformat()
         path = content_dir / "conditions" / page.language / f"{page.condition.slug}.yaml"
         changed += write(path, dump_yaml(data))
     return changed

@@ -270,8 +270,9 @@ def load_pack(content_dir: Path) -> LoadReport:
     _upsert_conditions(conditions, report)
     _upsert_rows(Source, sources, "key", report, "sources")
     _upsert_rows(Reviewer, reviewers, "key", report, "reviewers")
-    for _ in range(load_condition_pages(condition_pages)):
-        report.count("updated", "condition pages")
+    for bucket, n in load_condition_pages(condition_pages).items():
+        for _ in range(n):
+            report.count(bucket, "condition pages")
     _check_references(docs)
     default_docs = {d.slug: d for d in docs if d.fields.get("specialty")}
     existing = set(Procedure.objects.filter(slug__in=default_docs).values_list("slug", flat=True))

@@ -188,3 +188,23 @@ def test_guide_has_contents_list_and_last_updated_line(content_pack, patient):
     assert anchors[0] == "stats-h" and "sources-h" in anchors and "review-h" in anchors
     assert all(f'id="{a}"' in html for a in anchors)
     assert "Last updated" in _text(html)
+
+
+def test_a_review_added_by_an_editor_becomes_the_current_review(content_pack, patient):
+    from careatlas.procedures import services
+    from careatlas.procedures.models import Reviewer
+
+    guide = Guide.objects.get(procedure__slug="acupuncture")
+    person = Reviewer.objects.create(
+        key="li-wen", name="Li Wen", credentials="MD", licence_state="CA"
+    )
+    GuideReview.objects.create(
+        guide=guide,
+        reviewer=person,
+        reviewed_on="2026-10-01",
+        conflicts_of_interest="None declared.",
+    )
+    services.guide_edited(guide)
+    guide.refresh_from_db()
+    assert (guide.reviewer_name, str(guide.reviewed_on)) == ("Li Wen", "2026-10-01")
+    assert "conflicts_of_interest: None declared." in guide.revisions.first().snapshot

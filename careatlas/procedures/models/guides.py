@@ -147,6 +147,19 @@ class Guide(models.Model):
     def is_reviewed(self) -> bool:
         return bool(self.reviewer_name and self.reviewed_on)
 
+    def sync_current_review(self) -> None:
+        """Make the newest review in the history the guide's current review (shown on the
+        page, in the API and in structured data)."""
+        latest = self.reviews.select_related("reviewer").order_by("-reviewed_on", "-id").first()
+        if latest is None:
+            return
+        self.reviewer_name = latest.reviewer.name
+        self.reviewer_credentials = latest.reviewer.credentials
+        self.reviewed_on = latest.reviewed_on
+        self.next_review_due = latest.next_review_due
+        fields = ["reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due"]
+        self.save(update_fields=fields)
+
     def review_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.next_review_due is not None and self.next_review_due < today

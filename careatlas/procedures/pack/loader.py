@@ -141,16 +141,6 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
         setattr(guide, name, (f.get(name) or "").strip())
     guide.sample_content = f["sample_content"]
     review = f["review"] or {}
-    if f["reviews"]:
-        # The newest sign-off is the guide's current review, shown on the page and in the API.
-        latest = f["reviews"][0]
-        person = Reviewer.objects.get(key=latest["reviewer"])
-        review = {
-            "reviewer": person.name,
-            "credentials": person.credentials,
-            "reviewed_on": latest["reviewed_on"],
-            "next_review_due": latest["next_review_due"],
-        }
     guide.reviewer_name = review.get("reviewer", "")
     guide.reviewer_credentials = review.get("credentials", "")
     guide.reviewed_on = review.get("reviewed_on")
@@ -199,6 +189,7 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
         GuideReview(guide=guide, **(r | {"reviewer": reviewers[r["reviewer"]]}))
         for r in reversed(f["reviews"])
     )
+    guide.sync_current_review()
     return guide
 
 

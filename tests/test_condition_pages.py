@@ -1,19 +1,24 @@
 """A patient reads what a condition is, when to get help, what helps, and finds a doctor."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from careatlas.procedures.models import Condition, ConditionPage
+from tests.pack_files import copy_pack, page_text
 
 pytestmark = pytest.mark.django_db
-PACK = Path(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def pack_copy(tmp_path) -> Path:
+    return copy_pack(tmp_path)
+
+
 NEW_CONDITIONS = [
     "peptic-ulcer",
     "barretts-esophagus",
@@ -24,18 +29,6 @@ NEW_CONDITIONS = [
     "osteonecrosis-of-the-hip",
     "shoulder-pain",
 ]
-
-
-@pytest.fixture
-def pack_copy(tmp_path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(PACK, target)
-    return target
-
-
-def _text(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_eight_new_conditions_each_lead_to_a_published_guide(content_pack):
@@ -57,7 +50,7 @@ def test_every_section_of_a_condition_page_cites_a_listed_source(content_pack, p
 
 
 def test_peptic_ulcer_page_has_red_flags_figures_and_a_way_to_a_doctor(content_pack, patient):
-    page = _text(patient.get("/conditions/peptic-ulcer/").content.decode())
+    page = page_text(patient.get("/conditions/peptic-ulcer/").content.decode())
     for heading in ("What it is", "Common symptoms", "When to see a doctor"):
         assert heading in page
     assert "Black, tar-like stools" in page
@@ -68,7 +61,7 @@ def test_peptic_ulcer_page_has_red_flags_figures_and_a_way_to_a_doctor(content_p
 
 
 def test_a_condition_without_a_page_still_leads_to_procedures_and_doctors(content_pack, patient):
-    page = _text(patient.get("/conditions/low-back-pain/").content.decode())
+    page = page_text(patient.get("/conditions/low-back-pain/").content.decode())
     assert "Procedures and specialties that can help" in page
     assert "Find a doctor for Low back pain near you" in page
 

@@ -1,31 +1,24 @@
 """A patient can read what each figure means, and the pack refuses figures that do not say."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from careatlas.procedures.models import Guide, GuideReview
+from tests.pack_files import copy_pack, page_text
 
 pytestmark = pytest.mark.django_db
-PACK = Path(settings.CONTENT_DIR)
-OMT = "/procedures/osteopathic-manual-treatment/"
 
 
 @pytest.fixture
 def pack_copy(tmp_path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(PACK, target)
-    return target
+    return copy_pack(tmp_path)
 
 
-def _text(html: str) -> str:
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+OMT = "/procedures/osteopathic-manual-treatment/"
 
 
 def _edit(pack: Path, slug: str, old: str, new: str) -> None:
@@ -36,14 +29,14 @@ def _edit(pack: Path, slug: str, old: str, new: str) -> None:
 
 
 def test_omt_success_rate_shows_the_sham_group_beside_it(content_pack, patient):
-    page = _text(patient.get(OMT).content.decode())
+    page = page_text(patient.get(OMT).content.decode())
     assert "50–63%" in page
     assert "Compared with Sham (pretend) OMT in the same trial: 35% and 46%" in page
     assert "In whom 455 US adults aged 21 to 69" in page
 
 
 def test_omt_cost_says_it_is_only_the_hands_on_part_of_the_visit(content_pack, patient):
-    page = _text(patient.get(OMT).content.decode())
+    page = page_text(patient.get(OMT).content.decode())
     assert "$32.18–$86.17" in page
     assert "hands-on treatment part of a visit" in page
     assert "Does not cover The office visit billed on the same day" in page
@@ -61,7 +54,7 @@ def test_every_card_links_to_how_we_choose_figures(content_pack, patient):
     assert len(cards) == 4
     policy = reverse("procedures:figure_policy")
     assert all(f'href="{policy}"' in card for card in cards)
-    page = _text(patient.get(policy).content.decode())
+    page = page_text(patient.get(policy).content.decode())
     assert "Compared with what" in page and "what it does not" in page
 
 
@@ -99,7 +92,7 @@ def test_the_pack_refuses_a_figure_without_source_year_or_method(pack_copy, fiel
 
 
 def test_a_card_without_a_number_says_what_is_known_with_its_source(content_pack, patient):
-    page = _text(patient.get("/procedures/epidural-steroid-injection/").content.decode())
+    page = page_text(patient.get("/procedures/epidural-steroid-injection/").content.decode())
     assert (
         "No reliable figure yet What is known: in a trial of 400 people with spinal stenosis"
         in page
@@ -119,7 +112,7 @@ def test_a_card_without_a_number_still_needs_its_source(pack_copy):
 def test_the_sample_label_says_plainly_once_that_no_one_has_reviewed_it(content_pack, patient):
     html = patient.get(OMT).content.decode()
     assert html.count("notice-sample") == 1
-    assert "No doctor or other medical reviewer has checked it yet" in _text(html)
+    assert "No doctor or other medical reviewer has checked it yet" in page_text(html)
     assert reverse("procedures:editorial_policy") in html
 
 
@@ -144,12 +137,12 @@ def test_a_named_review_shows_reviewer_licence_and_conflicts(pack_copy, patient)
     )
     call_command("load_content", str(pack_copy))
     html = patient.get(OMT).content.decode()
-    page = _text(html)
+    page = page_text(html)
     assert "Reviewed by Ada Lovell, DO (licensed in TX), on Nov. 2, 2026." in page
     assert "Conflicts of interest: Teaches OMT at a medical school." in page
     assert "Medically reviewed by Ada Lovell, DO on Nov. 2, 2026" in page
     assert "notice-sample" not in html
-    policy = _text(patient.get(reverse("procedures:editorial_policy")).content.decode())
+    policy = page_text(patient.get(reverse("procedures:editorial_policy")).content.decode())
     assert "Ada Lovell, DO, licensed in TX" in policy
     guide = Guide.objects.get(procedure__slug="osteopathic-manual-treatment")
     assert GuideReview.objects.filter(guide=guide).count() == 1
@@ -187,7 +180,7 @@ def test_guide_has_contents_list_and_last_updated_line(content_pack, patient):
     anchors = re.findall(r'href="#([\w-]+)"', toc)
     assert anchors[0] == "stats-h" and "sources-h" in anchors and "review-h" in anchors
     assert all(f'id="{a}"' in html for a in anchors)
-    assert "Last updated" in _text(html)
+    assert "Last updated" in page_text(html)
 
 
 def test_a_review_added_by_an_editor_becomes_the_current_review(content_pack, patient):

@@ -73,6 +73,10 @@ def add_stat(
         "unit": "percent",
         "year": 2020,
         "method": "Pooled trial results.",
+        "qualifier": "share of people better after 12 weeks",
+        "population": "adults with the condition in trials",
+        "comparison": "sham treatment: 40%" if kind == "success_rate" else "",
+        "excludes": "the office visit" if kind == "cost" else "",
     }
     values.update(fields)
     return StatRange.objects.create(guide=guide, kind=kind, source=source, **values)

@@ -105,29 +105,6 @@ def test_first_tab_reaches_skip_link_which_moves_focus_to_main(site, page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_stat_source_note_shows_on_focus_and_hides_on_escape(site, page):
-    page.goto(site + GUIDE)
-    card = page.locator(".stat-card").filter(has=page.locator(".footnote-ref")).first
-    note = card.locator(".stat-note")
-    assert note.is_hidden()
-    card.locator(".footnote-ref").focus()
-    assert note.is_visible()
-    page.keyboard.press("Escape")
-    assert note.is_hidden()
-
-
-def test_stat_source_note_stays_while_the_pointer_moves_onto_it(site, page):
-    page.goto(site + GUIDE)
-    card = page.locator(".stat-card").filter(has=page.locator(".footnote-ref")).first
-    note = card.locator(".stat-note")
-    box = card.bounding_box()
-    page.mouse.move(box["x"] + 40, box["y"] + box["height"] - 2)
-    assert note.is_visible()
-    for offset in (1, 3, 12):  # across the gap between card and note, then onto the note
-        page.mouse.move(box["x"] + 40, box["y"] + box["height"] + offset)
-        assert note.is_visible(), f"note hid {offset}px below the card"
-
-
 def test_search_suggestions_can_be_chosen_by_keyboard(site, page):
     page.goto(site + GUIDE)
     box = page.get_by_role("combobox", name="Search procedures and conditions")

@@ -214,7 +214,11 @@ def test_search_box_suggestions_are_json_with_label_kind_and_url(content, patien
         "url": "/procedures/osteopathic-manual-treatment/",
         "kind_label": "Procedure",
     }
-    assert {"label": "Osteopathic Medicine", "kind": "specialty"}.items() <= results[1].items()
+    # "Osteonecrosis of the hip" starts with the typed letters too, so the specialty is one of
+    # the next two suggestions rather than always the second.
+    assert {"label": "Osteopathic Medicine", "kind": "specialty"} in [
+        {"label": r["label"], "kind": r["kind"]} for r in results[1:3]
+    ]
 
 
 @pytest.mark.parametrize(

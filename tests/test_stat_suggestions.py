@@ -131,7 +131,7 @@ def test_accepting_shows_what_it_replaces_then_writes_a_cited_figure(
     # The public guide shows the accepted figure with its qualifier.
     public = _text(patient.get(guide.get_absolute_url()).content.decode())
     assert "$47.50" in public
-    assert "average amount Original Medicare allowed per service" in public
+    assert "Average amount Original Medicare allowed per service" in public
     # Accepting twice does nothing more.
     editor_client.post(url)
     assert StatSuggestion.objects.filter(status="accepted").count() == 1

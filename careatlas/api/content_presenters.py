@@ -106,7 +106,8 @@ def _stat_label(stat) -> str:
 def _stats(guide: Guide) -> list[dict]:
     order = {kind.value: i for i, kind in enumerate(StatKind)}
     stats = sorted(
-        (s for s in guide.stats.all() if s.source is not None), key=lambda s: order[s.kind]
+        (s for s in guide.stats.all() if s.source is not None and s.has_figure),
+        key=lambda s: order[s.kind],
     )
     return [
         {

@@ -28,6 +28,7 @@ from careatlas.procedures.models import (
 )
 from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.svg import check_svg
+from careatlas.procedures.review_admin import GuideReviewInline
 from careatlas.procedures.suggestion_admin import DECIDE_PERMS, pending_for
 
 
@@ -36,7 +37,16 @@ class StatRangeInline(admin.StackedInline):
     extra = 0
     max_num = 4
     autocomplete_fields = ["source"]
-    fields = [("kind", "unit"), ("low", "high", "year"), "qualifier", "method", "source"]
+    fields = [
+        ("kind", "unit"),
+        ("low", "high", "year"),
+        "qualifier",
+        "population",
+        "comparison",
+        "excludes",
+        "method",
+        "source",
+    ]
 
 
 class QuestionInline(admin.TabularInline):
@@ -80,7 +90,7 @@ class GuideAdmin(admin.ModelAdmin):
     list_filter = ["status", "language", ReviewDueFilter, "procedure__specialty"]
     search_fields = ["title", "procedure__slug", "summary"]
     readonly_fields = ["status", "published_at", "published_by", "preview_link"]
-    inlines = [StatRangeInline, QuestionInline, FAQInline, GuideSourceInline]
+    inlines = [StatRangeInline, QuestionInline, FAQInline, GuideSourceInline, GuideReviewInline]
     actions = ["submit_selected", "publish_selected", "unpublish_selected"]
     change_form_template = "admin/procedures/guide/change_form.html"
     fieldsets = [

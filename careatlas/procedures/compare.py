@@ -1,4 +1,4 @@
-"""Side-by-side comparison of guides: one row per fact, one column per procedure."""
+"""Side-by-side comparison of guides: one block per measure, one card per procedure."""
 
 from dataclasses import dataclass
 
@@ -9,11 +9,28 @@ from careatlas.procedures.presenters import StatCard, stat_cards
 
 
 @dataclass
+class Cell:
+    guide: Guide
+    card: StatCard | None = None
+    text: str = ""
+
+
+@dataclass
+class Measure:
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
 class Comparison:
     guides: list[Guide]
-    stat_rows: list[tuple[str, list[StatCard]]]
-    text_rows: list[tuple[str, list[str]]]
-    sources: list  # (number, source) in footnote order across all columns
+    measures: list[Measure]
+    sources: list  # (number, source) in footnote order across all procedures
+
+
+# Where a guide has both a figure and prose on one topic, they share one block, so no
+# heading appears twice (the prose says what the number cannot).
+_PROSE_WITH_FIGURE = {StatKind.COST: "cost", StatKind.RECOVERY: "recovery"}
 
 
 def comparison(guides: list[Guide]) -> Comparison:
@@ -25,13 +42,22 @@ def comparison(guides: list[Guide]) -> Comparison:
                 numbering[stat.source_id] = len(numbering) + 1
                 sources.append((numbering[stat.source_id], stat.source))
     cards = [stat_cards(g, numbering) for g in guides]
-    stat_rows = [
-        (str(kind.label), [column[i] for column in cards]) for i, kind in enumerate(StatKind)
+    measures = [
+        Measure(
+            label=str(kind.label),
+            cells=[
+                Cell(
+                    guide=g,
+                    card=cards[j][i],
+                    text=getattr(g, _PROSE_WITH_FIGURE[kind]) if kind in _PROSE_WITH_FIGURE else "",
+                )
+                for j, g in enumerate(guides)
+            ],
+        )
+        for i, kind in enumerate(StatKind)
     ]
-    text_rows = [
-        (_("Who it helps"), [g.who_it_helps for g in guides]),
-        (_("Recovery"), [g.recovery for g in guides]),
-        (_("Cost"), [g.cost for g in guides]),
-        (_("Risks"), [g.risks for g in guides]),
-    ]
-    return Comparison(guides=guides, stat_rows=stat_rows, text_rows=text_rows, sources=sources)
+    measures.insert(
+        0, Measure(_("Who it helps"), [Cell(guide=g, text=g.who_it_helps) for g in guides])
+    )
+    measures.append(Measure(_("Risks"), [Cell(guide=g, text=g.risks) for g in guides]))
+    return Comparison(guides=guides, measures=measures, sources=sources)

@@ -8,7 +8,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from careatlas.procedures.models import Guide, Source, StatKind, StatRange, StatUnit
+from careatlas.procedures.models import (
+    ConditionSection,
+    Guide,
+    Source,
+    StatKind,
+    StatRange,
+    StatUnit,
+)
 
 EN_DASH = "\u2013"
 
@@ -74,15 +81,36 @@ def citation(source: Source) -> str:
 
 @dataclass
 class StatCard:
+    """One card as the reader sees it: the figure and, in words, what it means."""
+
     kind: str
     label: str
     value: str | None
     qualifier: str = ""
+    population: str = ""
+    comparison: str = ""
+    excludes: str = ""
     year: int | None = None
     method: str = ""
     footnote: int | None = None
     source: Source | None = None
     is_range: bool = False
+
+    @property
+    def is_known_instead(self) -> bool:
+        """No number, but a sourced sentence of what is known."""
+        return self.value is None and self.source is not None
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """The labelled lines under the figure, only those the card has."""
+        lines = [
+            # A cost is a price list, not a group of people.
+            (_("Applies to") if self.kind == StatKind.COST else _("In whom"), self.population),
+            (_("Compared with"), self.comparison),
+            (_("Does not cover"), self.excludes),
+        ]
+        return [(label, text) for label, text in lines if text]
 
 
 def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
@@ -101,16 +129,23 @@ def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
             StatCard(
                 kind=kind.value,
                 label=label,
-                value=stat_range(stat),
+                value=stat_range(stat) if stat.has_figure else None,
                 qualifier=stat.qualifier,
+                population=stat.population,
+                comparison=stat.comparison,
+                excludes=stat.excludes,
                 year=stat.year,
                 method=stat.method,
                 footnote=footnotes.get(stat.source_id),
                 source=stat.source,
-                is_range=stat.low != stat.high,
+                is_range=stat.has_figure and stat.low != stat.high,
             )
         )
     return cards
+
+
+def filled_count(cards: list[StatCard]) -> int:
+    return sum(1 for card in cards if card.value)
 
 
 def review_line(guide: Guide) -> str:
@@ -125,8 +160,64 @@ def review_line(guide: Guide) -> str:
     return _("Not yet medically reviewed")
 
 
+def last_updated_line(guide: Guide) -> str:
+    return _("Last updated %(date)s") % {
+        "date": formats.date_format(timezone.localtime(guide.updated_at).date(), "DATE_FORMAT")
+    }
+
+
+def contents(guide: Guide, has_alternatives: bool, has_sources: bool) -> list[tuple[str, str]]:
+    """The "On this page" list: (anchor, heading) of each section the guide shows."""
+    sections = [
+        ("stats-h", _("Key figures"), True),
+        ("who-h", _("Who it helps"), bool(guide.who_it_helps)),
+        ("expect-h", _("What to expect"), bool(guide.what_to_expect)),
+        ("recovery-h", _("Recovery"), bool(guide.recovery)),
+        ("cost-h", _("Cost range"), bool(guide.cost)),
+        ("risks-h", _("Risks"), bool(guide.risks)),
+        ("questions-h", _("Questions to ask your doctor"), bool(guide.questions.all())),
+        ("faq-h", _("Frequently asked"), bool(guide.faq.all())),
+        ("alt-h", _("Alternatives"), has_alternatives),
+        ("deep-h", _("Deep dive"), bool(guide.deep_dive)),
+        ("sources-h", _("Sources"), has_sources),
+        ("review-h", _("Medical review"), True),
+    ]
+    return [(anchor, str(title)) for anchor, title, shown in sections if shown]
+
+
 def months_since(day: datetime.date | None, today: datetime.date | None = None) -> int | None:
     if day is None:
         return None
     today = today or timezone.localdate()
     return max(0, (today.year - day.year) * 12 + today.month - day.month - (today.day < day.day))
+
+
+@dataclass
+class ConditionSectionView:
+    anchor: str
+    title: str
+    text: str
+    footnotes: list[int]
+
+
+def condition_sections(page) -> tuple[list[ConditionSectionView], list[tuple[int, Source]]]:
+    """A condition page's sections in order, each with footnote numbers into one source list."""
+    numbering: dict[int, int] = {}
+    sources: list[tuple[int, Source]] = []
+    cited: dict[str, list[int]] = {}
+    for ps in page.page_sources.all():
+        if ps.source_id not in numbering:
+            numbering[ps.source_id] = len(numbering) + 1
+            sources.append((numbering[ps.source_id], ps.source))
+        cited.setdefault(ps.section, []).append(numbering[ps.source_id])
+    sections = [
+        ConditionSectionView(
+            anchor=section.value.replace("_", "-"),
+            title=str(section.label),
+            text=getattr(page, section.value),
+            footnotes=cited.get(section.value, []),
+        )
+        for section in ConditionSection
+        if getattr(page, section.value)
+    ]
+    return sections, sources

@@ -16,6 +16,7 @@ class WorkflowError(Exception):
 
 def guide_edited(guide: Guide, user=None) -> None:
     """After an editor saved a guide and its parts: keep a revision; refresh public copies."""
+    guide.sync_current_review()
     record_revision(guide, user, _("Edited"))
     if guide.status == GuideStatus.PUBLISHED:
         notify_content_changed()

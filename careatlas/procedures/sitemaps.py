@@ -45,6 +45,8 @@ class StaticSitemap(Sitemap):
             "procedures:guides",
             "procedures:specialties",
             "procedures:conditions",
+            "procedures:figure_policy",
+            "procedures:editorial_policy",
         ]
 
     def location(self, name: str) -> str:

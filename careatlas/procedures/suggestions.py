@@ -115,6 +115,11 @@ def _codes(codes: list[str]) -> str:
 
 def figure_texts(suggestion: StatSuggestion) -> tuple[str, str]:
     """(qualifier, method note) in the active language, saying plainly what was counted."""
+    return _figure_texts(suggestion)[:2]
+
+
+def _figure_texts(suggestion: StatSuggestion) -> tuple[str, str, str, str]:
+    """(qualifier, method, population, excludes) for the card, in the active language."""
     numbers = {
         "practitioners": formats.number_format(suggestion.practitioners, 0, force_grouping=True),
         "services": formats.number_format(suggestion.services, 0, force_grouping=True),
@@ -143,7 +148,13 @@ def figure_texts(suggestion: StatSuggestion) -> tuple[str, str]:
             "Physician & Other Practitioners by Provider and Service, %(year)s "
             "(file %(hash)s, import run %(run)s)"
         )
-    return (qualifier % numbers)[:200], (method % numbers)[:300]
+    population = _("people in Original Medicare (fee-for-service Part B), all ages")
+    excludes = (
+        _("facility fees, anesthesia, other services on the same day and private-plan prices")
+        if suggestion.measure != Measure.MEDICARE_SERVICES
+        else ""
+    )
+    return (qualifier % numbers)[:300], (method % numbers)[:300], population, excludes
 
 
 @transaction.atomic
@@ -158,7 +169,7 @@ def accept(suggestion: StatSuggestion, user=None) -> StatRange:
     if not guide.guide_sources.filter(source=source).exists():
         GuideSource.objects.create(guide=guide, source=source, position=guide.guide_sources.count())
     with translation.override(guide.language):
-        qualifier, method = figure_texts(suggestion)
+        qualifier, method, population, excludes = _figure_texts(suggestion)
     stat, _created = StatRange.objects.update_or_create(
         guide=guide,
         kind=suggestion.kind,
@@ -167,6 +178,9 @@ def accept(suggestion: StatSuggestion, user=None) -> StatRange:
             "high": suggestion.value,
             "unit": suggestion.unit,
             "qualifier": qualifier,
+            "population": population,
+            "comparison": "",
+            "excludes": excludes,
             "method": method,
             "year": suggestion.year,
             "source": source,

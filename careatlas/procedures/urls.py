@@ -18,4 +18,6 @@ urlpatterns = [
     path("conditions/", views.condition_list, name="conditions"),
     path("conditions/<slug:slug>/", views.condition_detail, name="condition"),
     path("compare/", views.compare, name="compare"),
+    path("about/figures/", views.figure_policy, name="figure_policy"),
+    path("about/editorial-policy/", views.editorial_policy, name="editorial_policy"),
 ]

@@ -1,6 +1,10 @@
 """Public pages for guides, specialties and conditions, plus editors' previews."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -10,8 +14,23 @@ from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
 from careatlas.procedures.compare import comparison
-from careatlas.procedures.models import Condition, Guide, Procedure, Specialty
-from careatlas.procedures.presenters import months_since, review_line, stat_cards
+from careatlas.procedures.models import (
+    Condition,
+    ConditionPage,
+    Guide,
+    Procedure,
+    Reviewer,
+    Specialty,
+    StatRange,
+)
+from careatlas.procedures.presenters import (
+    condition_sections,
+    contents,
+    last_updated_line,
+    months_since,
+    review_line,
+    stat_cards,
+)
 from careatlas.procedures.structured_data import breadcrumb_list, guide_graph
 
 MAX_COMPARE = 4
@@ -52,7 +71,7 @@ def _guide_context(guide: Guide) -> dict:
     ]
     guide_sources = list(guide.guide_sources.all())
     footnotes = {gs.source_id: i for i, gs in enumerate(guide_sources, start=1)}
-    alternatives = (
+    alternatives = list(
         _published_guides()
         .filter(procedure__in=guide.procedure.alternatives.all())
         .order_by("title")
@@ -67,6 +86,9 @@ def _guide_context(guide: Guide) -> dict:
         "specialty": specialty,
         "crumbs": crumbs,
         "cards": stat_cards(guide, footnotes),
+        "contents": contents(guide, bool(alternatives), bool(guide_sources)),
+        "last_updated": last_updated_line(guide),
+        "reviews": list(guide.reviews.all()),
         "guide_sources": guide_sources,
         "alternatives": alternatives,
         "conditions": conditions,
@@ -158,34 +180,61 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 @public_page
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.select_related("specialty"), slug=slug)
-    guides = _published_guides().filter(procedure__conditions=condition).order_by("title")
+    guides = list(
+        _published_guides()
+        .filter(procedure__conditions=condition)
+        .prefetch_related(Prefetch("stats", queryset=StatRange.objects.select_related("source")))
+        .order_by("title")
+    )
+    page = _condition_page(condition)
+    sections, sources = condition_sections(page) if page else ([], [])
     crumbs = [
         (_("Home"), reverse("procedures:home")),
         (_("Conditions"), reverse("procedures:conditions")),
         (condition.name, condition.get_absolute_url()),
     ]
+    specialties = sorted({g.procedure.specialty for g in guides}, key=lambda s: s.name)
     return render(
         request,
         "procedures/condition.html",
         {
             "condition": condition,
-            "guides": guides,
+            "page": page,
+            "sections": sections,
+            "sources": sources,
+            "helps": [(g, [c for c in stat_cards(g, {}) if c.value]) for g in guides],
+            "specialties": specialties,
             "crumbs": crumbs,
             "structured_data": {"@context": "https://schema.org", **breadcrumb_list(crumbs)},
+            "find_url": reverse("providers:find") + "?" + urlencode({"q": condition.name}),
+            "compare_query": "&".join(f"p={g.procedure.slug}" for g in guides[:MAX_COMPARE]),
         },
     )
+
+
+def _condition_page(condition: Condition) -> ConditionPage | None:
+    """The page in the visitor's language, else in the site's default language."""
+    pages = {p.language: p for p in ConditionPage.objects.for_page().filter(condition=condition)}
+    return pages.get(get_language()) or pages.get(settings.LANGUAGE_CODE)
 
 
 @require_safe
 @public_page
 def compare(request: HttpRequest) -> HttpResponse:
     slugs = list(dict.fromkeys(request.GET.getlist("p")))
-    choices = _published_guides().order_by("title")
-    error = ""
-    rows = None
+    choices = list(_published_guides().order_by("title"))
+    titles = {g.procedure.slug: g.title for g in choices}
+    slugs = [slug for slug in slugs if slug in titles]
+    error, notice, rows = "", "", None
     if len(slugs) > MAX_COMPARE:
-        error = _("Choose at most %(max)d procedures to compare.") % {"max": MAX_COMPARE}
-    elif slugs:
+        # Compare the first four chosen and name the rest: never refuse, never drop silently.
+        left_out = ", ".join(titles[slug] for slug in slugs[MAX_COMPARE:])
+        notice = _(
+            "You chose %(n)d procedures. We compare up to %(max)d at a time, so this comparison "
+            "leaves out: %(left_out)s. Untick one in the list below to swap it in."
+        ) % {"n": len(slugs), "max": MAX_COMPARE, "left_out": left_out}
+        slugs = slugs[:MAX_COMPARE]
+    if slugs:
         guides = list(_published_guides().for_page().filter(procedure__slug__in=slugs))
         guides.sort(key=lambda g: slugs.index(g.procedure.slug))
         if len(guides) < 2:
@@ -200,6 +249,22 @@ def compare(request: HttpRequest) -> HttpResponse:
             "selected": slugs,
             "comparison": rows,
             "error": error,
+            "notice": notice,
             "max_compare": MAX_COMPARE,
         },
     )
+
+
+@require_safe
+@public_page
+def figure_policy(request: HttpRequest) -> HttpResponse:
+    """How we choose figures: the rules every stat card follows."""
+    return render(request, "procedures/figure_policy.html")
+
+
+@require_safe
+@public_page
+def editorial_policy(request: HttpRequest) -> HttpResponse:
+    """Editorial policy and review process, with the named reviewers."""
+    reviewers = Reviewer.objects.order_by("name")
+    return render(request, "procedures/editorial_policy.html", {"reviewers": reviewers})

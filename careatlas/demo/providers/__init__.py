@@ -70,7 +70,7 @@ def read_content_pack() -> ContentPack:
             "No specialties in the database: run `manage.py load_content` first, then seed."
         )
     prices: dict[int, tuple[float, float]] = {}
-    costs = StatRange.objects.filter(kind="cost", unit="usd").values_list(
+    costs = StatRange.objects.filter(kind="cost", unit="usd", low__isnull=False).values_list(
         "guide__procedure_id", "low", "high"
     )
     for procedure_id, low, high in costs:

@@ -1,5 +1,10 @@
 """Content models for procedure guides."""
 
+from careatlas.procedures.models.conditions import (
+    ConditionPage,
+    ConditionPageSource,
+    ConditionSection,
+)
 from careatlas.procedures.models.guides import (
     FAQItem,
     Guide,
@@ -11,6 +16,7 @@ from careatlas.procedures.models.guides import (
     StatRange,
     StatUnit,
 )
+from careatlas.procedures.models.reviews import GuideReview, Reviewer
 from careatlas.procedures.models.sources import Source
 from careatlas.procedures.models.suggestions import (
     Measure,
@@ -21,15 +27,20 @@ from careatlas.procedures.models.taxonomy import Condition, Procedure, Procedure
 
 __all__ = [
     "Condition",
+    "ConditionPage",
+    "ConditionPageSource",
+    "ConditionSection",
     "FAQItem",
     "Guide",
     "GuideQuestion",
+    "GuideReview",
     "GuideRevision",
     "GuideSource",
     "GuideStatus",
     "Measure",
     "Procedure",
     "ProcedureCode",
+    "Reviewer",
     "Source",
     "Specialty",
     "StatKind",

@@ -53,6 +53,7 @@ class GuideQuerySet(models.QuerySet):
             "faq",
             Prefetch("guide_sources", queryset=GuideSource.objects.select_related("source")),
             "procedure__codes",
+            "reviews__reviewer",
         )
 
     def pick_language(self, language: str) -> "GuideQuerySet":
@@ -146,6 +147,19 @@ class Guide(models.Model):
     def is_reviewed(self) -> bool:
         return bool(self.reviewer_name and self.reviewed_on)
 
+    def sync_current_review(self) -> None:
+        """Make the newest review in the history the guide's current review (shown on the
+        page, in the API and in structured data)."""
+        latest = self.reviews.select_related("reviewer").order_by("-reviewed_on", "-id").first()
+        if latest is None:
+            return
+        self.reviewer_name = latest.reviewer.name
+        self.reviewer_credentials = latest.reviewer.credentials
+        self.reviewed_on = latest.reviewed_on
+        self.next_review_due = latest.next_review_due
+        fields = ["reviewer_name", "reviewer_credentials", "reviewed_on", "next_review_due"]
+        self.save(update_fields=fields)
+
     def review_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.next_review_due is not None and self.next_review_due < today
@@ -160,6 +174,15 @@ class Guide(models.Model):
                 problems.append(
                     str(_("The %(stat)s figure has no source.") % {"stat": stat.get_kind_display()})
                 )
+        for stat in self.stats.all():
+            missing = stat.explanation_problems()
+            if missing:
+                problems.append(
+                    str(
+                        _("The %(stat)s card does not explain itself (missing: %(fields)s).")
+                        % {"stat": stat.get_kind_display(), "fields": ", ".join(missing)}
+                    )
+                )
         listed = {gs.source_id for gs in self.guide_sources.all()}
         for stat in self.stats.all():
             if stat.source_id and stat.source_id not in listed:
@@ -173,16 +196,42 @@ class Guide(models.Model):
 
 
 class StatRange(models.Model):
+    """One stat card: a sourced figure with what it means, or a sourced sentence instead.
+
+    Every text field here belongs to the guide, so it is written once per language. A card
+    without numbers (low and high empty) says in `qualifier` what is known instead.
+    """
+
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="stats")
     kind = models.CharField(_("figure"), max_length=20, choices=StatKind.choices)
-    low = models.DecimalField(_("low"), max_digits=14, decimal_places=2)
-    high = models.DecimalField(_("high"), max_digits=14, decimal_places=2)
-    unit = models.CharField(_("unit"), max_length=10, choices=StatUnit.choices)
+    low = models.DecimalField(_("low"), max_digits=14, decimal_places=2, null=True, blank=True)
+    high = models.DecimalField(_("high"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=StatUnit.choices, blank=True)
     qualifier = models.CharField(
-        _("qualifier"),
+        _("what was measured"),
+        max_length=300,
+        help_text=_(
+            "Shown on the card: what the figure counts, e.g. 'share with at least 30% less "
+            "pain after 12 weeks'. Without numbers: one plain sentence of what is known."
+        ),
+    )
+    population = models.CharField(
+        _("in whom"),
         max_length=200,
         blank=True,
-        help_text=_("What the range describes, e.g. 'Medicare payment per session'."),
+        help_text=_("Who was measured, e.g. '455 US adults with chronic low back pain'."),
+    )
+    comparison = models.CharField(
+        _("compared with"),
+        max_length=200,
+        blank=True,
+        help_text=_("Success rates: the comparison group's figure, e.g. 'sham treatment: 46%'."),
+    )
+    excludes = models.CharField(
+        _("does not cover"),
+        max_length=200,
+        blank=True,
+        help_text=_("Costs: what the amount leaves out, e.g. 'the office visit itself'."),
     )
     source = models.ForeignKey(
         Source,
@@ -202,12 +251,44 @@ class StatRange(models.Model):
         verbose_name = _("stat range")
         constraints = [
             models.UniqueConstraint(fields=["guide", "kind"], name="one_stat_per_kind"),
-            models.CheckConstraint(condition=Q(low__lte=F("high")), name="stat_low_not_above_high"),
-            models.CheckConstraint(condition=Q(low__gte=0), name="stat_not_negative"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(high__isnull=True) | Q(low__lte=F("high")),
+                name="stat_low_not_above_high",
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(low__gte=0), name="stat_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True, high__isnull=True)
+                | Q(low__isnull=False, high__isnull=False),
+                name="stat_low_and_high_together",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.low is None:
+            return f"{self.get_kind_display()}: {self.qualifier}"
         return f"{self.get_kind_display()}: {self.low}-{self.high} {self.unit}"
+
+    @property
+    def has_figure(self) -> bool:
+        return self.low is not None and self.high is not None
+
+    def explanation_problems(self) -> list[str]:
+        """What a reader would miss on this card; the pack and the publish check share it."""
+        problems = []
+        if not self.qualifier.strip():
+            problems.append("qualifier")
+        if self.has_figure:
+            if not self.unit:
+                problems.append("unit")
+            if not self.population.strip():
+                problems.append("population")
+            if self.kind == StatKind.SUCCESS_RATE and not self.comparison.strip():
+                problems.append("comparison")
+            if self.kind == StatKind.COST and not self.excludes.strip():
+                problems.append("excludes")
+        return problems
 
 
 class GuideQuestion(models.Model):

@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from careatlas.procedures.models import Condition, Guide, Procedure, Source, Specialty
+from careatlas.procedures.models import Condition, Guide, Procedure, Reviewer, Source, Specialty
+from careatlas.procedures.pack.conditions import export_condition_pages
 from careatlas.procedures.pack.errors import ContentError
 from careatlas.procedures.pack.lists import (
+    REVIEWER_FIELDS,
     SOURCE_FIELDS,
     TAXONOMY_RULE_FIELDS,
     read_taxonomy_rules,
@@ -61,13 +63,19 @@ def export_pack(content_dir: Path) -> int:
     for source in Source.objects.order_by("key"):
         row = {key: getattr(source, key) for key in SOURCE_FIELDS}
         sources.append({k: (v if v != "" else None) for k, v in row.items()})
+    reviewers = [
+        {key: (getattr(r, key) or None) for key in REVIEWER_FIELDS}
+        for r in Reviewer.objects.order_by("key")
+    ]
     changed = sum(
         [
             _write(content_dir / "specialties.yaml", dump_yaml(specialties)),
             _write(content_dir / "conditions.yaml", dump_yaml(conditions)),
             _write(content_dir / "sources.yaml", dump_yaml(sources)),
+            _write(content_dir / "reviewers.yaml", dump_yaml(reviewers)),
         ]
     )
+    changed += export_condition_pages(content_dir, _write)
     for guide in Guide.objects.for_page().prefetch_related(
         "procedure__alternatives", "procedure__conditions"
     ):

@@ -15,6 +15,7 @@ SPECIALTY_FIELDS = ["slug", "name", "description", "nucc_codes"]
 # `manage.py import_nucc` (docs/adr/0010-taxonomy-mapping.md). Not stored on Specialty.
 TAXONOMY_RULE_FIELDS = ["nucc_specializations", "nucc_classifications"]
 CONDITION_FIELDS = ["slug", "name", "synonyms", "summary", "specialty"]
+REVIEWER_FIELDS = ["key", "name", "credentials", "licence_state", "licence_number"]
 SOURCE_FIELDS = ["key", "authors", "title", "publisher", "year", "pmid", "pmcid", "doi", "url"]
 
 
@@ -159,5 +160,27 @@ def read_sources(content_dir: Path) -> list[dict]:
                     validator(row[key])
                 except ValidationError as exc:
                     raise ContentError("sources.yaml", f"[{i}].{key}", exc.messages[0]) from None
+        rows.append(row)
+    return rows
+
+
+def read_reviewers(content_dir: Path) -> list[dict]:
+    """Named medical reviewers; the file may be absent while no one has signed off yet."""
+    if not (content_dir / "reviewers.yaml").exists():
+        return []
+    items = _read_list(
+        content_dir,
+        "reviewers.yaml",
+        REVIEWER_FIELDS,
+        {"key", "name", "credentials", "licence_state"},
+    )
+    rows = []
+    for i, item in enumerate(items):
+        row = {key: _text(item.get(key)) for key in REVIEWER_FIELDS}
+        if len(row["licence_state"]) != 2 or not row["licence_state"].isalpha():
+            raise ContentError(
+                "reviewers.yaml", f"[{i}].licence_state", "must be a two-letter US state code"
+            )
+        row["licence_state"] = row["licence_state"].upper()
         rows.append(row)
     return rows

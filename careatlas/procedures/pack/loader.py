@@ -11,16 +11,24 @@ from careatlas.procedures.models import (
     FAQItem,
     Guide,
     GuideQuestion,
+    GuideReview,
     GuideSource,
     GuideStatus,
     Procedure,
     ProcedureCode,
+    Reviewer,
     Source,
     Specialty,
     StatRange,
 )
+from careatlas.procedures.pack.conditions import load_condition_pages, read_condition_pages
 from careatlas.procedures.pack.errors import ContentError
-from careatlas.procedures.pack.lists import read_conditions, read_sources, read_specialties
+from careatlas.procedures.pack.lists import (
+    read_conditions,
+    read_reviewers,
+    read_sources,
+    read_specialties,
+)
 from careatlas.procedures.pack.svg import read_illustration
 from careatlas.procedures.pack.text import PROSE_FIELDS, GuideDoc, guide_to_text, parse_guide_text
 from careatlas.procedures.revisions import notify_content_changed, record_revision
@@ -96,6 +104,14 @@ def _check_references(docs: list[GuideDoc]) -> None:
             if slug not in conditions:
                 raise ContentError(doc.file, f"conditions[{i}]", f"unknown condition {slug!r}")
         sources_by_key(doc)
+        reviewers = set(Reviewer.objects.values_list("key", flat=True))
+        for i, review in enumerate(doc.fields["reviews"]):
+            if review["reviewer"] not in reviewers:
+                raise ContentError(
+                    doc.file,
+                    f"reviews[{i}].reviewer",
+                    f"unknown reviewer {review['reviewer']!r} (add them to reviewers.yaml)",
+                )
 
 
 def _apply_procedure(doc: GuideDoc, procedure: Procedure) -> None:
@@ -143,6 +159,9 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
             high=s["high"],
             unit=s["unit"],
             qualifier=s["qualifier"],
+            population=s["population"],
+            comparison=s["comparison"],
+            excludes=s["excludes"],
             year=s["year"],
             method=s["method"],
             source=sources[s["source"]],
@@ -162,6 +181,15 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
     GuideSource.objects.bulk_create(
         GuideSource(guide=guide, source=sources[k], position=i) for i, k in enumerate(f["sources"])
     )
+    guide.reviews.all().delete()
+    reviewers = {
+        r.key: r for r in Reviewer.objects.filter(key__in=[r["reviewer"] for r in f["reviews"]])
+    }
+    GuideReview.objects.bulk_create(
+        GuideReview(guide=guide, **(r | {"reviewer": reviewers[r["reviewer"]]}))
+        for r in reversed(f["reviews"])
+    )
+    guide.sync_current_review()
     return guide
 
 
@@ -225,11 +253,17 @@ def load_pack(content_dir: Path) -> LoadReport:
     specialties = read_specialties(content_dir)
     conditions = read_conditions(content_dir)
     sources = read_sources(content_dir)
+    reviewers = read_reviewers(content_dir)
     docs = read_guides(content_dir)
+    condition_pages = read_condition_pages(content_dir)
     report = LoadReport()
     _upsert_rows(Specialty, specialties, "slug", report, "specialties")
     _upsert_conditions(conditions, report)
     _upsert_rows(Source, sources, "key", report, "sources")
+    _upsert_rows(Reviewer, reviewers, "key", report, "reviewers")
+    for bucket, n in load_condition_pages(condition_pages).items():
+        for _ in range(n):
+            report.count(bucket, "condition pages")
     _check_references(docs)
     default_docs = {d.slug: d for d in docs if d.fields.get("specialty")}
     existing = set(Procedure.objects.filter(slug__in=default_docs).values_list("slug", flat=True))

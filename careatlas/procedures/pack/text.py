@@ -35,10 +35,33 @@ FIELD_ORDER = [
     "codes",
     "sources",
     "review",
+    "reviews",
 ]
 REQUIRED = {"slug", "language", "title", "status", "summary"}
-STAT_KEYS = {"kind", "low", "high", "unit", "qualifier", "year", "method", "source"}
+STAT_KEYS = {
+    "kind",
+    "low",
+    "high",
+    "unit",
+    "qualifier",
+    "population",
+    "comparison",
+    "excludes",
+    "year",
+    "method",
+    "source",
+}
+# Text a card shows beside its figure, in this order; all of it is one language's words.
+STAT_TEXT_KEYS = ["qualifier", "population", "comparison", "excludes"]
 REVIEW_KEYS = {"reviewer", "credentials", "reviewed_on", "next_review_due"}
+REVIEWS_KEYS = {"reviewer", "reviewed_on", "next_review_due", "conflicts_of_interest", "changes"}
+# What a reader must see on a card with a figure, by kind (see docs/content-pack.md).
+EXPLANATION_REQUIRED = {
+    "success_rate": ("qualifier", "population", "comparison"),
+    "cost": ("qualifier", "population", "excludes"),
+    "recovery": ("qualifier", "population"),
+    "volume": ("qualifier", "population"),
+}
 
 
 @dataclass
@@ -106,7 +129,7 @@ def _parse_stats(file: str, raw) -> list[dict]:
         unknown = set(item) - STAT_KEYS
         if unknown:
             _fail(file, where, f"unknown key(s): {', '.join(sorted(unknown))}")
-        for key in ("kind", "low", "high", "unit", "year", "method", "source"):
+        for key in ("kind", "qualifier", "year", "method", "source"):
             if item.get(key) in (None, ""):
                 _fail(file, f"{where}.{key}", "is required")
         if item["kind"] not in StatKind.values:
@@ -114,14 +137,10 @@ def _parse_stats(file: str, raw) -> list[dict]:
         if item["kind"] in seen:
             _fail(file, f"{where}.kind", f"{item['kind']} appears twice")
         seen.add(item["kind"])
-        if item["unit"] not in StatUnit.values:
-            _fail(file, f"{where}.unit", f"must be one of {', '.join(StatUnit.values)}")
-        low, high = (
-            _decimal(file, f"{where}.low", item["low"]),
-            _decimal(file, f"{where}.high", item["high"]),
-        )
-        if low > high:
-            _fail(file, f"{where}.low", "is above high")
+        for key in STAT_TEXT_KEYS:
+            if item.get(key) is not None and not isinstance(item[key], str):
+                _fail(file, f"{where}.{key}", "must be text")
+        low, high = _stat_numbers(file, where, item)
         if not isinstance(item["year"], int) or not 1900 <= item["year"] <= 2100:
             _fail(file, f"{where}.year", "must be a year such as 2022")
         stats.append(
@@ -129,11 +148,35 @@ def _parse_stats(file: str, raw) -> list[dict]:
                 **item,
                 "low": low,
                 "high": high,
-                "qualifier": item.get("qualifier") or "",
+                "unit": item.get("unit") or "",
+                **{key: (item.get(key) or "").strip() for key in STAT_TEXT_KEYS},
                 "source": str(item["source"]),
             }
         )
     return stats
+
+
+def _stat_numbers(file: str, where: str, item: dict) -> tuple[Decimal | None, Decimal | None]:
+    """A figure's low and high, checked with the explanation it needs; (None, None) for a
+    card that says in words what is known instead of a number."""
+    given = [key for key in ("low", "high", "unit") if item.get(key) not in (None, "")]
+    if not given:
+        return None, None
+    for key in ("low", "high", "unit"):
+        if key not in given:
+            _fail(file, f"{where}.{key}", "is required when the card shows a number")
+    if item["unit"] not in StatUnit.values:
+        _fail(file, f"{where}.unit", f"must be one of {', '.join(StatUnit.values)}")
+    for key in EXPLANATION_REQUIRED[item["kind"]]:
+        if not str(item.get(key) or "").strip():
+            _fail(file, f"{where}.{key}", "is required: the card must explain its figure")
+    low, high = (
+        _decimal(file, f"{where}.low", item["low"]),
+        _decimal(file, f"{where}.high", item["high"]),
+    )
+    if low > high:
+        _fail(file, f"{where}.low", "is above high")
+    return low, high
 
 
 def _parse_faq(file: str, raw) -> list[dict]:
@@ -174,6 +217,36 @@ def _parse_review(file: str, raw) -> dict | None:
     ):
         _fail(file, "review.next_review_due", "is before reviewed_on")
     return review
+
+
+def _parse_reviews(file: str, raw) -> list[dict]:
+    """The guide's medical review history, newest first once loaded."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        _fail(file, "reviews", "must be a list")
+    reviews = []
+    for i, item in enumerate(raw):
+        where = f"reviews[{i}]"
+        if not isinstance(item, dict):
+            _fail(file, where, "must be a mapping")
+        unknown = set(item) - REVIEWS_KEYS
+        if unknown:
+            _fail(file, where, f"unknown key(s): {', '.join(sorted(unknown))}")
+        for key in ("reviewer", "reviewed_on", "conflicts_of_interest"):
+            if not str(item.get(key) or "").strip():
+                _fail(file, f"{where}.{key}", "is required")
+        review = {
+            "reviewer": str(item["reviewer"]),
+            "reviewed_on": _date(file, f"{where}.reviewed_on", item["reviewed_on"]),
+            "next_review_due": _date(file, f"{where}.next_review_due", item.get("next_review_due")),
+            "conflicts_of_interest": str(item["conflicts_of_interest"]).strip(),
+            "changes": str(item.get("changes") or "").strip(),
+        }
+        if review["next_review_due"] and review["next_review_due"] < review["reviewed_on"]:
+            _fail(file, f"{where}.next_review_due", "is before reviewed_on")
+        reviews.append(review)
+    return sorted(reviews, key=lambda r: r["reviewed_on"], reverse=True)
 
 
 def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
@@ -220,6 +293,19 @@ def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
             _fail(file, f"codes[{i}]", f"{code!r} is not a five-character HCPCS/CPT number")
     fields["faq"] = _parse_faq(file, fields.get("faq"))
     fields["review"] = _parse_review(file, fields.get("review"))
+    fields["reviews"] = _parse_reviews(file, fields.get("reviews"))
+    if fields["reviews"] and fields["review"]:
+        _fail(file, "review", "give either review or reviews; reviews replaces review")
+    if (
+        not fields["sample_content"]
+        and fields["status"] == GuideStatus.PUBLISHED
+        and not fields["reviews"]
+    ):
+        _fail(
+            file,
+            "sample_content",
+            "may be false only once a named reviewer has signed the guide off in reviews",
+        )
     stats = _parse_stats(file, fields.pop("stats", None))
     listed = set(fields["sources"])
     for i, stat in enumerate(stats):
@@ -232,14 +318,26 @@ def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
     return GuideDoc(file=file, fields=fields, body=body.strip("\n"), stats=stats)
 
 
-def _number(value: Decimal) -> int | float:
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 def guide_to_dict(guide: Guide) -> dict:
     procedure = guide.procedure
     review = None
-    if guide.reviewer_name or guide.reviewed_on or guide.next_review_due:
+    reviews = [
+        {
+            "reviewer": r.reviewer.key,
+            "reviewed_on": r.reviewed_on.isoformat(),
+            "next_review_due": r.next_review_due.isoformat() if r.next_review_due else None,
+            "conflicts_of_interest": r.conflicts_of_interest,
+            "changes": r.changes or None,
+        }
+        for r in guide.reviews.all()
+    ]
+    if not reviews and (guide.reviewer_name or guide.reviewed_on or guide.next_review_due):
         review = {
             "reviewer": guide.reviewer_name or None,
             "credentials": guide.reviewer_credentials or None,
@@ -248,14 +346,12 @@ def guide_to_dict(guide: Guide) -> dict:
         }
     stats = []
     for stat in sorted(guide.stats.all(), key=lambda s: StatKind.values.index(s.kind)):
-        item = {
-            "kind": stat.kind,
-            "low": _number(stat.low),
-            "high": _number(stat.high),
-            "unit": stat.unit,
-        }
-        if stat.qualifier:
-            item["qualifier"] = stat.qualifier
+        item = {"kind": stat.kind}
+        if stat.has_figure:
+            item.update(low=_number(stat.low), high=_number(stat.high), unit=stat.unit)
+        for key in STAT_TEXT_KEYS:
+            if getattr(stat, key):
+                item[key] = getattr(stat, key)
         item.update(
             year=stat.year, method=stat.method, source=stat.source.key if stat.source else None
         )
@@ -281,6 +377,7 @@ def guide_to_dict(guide: Guide) -> dict:
         "codes": [c.code for c in procedure.codes.all()],
         "sources": [gs.source.key for gs in guide.guide_sources.all()],
         "review": review,
+        "reviews": reviews or None,
     }
     return data
 

@@ -38,7 +38,7 @@ _ROW_COLUMNS = (
 
 
 def _columns(volume: VolumeTerms) -> str:
-    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal"
+    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal, e.rating"
 
 
 def _phrases(clauses: list[PhraseClause], require_all: bool) -> str:
@@ -95,6 +95,8 @@ def _order_sql(order: Order, by_distance: bool) -> str:
         return "name_ordinal"
     if order is Order.VOLUME:
         return f"procedure_volume DESC NULLS LAST, {tail}"
+    if order is Order.RATING:
+        return f"rating DESC, {tail}"
     return tail
 
 

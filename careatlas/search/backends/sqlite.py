@@ -43,7 +43,7 @@ _ROW_COLUMNS = (
 
 
 def _columns(volume: VolumeTerms) -> str:
-    return f"{_ROW_COLUMNS}, {volume.column} AS volume"
+    return f"{_ROW_COLUMNS}, {volume.column} AS volume, e.rating AS rating"
 
 
 def _quoted(token: str) -> str:
@@ -135,6 +135,8 @@ def _order_sql(order: Order, by_distance: bool) -> str:
         return "e.name_ordinal"
     if order is Order.VOLUME:
         return f"volume IS NULL, volume DESC, {tail}"
+    if order is Order.RATING:
+        return f"rating DESC, {tail}"
     return tail
 
 

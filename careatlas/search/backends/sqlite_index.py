@@ -137,7 +137,7 @@ class SQLiteIndexWriter(Backend):
             INSERT INTO search_provider_entry (role_id, practitioner_id, location_id,
                 latitude, longitude, flags, sex, accessibility, verified_until,
                 certified_until, specialty_ids, nucc_codes, procedure_ids, plan_ids,
-                languages, name_words, name_ordinal, procedure_volume)
+                languages, name_words, name_ordinal, procedure_volume, rating)
             SELECT r.id, p.id, l.id, l.latitude, l.longitude,
                 (CASE WHEN r.accepting_new_patients = %(accepting)s THEN {ACCEPTING} ELSE 0 END)
                 | (CASE WHEN l.telehealth THEN {TELEHEALTH} ELSE 0 END)
@@ -168,7 +168,9 @@ class SQLiteIndexWriter(Backend):
                 s.name_words,
                 s.ordinal,
                 (SELECT x.services FROM search_provider_volume x
-                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES})
+                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES}),
+                CASE WHEN p.review_count >= %(min_reviews)s AND p.review_average IS NOT NULL
+                    THEN CAST(round(p.review_average * 100) AS INTEGER) ELSE 0 END
             FROM temp.search_provider_staging s
             JOIN {t.practitioner} p ON p.id = s.practitioner_id
             JOIN {t.role} r ON r.practitioner_id = p.id

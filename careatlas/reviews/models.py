@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.consultations.models import ConsultationRequest
 from careatlas.practices.models import Practice
 from careatlas.practices.models.practices import token_digest
+
 # Defined beside the rating it governs (search, below reviews, reads it too); kept here too.
 from careatlas.providers.models import MIN_REVIEWS_FOR_AVERAGE  # noqa: F401
 

@@ -11,7 +11,6 @@ from collections.abc import Collection, Iterable
 from django.db import connection
 
 from careatlas.providers.models import MIN_REVIEWS_FOR_AVERAGE
-
 from careatlas.search.backends.filters import (
     FilterTerms,
     VolumeCandidates,

@@ -10,13 +10,12 @@ column with the rest of the entry.
 
 from django.db import migrations
 
-# The same rule as providers.MIN_REVIEWS_FOR_AVERAGE at the time of writing (migrations
-# import no app code); builds read the constant itself.
-MIN_REVIEWS = 5
+# ">= 5": providers.MIN_REVIEWS_FOR_AVERAGE at the time of writing (migrations import no
+# app code); builds read the constant itself.
 FILL = (
     "UPDATE search_provider_entry SET rating = coalesce((SELECT {value}"
     " FROM providers_practitioner p WHERE p.id = search_provider_entry.practitioner_id"
-    f" AND p.review_count >= {MIN_REVIEWS}), 0)"
+    " AND p.review_count >= 5), 0)"
 )
 FORWARD = {
     "sqlite": [

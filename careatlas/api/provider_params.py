@@ -42,8 +42,8 @@ NOTES = {
         "(GET /api/v1/providers/filters)."
     ),
     "min_rating": (
-        "Any number from 1 to 5 (two decimals at most); the page offers 3, 4 and 4.5. "
-        "Providers with fewer than 5 published reviews have no rating and are left out."
+        "Any number from 1 to 5, two decimals at most; the page offers 3, 4 and 4.5 "
+        "(GET /api/v1/providers/filters)."
     ),
     "page": "Page number; a page past the end answers with no results.",
     "page_size": f"Results per page; larger values are capped at {MAX_PAGE_SIZE}.",

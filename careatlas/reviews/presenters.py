@@ -3,8 +3,7 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -75,7 +74,6 @@ class ReviewSection:
     chart_height: int = 0
     sub_scores: list[tuple[str, str]] = field(default_factory=list)
     items: list[ReviewItem] = field(default_factory=list)
-    page: Page | None = None
     previous_url: str = ""
     next_url: str = ""
     page_text: str = ""
@@ -143,15 +141,30 @@ def _page_url(base: str, number: int) -> str:
     return f"{base}{query}#reviews"
 
 
+def _page_number(asked: str | None, pages: int) -> int:
+    """The page asked for, or the nearest real one (a bad value is page 1, not an error)."""
+    try:
+        number = int(asked or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), pages)
+
+
 def review_section(practitioner: Practitioner, page_number: str | None) -> ReviewSection:
     """The summary, chart and sub-scores (only with enough reviews) and one page of reviews.
 
     The headline average is the practitioner's stored rating (what search, the API and the
-    JSON-LD say); the chart and sub-scores are counted from the same published reviews.
+    JSON-LD say); the chart and sub-scores are counted from the same published reviews, in
+    one aggregate query, and the page is a second one. A practitioner whose stored count is
+    0 (most of them) costs no query: refresh_rating keeps that count with every change.
     """
+    if not practitioner.review_count:
+        return ReviewSection(count=0, count_text=review_count_text(0))
     published = Review.objects.published().for_practitioner(practitioner)
     totals = published.aggregate(
-        count=Count("id"), **{name: Avg(name) for name, _label in SUB_SCORES}
+        count=Count("id"),
+        **{name: Avg(name) for name, _label in SUB_SCORES},
+        **{f"stars_{n}": Count("id", filter=Q(overall=n)) for n in range(1, 6)},
     )
     count = totals["count"]
     section = ReviewSection(count=count, count_text=review_count_text(count))
@@ -164,8 +177,7 @@ def review_section(practitioner: Practitioner, page_number: str | None) -> Revie
             "stars": section.average,
             "count": section.count_text,
         }
-        by_score = dict(published.order_by().values_list("overall").annotate(n=Count("id")))
-        section.chart = _chart(by_score, count)
+        section.chart = _chart({n: totals[f"stars_{n}"] for n in range(1, 6)}, count)
         section.chart_height = 5 * ROW_HEIGHT
         section.sub_scores = [
             (label, _("%(stars)s out of 5") % {"stars": stars(totals[name])})
@@ -176,21 +188,18 @@ def review_section(practitioner: Practitioner, page_number: str | None) -> Revie
             "Fewer than %(min)s reviews: too few to judge. We show an average once %(min)s "
             "verified patients have reviewed this provider."
         ) % {"min": MIN_REVIEWS_FOR_AVERAGE}
+    pages = -(-count // PER_PAGE)
+    number = _page_number(page_number, pages)
     newest_first = published.select_related("reply").order_by("-published_at", "-id")
-    paginator = Paginator(newest_first, PER_PAGE)
-    page = paginator.get_page(page_number)
-    section.page = page
-    section.items = [_item(review) for review in page.object_list]
+    start = (number - 1) * PER_PAGE
+    section.items = [_item(review) for review in newest_first[start : start + PER_PAGE]]
     base = practitioner.get_absolute_url()
-    if page.has_previous():
-        section.previous_url = _page_url(base, page.previous_page_number())
-    if page.has_next():
-        section.next_url = _page_url(base, page.next_page_number())
-    if paginator.num_pages > 1:
-        section.page_text = _("Page %(page)s of %(pages)s") % {
-            "page": page.number,
-            "pages": paginator.num_pages,
-        }
+    if number > 1:
+        section.previous_url = _page_url(base, number - 1)
+    if number < pages:
+        section.next_url = _page_url(base, number + 1)
+    if pages > 1:
+        section.page_text = _("Page %(page)s of %(pages)s") % {"page": number, "pages": pages}
     return section
 
 

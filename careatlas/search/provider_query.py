@@ -51,6 +51,8 @@ from careatlas.search.text import MAX_QUERY_LENGTH, words
 # that can match, and the total is then "at least" (ProviderResults.total_is_lower_bound).
 NATIONWIDE_WINDOW = 2_000
 MAX_SUGGESTIONS = 20
+# What a hit's name and slug are made of (Practitioner.display_name).
+_NAME_FIELDS = ("prefix", "first_name", "middle_name", "last_name", "suffix", "credentials")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{1,8})*$", re.IGNORECASE)
 
 
@@ -179,16 +181,7 @@ def _hits(
     practitioners = {
         values["id"]: Practitioner(**values)
         for values in Practitioner.objects.filter(pk__in=[r.practitioner_id for r in rows]).values(
-            "id",
-            "npi",
-            "prefix",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "suffix",
-            "credentials",
-            "review_count",
-            "review_average",
+            "id", "npi", *_NAME_FIELDS, "review_count", "review_average"
         )
     }
     locations = {

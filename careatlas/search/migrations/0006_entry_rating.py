@@ -10,6 +10,8 @@ column with the rest of the entry.
 
 from django.db import migrations
 
+from careatlas.core.migration_ops import vendor_sql
+
 # ">= 5": providers.MIN_REVIEWS_FOR_AVERAGE at the time of writing (migrations import no
 # app code); builds read the constant itself.
 FILL = (
@@ -30,14 +32,6 @@ FORWARD = {
 BACKWARD = ["ALTER TABLE search_provider_entry DROP COLUMN rating"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0005_entry_nucc_codes"),
@@ -45,5 +39,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(FORWARD), _run({"sqlite": BACKWARD, "postgresql": BACKWARD}))
+        vendor_sql(FORWARD, {"sqlite": BACKWARD, "postgresql": BACKWARD}),
     ]

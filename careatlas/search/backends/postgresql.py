@@ -167,6 +167,8 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             f" FROM search_provider_entry e{volume.join}"
             " WHERE e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))"
             " AND (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
+            # Names the predicate of the partial GiST index over rated entries.
+            f"{' AND e.rating > 0' if criteria.min_rating is not None else ''}"
             f" AND {filters.sql()}"
             " ORDER BY e.practitioner_id, distance_key"
         )

@@ -202,11 +202,15 @@ class SQLiteBackend(SQLiteIndexWriter):
         volume, filters, params = self.query_terms(
             criteria, order, **distance.params, **circle.box_params()
         )
+        # A minimum rating reads the tree of rated entries, which cuts by rating too.
+        tree, rated = "search_provider_rtree", ""
+        if criteria.min_rating is not None:
+            tree, rated = "search_provider_rated_rtree", " AND t.max_rating >= %(min_rating)s"
         source = (
-            "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            f"FROM {tree} t CROSS JOIN search_provider_entry e ON e.id = t.id"
             f"{volume.join}"
             " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
-            " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s"
+            f" AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s{rated}"
             f" AND {filters.sql()} AND {distance.cut}"
         )
         sql = (

@@ -68,6 +68,7 @@ class SQLiteIndexWriter(Backend):
                 for table in (
                     "search_provider_entry",
                     "search_provider_rtree",
+                    "search_provider_rated_rtree",
                     "search_provider_name",
                     "search_provider_volume",
                 ):
@@ -94,6 +95,9 @@ class SQLiteIndexWriter(Backend):
                 "DELETE FROM search_provider_name"
                 " WHERE practitioner_id IN (SELECT value FROM json_each(%(ids)s))",
                 "DELETE FROM search_provider_rtree WHERE id IN (SELECT id FROM"
+                " search_provider_entry WHERE practitioner_id IN"
+                " (SELECT value FROM json_each(%(ids)s)))",
+                "DELETE FROM search_provider_rated_rtree WHERE id IN (SELECT id FROM"
                 " search_provider_entry WHERE practitioner_id IN"
                 " (SELECT value FROM json_each(%(ids)s)))",
                 "DELETE FROM search_provider_entry"
@@ -187,6 +191,12 @@ class SQLiteIndexWriter(Backend):
                 "INSERT INTO search_provider_rtree (id, min_lat, max_lat, min_lon, max_lon)"
                 " SELECT id, latitude, latitude, longitude, longitude"
                 " FROM search_provider_entry WHERE id > %s",
+                [before],
+            )
+            cursor.execute(
+                "INSERT INTO search_provider_rated_rtree"
+                " SELECT id, latitude, latitude, longitude, longitude, rating, rating"
+                " FROM search_provider_entry WHERE id > %s AND rating > 0",
                 [before],
             )
             cursor.execute("SELECT count(*) FROM search_provider_entry WHERE id > %s", [before])

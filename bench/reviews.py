@@ -32,7 +32,7 @@ os.environ["CAREATLAS_ENV"] = "development"
 os.environ["SEARCH_RATE_LIMIT_PER_MINUTE"] = "0"
 os.environ.setdefault("DEBUG", "0")
 
-from providers import _prepare_database, percentiles, timed  # noqa: E402
+from providers import _prepare_database, migrated_site, percentiles, timed  # noqa: E402
 
 FILTER_P95_TARGET = 25.0  # ms
 PROFILE_MEDIAN_TARGET = 60.0  # ms
@@ -58,7 +58,6 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     django.setup()
 
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -85,14 +84,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
         rebuild_provider_index,
     )
 
-    call_command("migrate", verbosity=0)
-    call_command("load_content", verbosity=0)
-    version = (
-        f"SQLite {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
-    )
-    print(f"{version} | {os.cpu_count()} cores | load average {os.getloadavg()[0]:.2f}")
+    migrated_site()
 
     if not args.skip_seed:
         started = time.perf_counter()

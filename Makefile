@@ -76,6 +76,7 @@ bench: install
 	$(BIN)/python bench/accuracy.py --count $(BENCH_PROVIDERS)
 	$(BIN)/python bench/utilization.py --providers $(BENCH_PROVIDERS)
 	$(BIN)/python bench/imports.py --rows $(BENCH_PROVIDERS)
+	$(BIN)/python bench/reviews.py --count $(BENCH_PROVIDERS)
 
 # Production-style server: gunicorn with whitenoise serving collected static files.
 serve: install

@@ -100,6 +100,22 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + rng.choice("aeioulnrst") + word[i + 1 :]
 
 
+def migrated_site() -> None:
+    """Migrate, load the content pack, and print the database, its cores and their load
+    (after django.setup())."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("load_content", verbosity=0)
+    version = (
+        f"SQLite {connection.Database.sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
+    )
+    print(f"{version} | {os.cpu_count()} cores | load average {os.getloadavg()[0]:.2f}")
+
+
 def naive_within(criteria, circle, limit: int) -> tuple[list[int], int]:
     """Query (a) without spatial or text indexes: every entry read and measured.
 
@@ -152,7 +168,6 @@ def main() -> None:  # noqa: PLR0915 - one linear script
 
     django.setup()
 
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
@@ -173,14 +188,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script
     )
     from careatlas.search.provider_query import resolve_query
 
-    call_command("migrate", verbosity=0)
-    call_command("load_content", verbosity=0)
-    version = (
-        f"SQLite {connection.Database.sqlite_version}"
-        if connection.vendor == "sqlite"
-        else f"PostgreSQL {connection.cursor().connection.info.server_version}"
-    )
-    print(f"{version} | {os.cpu_count()} cores | load average {os.getloadavg()[0]:.2f}")
+    migrated_site()
 
     if not args.skip_seed:
         started = time.perf_counter()

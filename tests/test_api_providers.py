@@ -201,7 +201,7 @@ def test_filters_list_what_the_search_page_offers(patient, town):
     assert {"value": OMT, "label": "Osteopathic Manual Treatment"} in body["procedure"]
     assert {"value": "zh", "label": "Chinese"} in body["language"]
     assert {c["value"] for c in body["access"]} >= {"step_free", "elevator", "asl"}
-    assert [c["value"] for c in body["sort"]] == ["", "distance", "name", "volume"]
+    assert [c["value"] for c in body["sort"]] == ["", "distance", "name", "volume", "rating"]
     assert [c["value"] for c in body["min_volume"]] == ["", "1", "50", "100", "500"]
     page = patient.get("/providers/").content.decode()
     for choice in body["specialty"][1:]:

@@ -1,5 +1,7 @@
 """Demo providers: deterministic, valid, everywhere, obviously synthetic, and removable."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,6 +18,8 @@ from careatlas.providers.models import (
     Verification,
 )
 from careatlas.providers.npi import is_valid_npi
+from careatlas.reviews.models import MIN_REVIEWS_FOR_AVERAGE, Review, ReviewLink
+from careatlas.reviews.ratings import refresh_rating
 from tests.practice_personas import own, person
 from tests.provider_factories import PractitionerFactory, RoleFactory
 
@@ -121,5 +125,29 @@ def test_reseeding_removes_claimed_demo_practices_with_their_members(
     practice = own(person("dana"), demo)
     assert Membership.objects.filter(practice=practice).exists()
     _seed(20)
-    assert not Practice.objects.exists() and not Membership.objects.exists()
+    assert not Membership.objects.exists()
+    # The practices left are the fresh ones that hold the new demo reviews, unclaimed.
+    assert not Practice.objects.exclude(reviews__is_demo=True).exists()
     assert Practitioner.objects.demo().count() == 20
+
+
+def test_demo_reviews_are_marked_spread_and_counted(content_pack):
+    _seed(200)
+    counts = sorted(Practitioner.objects.demo().values_list("review_count", flat=True))
+    assert counts.count(0) > 60  # most demo providers have no review
+    assert any(1 <= n < MIN_REVIEWS_FOR_AVERAGE for n in counts)  # some too few to judge
+    assert any(n >= 10 for n in counts)  # some with many
+    assert not Review.objects.filter(is_demo=False).exists()
+    # The stored figures are the ones refresh_rating computes from the published reviews.
+    sample = Practitioner.objects.demo().filter(review_count__gte=MIN_REVIEWS_FOR_AVERAGE)[:5]
+    for practitioner in sample:
+        stored = (practitioner.review_count, practitioner.review_average)
+        refresh_rating(practitioner.practice)
+        practitioner.refresh_from_db()
+        assert (practitioner.review_count, practitioner.review_average) == stored
+    # Reseeding replaces them; clearing removes them.
+    before = Review.objects.count()
+    _seed(200)
+    assert Review.objects.count() == before
+    call_command("seed_demo_providers", clear=True, stdout=StringIO())
+    assert not Review.objects.exists() and not ReviewLink.objects.exists()

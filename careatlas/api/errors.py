@@ -155,7 +155,8 @@ def install_handlers(api: NinjaAPI) -> None:
 
 def documented(ok: type[Schema], *, can_be_missing: bool = False) -> dict:
     """The `response=` map of an endpoint: its 200 shape and the error shape of its 4xx."""
-    responses: dict = {200: ok, 400: ErrorOut, 429: ErrorOut}
+    # 414: core.bounds refuses a query string longer than its limit, before any view runs.
+    responses: dict = {200: ok, 400: ErrorOut, 414: ErrorOut, 429: ErrorOut}
     if can_be_missing:
         responses[404] = ErrorOut
     return responses

@@ -34,10 +34,15 @@ NOTES = {
     "access": "Accessibility features the location must all have. Repeat the parameter.",
     "sort": (
         "Empty: best match (nearest first when a location is given). distance needs a "
-        "location; volume orders by Medicare claims for the chosen procedure."
+        "location; volume orders by Medicare claims for the chosen procedure; rating puts the "
+        "best rated first and providers with fewer than 5 reviews after all rated ones."
     ),
     "min_volume": (
         "Any whole number from 1; the page offers 1 (has Medicare claims), 50, 100 and 500 "
+        "(GET /api/v1/providers/filters)."
+    ),
+    "min_rating": (
+        "Any number from 1 to 5, two decimals at most; the page offers 3, 4 and 4.5 "
         "(GET /api/v1/providers/filters)."
     ),
     "page": "Page number; a page past the end answers with no results.",
@@ -63,6 +68,8 @@ def _schema(name: str, field: forms.Field) -> dict:
         return {"type": "array", "items": {"type": "string", "enum": _choice_values(field)}}
     if isinstance(field, forms.ChoiceField) and name not in DATABASE_CHOICES:
         return {"type": "string", "enum": _choice_values(field), "default": ""}
+    if isinstance(field, forms.DecimalField):  # before IntegerField, its base class
+        return {"type": "number", "minimum": field.min_value, "maximum": field.max_value}
     if isinstance(field, forms.IntegerField):
         schema = {"type": "integer", "minimum": field.min_value or 1}
         if field.max_value is not None:

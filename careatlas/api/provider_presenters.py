@@ -49,6 +49,7 @@ FILTER_FIELDS = (
     "sex",
     "access",
     "min_volume",
+    "min_rating",
     "sort",
 )
 
@@ -80,6 +81,8 @@ def _hit(hit: ProviderHit, detail_url: Callable[[str], str], confirmed: dict) ->
         "verified": hit.verified,
         "board_certified": hit.board_certified,
         "is_demo": hit.is_demo,
+        "review_count": hit.review_count,
+        "rating": float(hit.rating) if hit.rating is not None else None,
         "procedure_volume": hit.procedure_volume,
         "volume_year": hit.volume_year,
         "confirmed_by_practice": sorted(confirmed),
@@ -312,6 +315,11 @@ def provider_detail(practitioner: Practitioner, today: datetime.date | None = No
             "claimed_on": practitioner.claimed_on,
             "confirmed_on": practitioner.practice_confirmed_on,
             "notice": page.practice_notice or None,
+        },
+        "reviews": {
+            "count": practitioner.review_count,
+            "rating": float(practitioner.rating) if practitioner.rating is not None else None,
+            "enough_to_judge": practitioner.rating is not None,
         },
         "accuracy": {
             "percent": page.accuracy.percent,

@@ -42,6 +42,11 @@ class ProviderHitOut(Plain):
     verified: bool = Field(description="Identity and license verified, current, undisputed.")
     board_certified: bool
     is_demo: bool = Field(description="Synthetic demo data, never a real provider.")
+    review_count: int = Field(description="Published reviews from verified visits.")
+    rating: float | None = Field(
+        description="Mean overall score of published reviews, 1-5, two decimals; null with "
+        "fewer than 5 reviews (too few to judge)."
+    )
     procedure_volume: int | None = Field(
         description="Medicare services in the newest data year: for the chosen procedure, "
         "else in total over the procedures the site lists."
@@ -97,6 +102,7 @@ class SearchFilters(Schema):
     sex: list[Choice]
     access: list[Choice]
     min_volume: list[Choice]
+    min_rating: list[Choice]
     sort: list[Choice]
 
 
@@ -253,6 +259,14 @@ class AccuracyOut(Schema):
     method_url: str = Field(description="How the figure is computed.")
 
 
+class ReviewsOut(Schema):
+    count: int = Field(description="Published reviews from verified visits.")
+    rating: float | None = Field(
+        description="Mean overall score, 1-5, two decimals; null with fewer than 5 reviews."
+    )
+    enough_to_judge: bool = Field(description="Whether there are at least 5 reviews.")
+
+
 class ProviderDetail(Schema):
     npi: str
     name: str
@@ -273,6 +287,7 @@ class ProviderDetail(Schema):
     education_fact: FactOut | None
     bio_fact: FactOut | None
     practice: PracticeOut
+    reviews: ReviewsOut = Field(description="Verified patients' published reviews, in summary.")
     accuracy: AccuracyOut | None
     licenses: list[LicenseOut]
     certifications: list[CertificationOut]

@@ -21,3 +21,19 @@ def drop_prefix_index(table: str, column: str) -> migrations.RunPython:
                 schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
 
     return migrations.RunPython(drop, migrations.RunPython.noop, elidable=True)
+
+
+def vendor_sql(
+    forward: dict[str, list[str]], backward: dict[str, list[str]]
+) -> migrations.RunPython:
+    """Run the statements listed for the connection's vendor ("sqlite", "postgresql"), for
+    the raw-SQL tables and structures Django's schema editor does not model."""
+
+    def run(statements_by_vendor):
+        def apply(apps, schema_editor) -> None:
+            for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+                schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(backward))

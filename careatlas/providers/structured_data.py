@@ -49,6 +49,20 @@ def _hours(location) -> list[dict] | None:
     ] or None
 
 
+def aggregate_rating(practitioner) -> dict | None:
+    """From the stored count and mean of published reviews; None below the minimum count
+    (the reviews' own nodes are added by the reviews template tags, see profile.html)."""
+    if practitioner.rating is None:
+        return None
+    return {
+        "@type": "AggregateRating",
+        "ratingValue": float(practitioner.rating),
+        "reviewCount": practitioner.review_count,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+
+
 def profile_graph(page: ProfilePage, crumbs: list[tuple[str, str]]) -> dict:
     """A Physician node (schema.org's type for a practitioner as a medical business) and a
     MedicalClinic or Hospital node per organization they work for."""
@@ -94,6 +108,7 @@ def profile_graph(page: ProfilePage, crumbs: list[tuple[str, str]]) -> dict:
         "geo": next((_geo(p.location) for p in page.places if p.location.has_point), None),
         "telephone": next((p.tel.removeprefix("tel:") for p in page.places if p.tel), None),
         "memberOf": [{"@id": node["@id"]} for node in organizations.values()] or None,
+        "aggregateRating": aggregate_rating(practitioner),
     }
     for node in organizations.values():
         node["medicalSpecialty"] = node["medicalSpecialty"] or None

@@ -20,12 +20,12 @@ from careatlas.practices.models import Practice
 from careatlas.practices.models.practices import token_digest
 from careatlas.providers.fields import EncryptedTextField
 
+# Defined beside the rating it governs (search, below reviews, reads it too); kept here too.
+from careatlas.providers.models import MIN_REVIEWS_FOR_AVERAGE  # noqa: F401
+
 LINK_DAYS = 90
 TEXT_MAX_CHARS = 2000
 NAME_MAX_CHARS = 60
-# Below this many published reviews a profile shows the count, never an average: a mean of
-# two or three scores says more about chance than about the practice.
-MIN_REVIEWS_FOR_AVERAGE = 5
 SCORES = ("overall", "bedside_manner", "explained_clearly", "wait_time")
 
 

@@ -3,6 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.http import QueryDict
@@ -36,6 +37,7 @@ SORT_LABELS = {
     "distance": gettext_lazy("Distance"),
     "name": gettext_lazy("Name"),
     "volume": gettext_lazy("Procedure volume (Medicare claims)"),
+    "rating": gettext_lazy("Rating (verified patient reviews)"),
 }
 # "Medicare claims" filter: services in the newest data year, at least. Anything CMS lists
 # is 11 or more (it omits smaller counts), so 1 means "has Medicare claims".
@@ -47,6 +49,13 @@ MIN_VOLUME_CHOICES = (
     ("500", gettext_lazy("At least 500 a year")),
 )
 MAX_MIN_VOLUME = 10_000_000
+# Minimum rating: the mean overall score of verified patients' published reviews.
+MIN_RATING_CHOICES = (
+    ("", gettext_lazy("Any")),
+    ("3", gettext_lazy("3 stars or more")),
+    ("4", gettext_lazy("4 stars or more")),
+    ("4.5", gettext_lazy("4.5 stars or more")),
+)
 # A point from "use my location" counts as in the US if a ZIP centre is at most this far away.
 MAX_MILES_TO_NEAREST_ZIP = 60
 _COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
@@ -61,6 +70,7 @@ FILTER_KEYS = (
     "sex",
     "access",
     "min_volume",
+    "min_rating",
 )
 # Every key the page reads, in the order a canonical URL lists them.
 QUERY_KEYS = (
@@ -76,6 +86,7 @@ QUERY_KEYS = (
 )
 
 
+_RATING = re.compile(r"^\d(\.\d{1,2})?$")
 FLAG_ON = frozenset({"1", "true", "on", "yes"})
 FLAG_OFF = frozenset({"", "0", "false", "off", "no"})
 
@@ -234,6 +245,27 @@ class ProviderSearchForm(forms.Form):
             "max_value": gettext_lazy("That minimum is too large."),
         },
     )
+    min_rating = forms.DecimalField(
+        label=gettext_lazy("Patient rating"),
+        help_text=gettext_lazy(
+            "Average overall score from verified patients' reviews. Providers with fewer than "
+            "5 reviews have no average, so a minimum rating leaves them out, and sorting by "
+            "rating lists them last."
+        ),
+        required=False,
+        min_value=1,
+        max_value=5,
+        max_digits=3,
+        decimal_places=2,
+        widget=forms.Select(choices=MIN_RATING_CHOICES),
+        error_messages={
+            "invalid": gettext_lazy("Choose one of the options, or a number such as 4.5."),
+            "min_value": gettext_lazy("The minimum rating must be 1 star or more."),
+            "max_value": gettext_lazy("The minimum rating can be at most 5 stars."),
+            "max_digits": gettext_lazy("Use a number such as 4.5."),
+            "max_decimal_places": gettext_lazy("Use a number such as 4.5."),
+        },
+    )
     sort = forms.ChoiceField(
         label=gettext_lazy("Sort by"),
         help_text=gettext_lazy("Best match lists the nearest first when you give a location."),
@@ -298,6 +330,14 @@ class ProviderSearchForm(forms.Form):
             # A shared link or an API client may ask for any number: show it as chosen.
             volume_choices.append((asked, _("At least %(n)s a year") % {"n": asked}))
         self.fields["min_volume"].widget.choices = volume_choices
+        rating_choices = list(MIN_RATING_CHOICES)
+        asked = (data.get("min_rating") or "").strip()
+        if _RATING.match(asked) and 1 <= float(asked) <= 5:
+            asked = rating_param(Decimal(asked))
+            if asked not in dict(rating_choices):
+                label = _("%(n)s stars or more") % {"n": asked}
+                rating_choices.append((asked, label))
+        self.fields["min_rating"].widget.choices = rating_choices
         self.fields["procedure"].widget.attrs["data-specialties"] = ",".join(
             f"{slug}:{specialty}" for slug, specialty in procedure_specialty.items()
         )
@@ -373,6 +413,7 @@ class ProviderSearchForm(forms.Form):
             verified=data["verified"],
             accessibility=tuple(data["access"]),
             min_volume=data["min_volume"],
+            min_rating=float(data["min_rating"]) if data["min_rating"] is not None else None,
             sort=data["sort"],
             page=data["page"],
             page_size=data["page_size"],
@@ -394,6 +435,7 @@ class ProviderSearchForm(forms.Form):
             **{key: [data[key]] for key in ("insurance", "language", "sex")},
             "access": list(data["access"]),
             "min_volume": [str(data["min_volume"])] if data["min_volume"] else [],
+            "min_rating": [rating_param(data["min_rating"])] if data["min_rating"] else [],
             "sort": [data["sort"]],
             "page": [str(data["page"])] if data["page"] > 1 else [],
             "page_size": [str(data["page_size"])] if data["page_size"] != DEFAULT_PAGE_SIZE else [],
@@ -410,6 +452,11 @@ class ProviderSearchForm(forms.Form):
 
     def canonical_query(self, **changes) -> str:
         return urlencode(self.canonical_params(**changes))
+
+
+def rating_param(value: Decimal) -> str:
+    """4.50 -> '4.5', 4 -> '4': how a minimum rating is written in a URL."""
+    return format(value.normalize(), "f")
 
 
 def _as_list(value) -> list:

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from careatlas.procedures.models import Specialty
 from careatlas.providers.presenters import place_confirmations
+from careatlas.providers.rating_presenters import rating_summary
 from careatlas.search.provider_form import FILTER_KEYS, ProviderSearchForm
 from careatlas.search.provider_results import RADIUS_CHOICES, ProviderHit, ProviderResults
 
@@ -48,6 +49,7 @@ class HitCard:
     action_label: str
     action_url: str
     volume: str
+    rating: str = ""  # '4.4 out of 5 from 23 reviews'; '' without reviews
     # Badge text by fact ("accepting_new_patients", "telehealth") the practice confirmed.
     confirmed: dict[str, str] = field(default_factory=dict)
 
@@ -62,7 +64,15 @@ def hit_card(number: int, hit: ProviderHit, procedure: str = "") -> HitCard:
         label = _("Request a consultation")
     else:
         label, url = _("View profile"), hit.url
-    return HitCard(number, hit, distance_text(hit.distance_miles), label, url, volume_text(hit))
+    return HitCard(
+        number,
+        hit,
+        distance_text(hit.distance_miles),
+        label,
+        url,
+        volume_text(hit),
+        rating_summary(hit.rating, hit.review_count),
+    )
 
 
 def volume_text(hit: ProviderHit) -> str:

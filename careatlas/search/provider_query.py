@@ -52,6 +52,8 @@ from careatlas.search.text import MAX_QUERY_LENGTH, words
 # that can match, and the total is then "at least" (ProviderResults.total_is_lower_bound).
 NATIONWIDE_WINDOW = 2_000
 MAX_SUGGESTIONS = 20
+# What a hit's name and slug are made of (Practitioner.display_name).
+_NAME_FIELDS = ("prefix", "first_name", "middle_name", "last_name", "suffix", "credentials")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][a-z0-9]{1,8})*$", re.IGNORECASE)
 
 
@@ -77,8 +79,9 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
     """The query as index values (criteria), or notes saying why nothing can match."""
     resolved = Resolved()
     notes = resolved.notes
-    if query.min_rating is not None:
-        notes.append(_("Ratings are not available yet, so the minimum rating is not applied."))
+    if query.min_rating is not None and not 1 <= query.min_rating <= 5:
+        notes.append(_("The minimum rating must be from 1 to 5 stars."))
+        return resolved
     access = 0
     for feature in query.accessibility:
         if feature not in ACCESSIBILITY_BITS:
@@ -130,6 +133,7 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
         certified_on=today if query.board_certified else None,
         min_volume=query.min_volume,
         volume_procedure_id=volume_procedure(ids["procedure"], clauses),
+        min_rating=None if query.min_rating is None else round(query.min_rating * 100),
     )
     return resolved
 
@@ -146,8 +150,7 @@ def volume_procedure(procedure_id: int | None, clauses) -> int | None:
 def _order(query: ProviderQuery, notes: list[str]) -> Order:
     sort = query.sort or ("distance" if query.near else "name")
     if sort == "rating":
-        notes.append(_("Ratings are not available yet, so results are sorted by name."))
-        return Order.NAME
+        return Order.RATING
     if sort == "volume":
         return Order.VOLUME
     if sort == "distance" and query.near:
@@ -179,7 +182,7 @@ def _hits(
     practitioners = {
         values["id"]: Practitioner(**values)
         for values in Practitioner.objects.filter(pk__in=[r.practitioner_id for r in rows]).values(
-            "id", "npi", "prefix", "first_name", "middle_name", "last_name", "suffix", "credentials"
+            "id", "npi", *_NAME_FIELDS, "review_count", "review_average"
         )
     }
     locations = {
@@ -223,6 +226,8 @@ def _hits(
                 verified=row.verified_until >= today,
                 board_certified=row.certified_until >= today,
                 is_demo=bool(row.flags & DEMO),
+                review_count=practitioner.review_count,
+                rating=practitioner.rating,
                 procedure_volume=volumes.get(practitioner.pk, (None, None))[0],
                 volume_year=volumes.get(practitioner.pk, (None, None))[1],
             )

@@ -1,6 +1,7 @@
 """Typed request and result shapes of provider search (shared by the page, API and FHIR)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 RADIUS_CHOICES = (5, 10, 25, 50, 100)
 DEFAULT_RADIUS = 25
@@ -32,7 +33,9 @@ class ProviderQuery:
     sex: str = ""  # providers.Sex value
     board_certified: bool = False
     verified: bool = False  # identity and licence verified and current
-    min_rating: float | None = None  # reviews arrive with the patient-actions issue
+    # Mean overall score of published reviews, at least (1-5); excludes providers with too
+    # few reviews to have an average (providers.MIN_REVIEWS_FOR_AVERAGE).
+    min_rating: float | None = None
     accessibility: tuple[str, ...] = ()  # providers.AccessibilityFeature values, all required
     # Medicare services in the newest data year, at least: for the procedure asked for (or
     # the only one the text names), else in total. CMS omits counts under 11.
@@ -62,6 +65,9 @@ class ProviderHit:
     verified: bool
     board_certified: bool
     is_demo: bool
+    # Published reviews, and their mean overall score (None below MIN_REVIEWS_FOR_AVERAGE).
+    review_count: int = 0
+    rating: Decimal | None = None
     # Medicare services in the newest data year (claims data): for the query's procedure,
     # else the total over the procedures we list; None when CMS lists none.
     procedure_volume: int | None = None

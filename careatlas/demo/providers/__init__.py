@@ -19,6 +19,7 @@ from careatlas.demo.providers.generate import (
     SpecialtyRow,
     demo_npis,
 )
+from careatlas.demo.providers.reviews import clear_demo_reviews
 from careatlas.practices.models import Practice
 from careatlas.procedures.models import Procedure, Specialty, StatRange
 from careatlas.providers.models import (
@@ -144,7 +145,8 @@ def _empty_tables() -> dict[str, int]:
 
 def _delete_demo_practices() -> int:
     """Practices claimed on demo providers (`--demo-offices`), with their members, claims and
-    consultation requests: they point at the provider tables emptied next."""
+    consultation requests and reviews: they point at the provider tables emptied next."""
+    clear_demo_reviews()
     ConsultationRequest.objects.filter(location__is_demo=True).delete()
     deleted, _by_model = Practice.objects.filter(
         Q(practitioner__is_demo=True) | Q(organization__is_demo=True)

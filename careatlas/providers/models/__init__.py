@@ -9,6 +9,7 @@ from careatlas.providers.models.organizations import (
 )
 from careatlas.providers.models.photos import PractitionerPhoto
 from careatlas.providers.models.practitioners import (
+    MIN_REVIEWS_FOR_AVERAGE,
     BoardCertification,
     CertificationStatus,
     LicenseStatus,
@@ -40,6 +41,7 @@ from careatlas.providers.models.verification import (
 
 __all__ = [
     "FACT_SUBJECTS",
+    "MIN_REVIEWS_FOR_AVERAGE",
     "NUCC_ATTRIBUTION",
     "OTHER",
     "AcceptingPatients",

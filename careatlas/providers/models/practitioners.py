@@ -20,6 +20,11 @@ from careatlas.providers.models.verification import (
 )
 from careatlas.providers.npi import validate_npi
 
+# Below this many published reviews a practitioner shows the count, never an average, and
+# search neither filters nor sorts them by one: a mean of two or three scores says more about
+# chance than about the practice (ADR 0017).
+MIN_REVIEWS_FOR_AVERAGE = 5
+
 STATE_CHOICES = sorted(STATE_NAMES.items(), key=lambda item: item[1])
 # CSP allows images from our own origin only, and patients' browsers make no third-party
 # requests, so a photo must be a file we serve.
@@ -179,6 +184,14 @@ class Practitioner(Claimable, models.Model):
     @property
     def slug(self) -> str:
         return slugify(f"{self.first_name} {self.last_name}") or "provider"
+
+    @property
+    def rating(self):
+        """The mean overall score (Decimal, two places) shown and searched by, or None when
+        there are fewer than MIN_REVIEWS_FOR_AVERAGE published reviews."""
+        if self.review_count < MIN_REVIEWS_FOR_AVERAGE or self.review_average is None:
+            return None
+        return self.review_average
 
     def is_verified(self, today: datetime.date | None = None) -> bool:
         """Identity and an active license verified, neither stale nor disputed (one query)."""

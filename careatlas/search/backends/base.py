@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 
 from django.db import connection
 
+from careatlas.providers.models import MIN_REVIEWS_FOR_AVERAGE
 from careatlas.search.backends.filters import (
     FilterTerms,
     VolumeCandidates,
@@ -135,6 +136,7 @@ class Backend:
         params = {
             **directory_values(),
             "stale": stale_days,
+            "min_reviews": MIN_REVIEWS_FOR_AVERAGE,
             "forever": FOREVER,
             "accepting": ACCEPTING_CODE,
             **{f"sex_{code}": value.value for value, code in SEX_CODES.items()},

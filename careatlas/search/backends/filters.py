@@ -82,6 +82,9 @@ class FilterTerms:
         if criteria.certified_on is not None:
             terms.append("e.certified_until >= %(certified_on)s")
             self.params["certified_on"] = criteria.certified_on
+        if criteria.min_rating is not None:
+            terms.append("e.rating >= %(min_rating)s")
+            self.params["min_rating"] = max(1, criteria.min_rating)
         for column, value in (
             ("specialty_ids", criteria.specialty_id),
             ("procedure_ids", criteria.procedure_id),

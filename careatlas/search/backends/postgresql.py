@@ -38,7 +38,7 @@ _ROW_COLUMNS = (
 
 
 def _columns(volume: VolumeTerms) -> str:
-    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal"
+    return f"{_ROW_COLUMNS}, {volume.column} AS procedure_volume, e.name_ordinal, e.rating"
 
 
 def _phrases(clauses: list[PhraseClause], require_all: bool) -> str:
@@ -95,6 +95,8 @@ def _order_sql(order: Order, by_distance: bool) -> str:
         return "name_ordinal"
     if order is Order.VOLUME:
         return f"procedure_volume DESC NULLS LAST, {tail}"
+    if order is Order.RATING:
+        return f"rating DESC, {tail}"
     return tail
 
 
@@ -165,6 +167,8 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             f" FROM search_provider_entry e{volume.join}"
             " WHERE e.location <@ box(point(%(west)s, %(south)s), point(%(east)s, %(north)s))"
             " AND (e.location <@> point(%(lon)s, %(lat)s)) <= %(reach)s"
+            # Names the predicate of the partial GiST index over rated entries.
+            f"{' AND e.rating > 0' if criteria.min_rating is not None else ''}"
             f" AND {filters.sql()}"
             " ORDER BY e.practitioner_id, distance_key"
         )

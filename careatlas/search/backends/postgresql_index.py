@@ -197,7 +197,7 @@ class PostgreSQLIndexWriter(Backend):
             INSERT INTO search_provider_entry (role_id, practitioner_id, location_id,
                 latitude, longitude, location, flags, sex, accessibility, verified_until,
                 certified_until, specialty_ids, nucc_codes, procedure_ids, plan_ids,
-                languages, name_terms, name_ordinal, procedure_volume)
+                languages, name_terms, name_ordinal, procedure_volume, rating)
             SELECT r.id, p.id, l.id, l.latitude, l.longitude,
                 point(l.longitude, l.latitude),
                 (CASE WHEN r.accepting_new_patients = %(accepting)s THEN {ACCEPTING} ELSE 0 END)
@@ -216,7 +216,9 @@ class PostgreSQLIndexWriter(Backend):
                     FROM {json_list("p.languages")} j ORDER BY 1) END,
                 string_to_array(s.name_words, ' '),
                 s.ordinal,
-                {a["volume"]}
+                {a["volume"]},
+                CASE WHEN p.review_count >= %(min_reviews)s AND p.review_average IS NOT NULL
+                    THEN round(p.review_average * 100)::smallint ELSE 0 END
             FROM {_STAGING} s
             JOIN {t.practitioner} p ON p.id = s.practitioner_id
             JOIN {t.role} r ON r.practitioner_id = p.id

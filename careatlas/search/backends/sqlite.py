@@ -43,7 +43,7 @@ _ROW_COLUMNS = (
 
 
 def _columns(volume: VolumeTerms) -> str:
-    return f"{_ROW_COLUMNS}, {volume.column} AS volume"
+    return f"{_ROW_COLUMNS}, {volume.column} AS volume, e.rating AS rating"
 
 
 def _quoted(token: str) -> str:
@@ -135,6 +135,8 @@ def _order_sql(order: Order, by_distance: bool) -> str:
         return "e.name_ordinal"
     if order is Order.VOLUME:
         return f"volume IS NULL, volume DESC, {tail}"
+    if order is Order.RATING:
+        return f"rating DESC, {tail}"
     return tail
 
 
@@ -200,11 +202,15 @@ class SQLiteBackend(SQLiteIndexWriter):
         volume, filters, params = self.query_terms(
             criteria, order, **distance.params, **circle.box_params()
         )
+        # A minimum rating reads the tree of rated entries, which cuts by rating too.
+        tree, rated = "search_provider_rtree", ""
+        if criteria.min_rating is not None:
+            tree, rated = "search_provider_rated_rtree", " AND t.max_rating >= %(min_rating)s"
         source = (
-            "FROM search_provider_rtree t CROSS JOIN search_provider_entry e ON e.id = t.id"
+            f"FROM {tree} t CROSS JOIN search_provider_entry e ON e.id = t.id"
             f"{volume.join}"
             " WHERE t.max_lat >= %(south)s AND t.min_lat <= %(north)s"
-            " AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s"
+            f" AND t.max_lon >= %(west)s AND t.min_lon <= %(east)s{rated}"
             f" AND {filters.sql()} AND {distance.cut}"
         )
         sql = (

@@ -68,6 +68,7 @@ class SQLiteIndexWriter(Backend):
                 for table in (
                     "search_provider_entry",
                     "search_provider_rtree",
+                    "search_provider_rated_rtree",
                     "search_provider_name",
                     "search_provider_volume",
                 ):
@@ -94,6 +95,9 @@ class SQLiteIndexWriter(Backend):
                 "DELETE FROM search_provider_name"
                 " WHERE practitioner_id IN (SELECT value FROM json_each(%(ids)s))",
                 "DELETE FROM search_provider_rtree WHERE id IN (SELECT id FROM"
+                " search_provider_entry WHERE practitioner_id IN"
+                " (SELECT value FROM json_each(%(ids)s)))",
+                "DELETE FROM search_provider_rated_rtree WHERE id IN (SELECT id FROM"
                 " search_provider_entry WHERE practitioner_id IN"
                 " (SELECT value FROM json_each(%(ids)s)))",
                 "DELETE FROM search_provider_entry"
@@ -137,7 +141,7 @@ class SQLiteIndexWriter(Backend):
             INSERT INTO search_provider_entry (role_id, practitioner_id, location_id,
                 latitude, longitude, flags, sex, accessibility, verified_until,
                 certified_until, specialty_ids, nucc_codes, procedure_ids, plan_ids,
-                languages, name_words, name_ordinal, procedure_volume)
+                languages, name_words, name_ordinal, procedure_volume, rating)
             SELECT r.id, p.id, l.id, l.latitude, l.longitude,
                 (CASE WHEN r.accepting_new_patients = %(accepting)s THEN {ACCEPTING} ELSE 0 END)
                 | (CASE WHEN l.telehealth THEN {TELEHEALTH} ELSE 0 END)
@@ -168,7 +172,9 @@ class SQLiteIndexWriter(Backend):
                 s.name_words,
                 s.ordinal,
                 (SELECT x.services FROM search_provider_volume x
-                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES})
+                 WHERE x.practitioner_id = p.id AND x.procedure_id = {ALL_PROCEDURES}),
+                CASE WHEN p.review_count >= %(min_reviews)s AND p.review_average IS NOT NULL
+                    THEN CAST(round(p.review_average * 100) AS INTEGER) ELSE 0 END
             FROM temp.search_provider_staging s
             JOIN {t.practitioner} p ON p.id = s.practitioner_id
             JOIN {t.role} r ON r.practitioner_id = p.id
@@ -185,6 +191,12 @@ class SQLiteIndexWriter(Backend):
                 "INSERT INTO search_provider_rtree (id, min_lat, max_lat, min_lon, max_lon)"
                 " SELECT id, latitude, latitude, longitude, longitude"
                 " FROM search_provider_entry WHERE id > %s",
+                [before],
+            )
+            cursor.execute(
+                "INSERT INTO search_provider_rated_rtree"
+                " SELECT id, latitude, latitude, longitude, longitude, rating, rating"
+                " FROM search_provider_entry WHERE id > %s AND rating > 0",
                 [before],
             )
             cursor.execute("SELECT count(*) FROM search_provider_entry WHERE id > %s", [before])

@@ -111,6 +111,9 @@ class Criteria:
     min_volume: int | None = None  # Medicare services in the newest year, at least
     # Whose volume orders and filters: a procedure id, or None for the total over all.
     volume_procedure_id: int | None = None
+    # Mean overall score in hundredths of a star, at least (search_provider_entry.rating;
+    # 0 there means too few reviews, so any minimum excludes those).
+    min_rating: int | None = None
 
     def match_tokens(self) -> list[list[str]]:
         """Groups of name-index tokens: every group must have a token of the row.
@@ -164,6 +167,8 @@ class Order(Enum):
     DISTANCE = "distance"
     NAME = "name"
     VOLUME = "volume"  # most procedures first, then distance (or name without a place)
+    # Best rated first, then distance (or name); too few reviews (rating 0) after everyone.
+    RATING = "rating"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from careatlas.demo.offices import claim_demo_practices
 from careatlas.demo.providers import DemoDataError, clear_demo_data, seed_demo_providers
+from careatlas.demo.providers.reviews import seed_demo_reviews
 from careatlas.imports.sql import database
 from careatlas.search.interface import rebuild_provider_index
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
         if options["verbosity"] >= 2:
             for table, n in result.rows.items():
                 self.stdout.write(f"  {table}: {n:,}")
+        reviews = seed_demo_reviews(seed, chunk_size=max(1, chunk))
+        self.stdout.write(f"Seeded {reviews:,} demo reviews (marked as demo on every page).")
         self._rebuild_search_index()
         if demo_offices:
             self._print_offices(claim_demo_practices(demo_offices))

@@ -85,6 +85,15 @@ def badge(verification: Verification | None, today: datetime.date | None = None)
     return Badge("verified", _("Verified %(when)s via %(how)s") % {"when": when, "how": how})
 
 
+def role_badges(
+    fact: str, role_ids: list[int], today: datetime.date | None = None
+) -> dict[int, Badge]:
+    """The badge of one fact about each of these roles (one query for a page of results)."""
+    found = Verification.objects.filter(fact=fact, role_id__in=role_ids)
+    by_role = {v.role_id: v for v in found}
+    return {pk: badge(by_role.get(pk), today) for pk in role_ids}
+
+
 def visits_text(location: Location) -> str:
     """What a patient can expect: video, phone, either, or no remote visits."""
     video, phone = location.video_visits, location.phone_visits

@@ -25,6 +25,7 @@ from careatlas.providers.models.roles import (
     PlanType,
     PractitionerRole,
     RoleSpecialty,
+    takes_requests_here,
 )
 from careatlas.providers.models.taxonomy import NUCC_ATTRIBUTION, TaxonomyCode
 from careatlas.providers.models.verification import (
@@ -39,6 +40,7 @@ from careatlas.providers.models.verification import (
 )
 
 __all__ = [
+    "takes_requests_here",
     "FACT_SUBJECTS",
     "NUCC_ATTRIBUTION",
     "OTHER",

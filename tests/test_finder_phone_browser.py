@@ -12,7 +12,7 @@ from urllib.request import urlopen
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser import AXE, assert_clean, live_site, running_chromium
+from tests.browser import AXE, assert_clean, live_site, local_tab, running_chromium
 from tests.conftest import require
 from tests.provider_search_world import build_neighbourhood
 
@@ -37,29 +37,14 @@ def browser(site) -> Iterator[Browser]:
     yield from running_chromium()
 
 
-def _tab(browser: Browser, size: dict, **options) -> Iterator[Page]:
-    context = browser.new_context(viewport=size, **options)
-    # Nothing leaves the machine: tile requests are stopped, and remembered with the rest.
-    context.requested = []
-
-    def handle(route):
-        context.requested.append(route.request.url)
-        host = urlsplit(route.request.url).hostname
-        route.continue_() if host in ("localhost", "127.0.0.1") else route.abort()
-
-    context.route("**/*", handle)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.fixture
 def phone(browser) -> Iterator[Page]:
-    yield from _tab(browser, PHONE)
+    yield from local_tab(browser, PHONE)
 
 
 @pytest.fixture
 def desktop(browser) -> Iterator[Page]:
-    yield from _tab(browser, DESKTOP)
+    yield from local_tab(browser, DESKTOP)
 
 
 def _fragments(page: Page) -> list[str]:
@@ -176,7 +161,7 @@ def test_on_a_phone_leaflet_loads_only_when_the_map_comes_near(site, phone):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_the_finder_is_axe_clean_at_both_sizes(site, browser, size, javascript):
     require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
-    for page in _tab(browser, size, bypass_csp=True, java_script_enabled=True):
+    for page in local_tab(browser, size, bypass_csp=True, java_script_enabled=True):
         if not javascript:  # our scripts never load; axe (injected inline) is the only one
             page.context.route("**/static/**/*.js", lambda route: route.abort())
         page.goto(site + NEAR_CHELSEA + "&accepting=1")

@@ -7,10 +7,10 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from careatlas.procedures.models import Procedure
-from tests.browser import AXE, assert_clean, live_site, running_chromium
+from tests.browser import AXE, assert_clean, live_site, local_tab, running_chromium
 from tests.conftest import require
 from tests.provider_factories import (
     InsurancePlanFactory,
@@ -53,25 +53,11 @@ def browser(site) -> Iterator[Browser]:
     yield from running_chromium()
 
 
-def _tab(browser: Browser, size: dict, **options) -> Iterator[Page]:
-    context = browser.new_context(viewport=size, **options)
-    context.requested = []
-
-    def handle(route):
-        context.requested.append(route.request.url)
-        host = urlsplit(route.request.url).hostname
-        route.continue_() if host in ("localhost", "127.0.0.1") else route.abort()
-
-    context.route("**/*", handle)
-    yield context.new_page()
-    context.close()
-
-
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["390x844", "1280x800"])
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_the_profile_is_axe_clean_at_both_sizes(site, browser, size, javascript):
     require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
-    for page in _tab(browser, size, bypass_csp=True):
+    for page in local_tab(browser, size, bypass_csp=True):
         if not javascript:
             page.context.route("**/static/**/*.js", lambda route: route.abort())
         page.goto(site["url"] + site["profile"])
@@ -80,7 +66,7 @@ def test_the_profile_is_axe_clean_at_both_sizes(site, browser, size, javascript)
 
 
 def test_on_a_phone_a_badge_sits_under_its_fact_and_opens_with_one_tap(site, browser):
-    for page in _tab(browser, PHONE):
+    for page in local_tab(browser, PHONE):
         page.goto(site["url"] + site["profile"])
         price_cell = page.locator("table.procedures td").first
         badge = price_cell.locator(".badge-box > summary")
@@ -104,7 +90,7 @@ def test_on_a_phone_a_badge_sits_under_its_fact_and_opens_with_one_tap(site, bro
 
 
 def test_on_a_desktop_a_badge_sits_beside_its_fact(site, browser):
-    for page in _tab(browser, DESKTOP):
+    for page in local_tab(browser, DESKTOP):
         page.goto(site["url"] + site["profile"])
         identity = page.locator(".profile-header .facts dd").first
         badge = identity.locator(".badge-box > summary")
@@ -113,7 +99,7 @@ def test_on_a_desktop_a_badge_sits_beside_its_fact(site, browser):
 
 
 def test_directions_are_plain_links_that_fetch_nothing_until_followed(site, browser):
-    for page in _tab(browser, PHONE):
+    for page in local_tab(browser, PHONE):
         page.goto(site["url"] + site["profile"], wait_until="networkidle")
         directions = page.get_by_role("link", name="Directions to")
         expect(directions).to_have_count(1)

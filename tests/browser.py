@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.core.management import call_command
@@ -115,3 +116,21 @@ def assert_clean(page: Page, what: str) -> None:
         size = page.viewport_size or {"width": 0, "height": 0}
         name = re.sub(r"\W+", "-", what) + f"-{size['width']}x{size['height']}.png"
         page.screenshot(path=str(Path(shots) / name), full_page=True)
+
+
+def local_tab(browser: Browser, viewport: dict, **options) -> Iterator[Page]:
+    """A tab at this size whose requests stay on this machine: every one is remembered in
+    `page.context.requested`, and any to another host (map tiles) is stopped."""
+    context = browser.new_context(viewport=viewport, **options)
+    context.requested = []
+
+    def handle(route):
+        context.requested.append(route.request.url)
+        if urlsplit(route.request.url).hostname in ("localhost", "127.0.0.1"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", handle)
+    yield context.new_page()
+    context.close()

@@ -79,6 +79,10 @@ def test_pages_with_practice_facts_have_no_wcag_violations(site, browser, which,
     for page in _audit_page(browser, VIEWPORTS[viewport]):
         page.goto(site["url"] + site[which])
         if which == "profile":
+            # One short badge; the day is one tap away.
+            badge = page.locator(".badge-practice").first
+            assert badge.inner_text().startswith("Confirmed by the practice")
+            badge.click()
             assert page.get_by_text("Confirmed by the practice on").first.is_visible()
             assert page.get_by_role("img", name="Photo of Nadia Osei").is_visible()
             assert page.get_by_role("link", name="How we measure accuracy").is_visible()

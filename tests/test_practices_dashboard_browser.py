@@ -151,6 +151,7 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
     patient.goto(url + site["profile"])
     today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
     assert patient.get_by_text("Existing patients only").first.is_visible()
+    patient.locator(".badge-practice").first.click()  # when: one tap away
     assert patient.get_by_text(f"Confirmed by the practice on {today}").first.is_visible()
     assert_clean(patient, "public profile")
     patient.context.close()

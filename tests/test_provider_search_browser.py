@@ -172,7 +172,7 @@ def test_an_unknown_place_is_marked_on_the_field_after_a_live_update(site, page)
 def test_keyboard_reaches_the_map_markers_and_opens_them(site, page):
     page.goto(site + NEAR_CHELSEA)
     _wait_for_markers(page, 4)
-    page.locator("#results-h").focus()
+    page.locator(".provider-hit .hit-action a").last.focus()  # the map follows the list
     for _press in range(6):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')"):
@@ -207,9 +207,10 @@ def test_the_guide_prefill_and_the_list_work_without_javascript(site, no_js_page
     assert page.locator(".provider-map").count() == 1 and page.locator(".provider-map").is_hidden()
     assert page.get_by_role("button", name="Use my location").is_hidden()
     page.get_by_label("ZIP code, or city and state").fill("10001")
+    page.locator("#finder-filters > summary").click()  # folded until opened
     page.get_by_label("Accepting new patients").check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Show results").click()
+        page.locator("#provider-search").get_by_role("button", name="Search").click()
     query = parse_qs(urlsplit(page.url).query)
     assert query["location"] == ["10001"] and query["accepting"] == ["1"]
     assert _listed(page) == ["Ana Alvarez, DO"]
@@ -235,6 +236,7 @@ def test_a_phone_sized_screen_does_not_scroll_sideways(site, browser):
     for page in _context(browser):
         page.set_viewport_size({"width": 375, "height": 800})
         page.goto(site + NEAR_CHELSEA)
+        page.locator(".provider-map").scroll_into_view_if_needed()  # drawn when near the screen
         _wait_for_markers(page, 4)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"page is {width}px wide"

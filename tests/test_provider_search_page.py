@@ -228,13 +228,15 @@ def test_each_result_links_to_the_profile_with_a_next_step(patient, town):
     alvarez = _card(html, town, "alvarez")
     profile = town.alvarez.get_absolute_url()
     assert f'<a href="{profile}">Ana Alvarez, DO</a>' in alvarez
-    request_form = f"/consultations/new/{town.alvarez.npi}/"
-    assert f'href="{request_form}">Request a consultation' in alvarez
+    # Nobody has claimed the practice, so nobody would read a request: the profile comes next
+    # (tests/test_finder_cards.py has who gets the request button).
+    assert f'href="{profile}">View profile' in alvarez
+    assert "/consultations/" not in alvarez
     assert "Osteopathic Medicine" in alvarez
     assert "1 Chelsea Way, New York, NY 10001" in _text(alvarez)
-    brooks = _card(html, town, "brooks")  # not taking new patients: read the profile first
+    brooks = _card(html, town, "brooks")
     assert f'href="{town.brooks.get_absolute_url()}">View profile' in brooks
-    assert "Ask about new patients" in _text(brooks)
+    assert "Not accepting new patients" in _text(brooks)
     assert _html(patient.get(profile))
 
 

@@ -22,7 +22,7 @@ from careatlas.core.ratelimit import client_ip
 from careatlas.practices.models import Practice
 from careatlas.procedures.models import Guide, Procedure
 from careatlas.providers.access import get_public_practitioner
-from careatlas.providers.models import AcceptingPatients, Location, PractitionerRole
+from careatlas.providers.models import Location, PractitionerRole
 
 SLUG = re.compile(r"[-a-z0-9]{1,80}")
 
@@ -55,9 +55,7 @@ def new_request(request: HttpRequest, npi: str) -> HttpResponse:
     practice = Practice.objects.filter(practitioner=practitioner).first()
     roles = PractitionerRole.objects.filter(practitioner=practitioner, active=True)
     offices = Location.objects.filter(roles__in=roles).distinct()
-    accepting = Location.objects.filter(
-        roles__in=roles.exclude(accepting_new_patients=AcceptingPatients.NO)
-    ).distinct()
+    accepting = Location.objects.filter(roles__in=roles.taking_requests()).distinct()
     slug = request.POST.get("procedure") or request.GET.get("procedure", "")
     procedure, guide = _procedure(slug)
     questions = [q.text for q in guide.questions.all()] if guide else []

@@ -1,5 +1,7 @@
 """The map a page shows: Leaflet and tile settings, and markers for a profile's places."""
 
+from urllib.parse import quote, urlencode
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
@@ -32,6 +34,26 @@ def location_markers(places) -> list[dict]:
             }
         )
     return markers
+
+
+# Google's documented cross-platform Maps URL: it opens the Maps app on a phone that has it,
+# else the website (developers.google.com/maps/documentation/urls/get-started).
+DIRECTIONS_URL = "https://www.google.com/maps/dir/?"
+
+
+def directions_links(address: str, latitude: float | None, longitude: float | None) -> dict:
+    """Plain links to directions to an address: nothing is fetched until one is followed.
+
+    `maps` works on every device; `geo` (RFC 5870) lets a phone open whichever map app its
+    owner chose.
+    """
+    maps = DIRECTIONS_URL + urlencode({"api": "1", "destination": address})
+    if latitude is not None and longitude is not None:
+        point = f"{latitude:.5f},{longitude:.5f}"
+        geo = f"geo:{point}?q={point}({quote(address)})"
+    else:
+        geo = f"geo:0,0?q={quote(address)}"
+    return {"maps": maps, "geo": geo}
 
 
 def map_settings() -> dict | None:

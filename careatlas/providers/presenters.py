@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from careatlas.providers.accuracy import ProfileAccuracy, profile_accuracy
+from careatlas.providers.currency import listing_currency
+from careatlas.providers.map_presenters import directions_links
 from careatlas.providers.models import (
     AcceptingPatients,
     AccessibilityFeature,
@@ -57,6 +59,22 @@ class Badge:
     detail: str = ""
     # Current and confirmed by the practice itself, not by a registry, claims or an editor.
     by_practice: bool = False
+    # When the fact was last checked (None: never), for the profile's currency line.
+    verified_on: datetime.date | None = None
+
+    @property
+    def short(self) -> str:
+        """The badge itself: a few words that fit beside or under a fact on a phone."""
+        if self.state == "verified":
+            return _("Confirmed by the practice") if self.by_practice else _("Verified")
+        return self.text  # "May be out of date", "Reported as possibly wrong", "Not verified yet"
+
+    @property
+    def explanation(self) -> str:
+        """What one tap on the badge reveals: when and how the fact was checked."""
+        if self.state == "verified":
+            return f"{self.text}."
+        return self.detail or _("We have not checked this fact yet.")
 
 
 def badge(verification: Verification | None, today: datetime.date | None = None) -> Badge:
@@ -65,25 +83,42 @@ def badge(verification: Verification | None, today: datetime.date | None = None)
         return Badge("unverified", _("Not verified yet"))
     when = formats.date_format(verification.verified_on, "F Y")
     how = verification.get_method_display()
+    day = verification.verified_on
     if verification.disputed:
         return Badge(
             "disputed",
             _("Reported as possibly wrong"),
             _("Someone told us this may be wrong; we are checking it. Last verified %(when)s.")
             % {"when": when},
+            verified_on=day,
         )
     if verification.is_stale(today):
         return Badge(
             "stale",
             _("May be out of date"),
             _("Last verified %(when)s via %(how)s.") % {"when": when, "how": how},
+            verified_on=day,
         )
     if verification.method == Method.OFFICE_CONFIRMATION:
-        day = formats.date_format(verification.verified_on, "DATE_FORMAT")
+        shown = formats.date_format(day, "DATE_FORMAT")
         return Badge(
-            "verified", _("Confirmed by the practice on %(day)s") % {"day": day}, by_practice=True
+            "verified",
+            _("Confirmed by the practice on %(day)s") % {"day": shown},
+            by_practice=True,
+            verified_on=day,
         )
-    return Badge("verified", _("Verified %(when)s via %(how)s") % {"when": when, "how": how})
+    return Badge(
+        "verified", _("Verified %(when)s via %(how)s") % {"when": when, "how": how}, verified_on=day
+    )
+
+
+def role_badges(
+    fact: str, role_ids: list[int], today: datetime.date | None = None
+) -> dict[int, Badge]:
+    """The badge of one fact about each of these roles (one query for a page of results)."""
+    found = Verification.objects.filter(fact=fact, role_id__in=role_ids)
+    by_role = {v.role_id: v for v in found}
+    return {pk: badge(by_role.get(pk), today) for pk in role_ids}
 
 
 def visits_text(location: Location) -> str:
@@ -205,6 +240,7 @@ class PlaceView:
     procedures: list[ProcedureView]
     insurance: list[str]
     insurance_fact: FactView
+    directions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -225,6 +261,8 @@ class ProfilePage:
     accuracy: ProfileAccuracy | None = None
     # Claimed, and the practice has not confirmed its facts for PRACTICE_CONFIRMATION_DAYS.
     practice_notice: str = ""
+    # "Most facts checked in the last 6 months; 2 may be out of date" (providers.currency).
+    currency: str = ""
 
     @property
     def has_procedures(self) -> bool:
@@ -328,6 +366,7 @@ def _place(role: PractitionerRole, badges: _Badges, nucc_names: dict[str, str]) 
         procedures=procedures,
         insurance=insurance,
         insurance_fact=insurance_fact,
+        directions=directions_links(", ".join(address), location.latitude, location.longitude),
     )
 
 
@@ -411,6 +450,7 @@ def profile_page(practitioner: Practitioner, today: datetime.date | None = None)
         facts=badges.facts,
         accuracy=profile_accuracy(badges.facts),
         practice_notice=practice_notice(practitioner, today),
+        currency=listing_currency([fact.badge for fact in badges.facts], today).text,
     )
 
 

@@ -243,6 +243,12 @@ class OrganizationPage:
     known: bool  # False for a hospital only known from an affiliation so far
     practice_notice: str  # "Not confirmed by the practice since ..." when a claim lapsed
 
+    @property
+    def canonical_path(self) -> str:
+        """The page's own address: each page of the people list is its own page."""
+        path = organization_url(self.organization)
+        return f"{path}?page={self.people.number}" if self.people.number > 1 else path
+
 
 def _star_rating(value: int | None) -> str:
     if value is None:

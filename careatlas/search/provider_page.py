@@ -1,7 +1,6 @@
 """What the provider search page shows: heading, result cards, pages, map, empty-state hints."""
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
@@ -10,23 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from careatlas.procedures.models import Specialty
-from careatlas.providers.presenters import place_confirmations
-from careatlas.providers.rating_presenters import rating_summary
+from careatlas.providers.models import Fact
+from careatlas.providers.presenters import place_confirmations, role_badges
+from careatlas.search.provider_cards import HitCard, hit_card, plan_line
 from careatlas.search.provider_form import FILTER_KEYS, ProviderSearchForm
-from careatlas.search.provider_results import RADIUS_CHOICES, ProviderHit, ProviderResults
+from careatlas.search.provider_results import DEFAULT_RADIUS, RADIUS_CHOICES, ProviderResults
 
-
-def distance_text(miles: float | None) -> str:
-    """'0.4 miles', '1 mile', '12 miles'; '' without a location."""
-    if miles is None:
-        return ""
-    if miles < 10:
-        value = round(miles, 1)
-        shown = formats.number_format(value, 0 if value == int(value) else 1)
-    else:
-        value = round(miles)
-        shown = formats.number_format(value, 0, use_l10n=True, force_grouping=True)
-    return ngettext("%(n)s mile", "%(n)s miles", 1 if value == 1 else 2) % {"n": shown}
+# Fields besides the filters that sit in the folded panel on a phone.
+PANEL_KEYS = ("procedure", "specialty", "sort")
 
 
 def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
@@ -39,54 +29,6 @@ def page_numbers(page: int, pages: int, around: int = 2) -> list[int | None]:
             numbers.append(None if n - numbers[-1] > 2 else n - 1)
         numbers.append(n)
     return numbers
-
-
-@dataclass
-class HitCard:
-    number: int
-    hit: ProviderHit
-    distance: str
-    action_label: str
-    action_url: str
-    volume: str
-    rating: str = ""  # '4.4 out of 5 from 23 reviews'; '' without reviews
-    # Badge text by fact ("accepting_new_patients", "telehealth") the practice confirmed.
-    confirmed: dict[str, str] = field(default_factory=dict)
-
-
-def hit_card(number: int, hit: ProviderHit, procedure: str = "") -> HitCard:
-    # Offices taking new patients get the request form itself (with the procedure searched
-    # for); others the profile to read first.
-    if hit.accepting_new_patients:
-        url = reverse("consultations:new", args=[hit.npi])
-        if procedure:
-            url += "?" + urlencode({"procedure": procedure})
-        label = _("Request a consultation")
-    else:
-        label, url = _("View profile"), hit.url
-    return HitCard(
-        number,
-        hit,
-        distance_text(hit.distance_miles),
-        label,
-        url,
-        volume_text(hit),
-        rating_summary(hit.rating, hit.review_count),
-    )
-
-
-def volume_text(hit: ProviderHit) -> str:
-    """'412 Medicare services in 2023', or '' when CMS lists none."""
-    if hit.procedure_volume is None:
-        return ""
-    return ngettext(
-        "%(n)s Medicare service in %(year)s",
-        "%(n)s Medicare services in %(year)s",
-        hit.procedure_volume,
-    ) % {
-        "n": formats.number_format(hit.procedure_volume, 0, force_grouping=True),
-        "year": hit.volume_year,
-    }
 
 
 def map_markers(cards: list[HitCard]) -> list[dict]:
@@ -183,6 +125,20 @@ class SearchPage:
         )
 
     @property
+    def panel_count(self) -> int:
+        """How many choices in the folded filter panel differ from their default: the
+        "Filters (3)" on its button (topic lists and the distance sit there too)."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        chosen = [data.get(key) for key in PANEL_KEYS]
+        radius = data.get("radius", DEFAULT_RADIUS) != DEFAULT_RADIUS
+        return self.active_filters + sum(bool(value) for value in chosen) + radius
+
+    @property
+    def panel_open(self) -> bool:
+        """Unfolded from the start only when one of its fields needs correcting."""
+        return any(name in self.form.errors for name in (*FILTER_KEYS, *PANEL_KEYS, "radius"))
+
+    @property
     def title(self) -> str:
         parts = [self.heading, self.count_text, settings.SITE_NAME]
         title = " – ".join(part for part in parts if part)
@@ -194,6 +150,14 @@ class SearchPage:
         if self.form.errors:
             return _("There is a problem with your search.")
         return self.count_text
+
+    @property
+    def exact_count(self) -> str:
+        """The number of results when it is exact, else "" (for the "Show N results" button)."""
+        results = self.results
+        if results is None or self.form.errors or results.total_is_lower_bound:
+            return ""
+        return str(results.total)
 
     @property
     def past_the_end(self) -> bool:
@@ -277,6 +241,12 @@ def search_page(form: ProviderSearchForm, results: ProviderResults | None) -> Se
     confirmed = place_confirmations([(h.practitioner_id, h.location_id) for h in results.hits])
     for card in page.cards:
         card.confirmed = confirmed[(card.hit.practitioner_id, card.hit.location_id)]
+    if data["insurance"]:
+        # Every hit accepts the plan chosen (the filter says so); each card says how we know.
+        plan = dict(form.fields["insurance"].choices).get(data["insurance"], data["insurance"])
+        badges = role_badges(Fact.INSURANCE, [card.hit.role_id for card in page.cards])
+        for card in page.cards:
+            card.plan = plan_line(plan, badges[card.hit.role_id])
     page.markers = map_markers(page.cards)
     page.count_text = count_text(results, form)
     if results.pages > 1:

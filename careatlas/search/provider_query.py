@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,14 @@ from careatlas.core.memo import for_content_version
 from careatlas.core.reversing import reverser
 from careatlas.procedures.models import Procedure, Specialty
 from careatlas.providers.geocoding import distance_miles
-from careatlas.providers.models import InsurancePlan, Location, Practitioner, Sex
+from careatlas.providers.models import (
+    InsurancePlan,
+    Location,
+    Practitioner,
+    PractitionerRole,
+    Sex,
+    takes_requests_here,
+)
 from careatlas.search.backends import get_backend
 from careatlas.search.backends.base import Backend
 from careatlas.search.backends.values import (
@@ -191,6 +199,16 @@ def _hits(
             "id", "line1", "line2", "city", "state", "zip_code", "phone"
         )
     }
+    # What the index cannot say: which of the four Plan-Net answers (or none) the role
+    # gives, and whether its practice answers requests sent here.
+    roles = {
+        pk: (accepting, takes)
+        for pk, accepting, takes in PractitionerRole.objects.filter(
+            pk__in=[r.role_id for r in rows]
+        )
+        .annotate(takes=ExpressionWrapper(takes_requests_here(), output_field=BooleanField()))
+        .values_list("pk", "accepting_new_patients", "takes")
+    }
     specialty_names = for_content_version(
         "specialty names", lambda: dict(Specialty.objects.values_list("id", "name"))
     )
@@ -203,6 +221,7 @@ def _hits(
         location = locations.get(row.location_id)
         if practitioner is None or location is None:
             continue  # deleted since it was indexed; the delete receiver will drop the row
+        accepting, takes = roles.get(row.role_id, ("", False))
         point = (row.latitude, row.longitude)
         hits.append(
             ProviderHit(
@@ -230,6 +249,9 @@ def _hits(
                 rating=practitioner.rating,
                 procedure_volume=volumes.get(practitioner.pk, (None, None))[0],
                 volume_year=volumes.get(practitioner.pk, (None, None))[1],
+                role_id=row.role_id,
+                accepting=accepting,
+                takes_requests=bool(takes),
             )
         )
     return hits

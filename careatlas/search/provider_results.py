@@ -72,6 +72,12 @@ class ProviderHit:
     # else the total over the procedures we list; None when CMS lists none.
     procedure_volume: int | None = None
     volume_year: int | None = None  # the data year of procedure_volume
+    role_id: int = 0  # the PractitionerRole this hit is (one practitioner at one place)
+    # The Plan-Net code (providers.AcceptingPatients: "newpt", "existptonly", "existptfam",
+    # "nopt") or "" when not known; `accepting_new_patients` is True only for "newpt".
+    accepting: str = ""
+    # The practice takes consultation requests online at this place (takes_requests_here).
+    takes_requests: bool = False
 
 
 @dataclass

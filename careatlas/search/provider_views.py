@@ -1,5 +1,8 @@
 """The provider search page: a shareable GET form, its results, and a map of them."""
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -13,8 +16,25 @@ from careatlas.search.provider_page import search_page
 from careatlas.search.provider_query import find_providers
 
 
+def _results_not_indexed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Result pages and fragments are for people; the bare finder is what search engines list.
+
+    Outside the page cache, which keeps bodies but not headers.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.GET:
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+    return wrapper
+
+
 @require_safe
 @limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
+@_results_not_indexed
 @public_page
 def find(request: HttpRequest) -> HttpResponse:
     """`?partial=1` answers with the results fragment only, for filtering without a reload.

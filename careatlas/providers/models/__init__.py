@@ -26,6 +26,7 @@ from careatlas.providers.models.roles import (
     PlanType,
     PractitionerRole,
     RoleSpecialty,
+    takes_requests_here,
 )
 from careatlas.providers.models.taxonomy import NUCC_ATTRIBUTION, TaxonomyCode
 from careatlas.providers.models.verification import (
@@ -40,6 +41,7 @@ from careatlas.providers.models.verification import (
 )
 
 __all__ = [
+    "takes_requests_here",
     "FACT_SUBJECTS",
     "MIN_REVIEWS_FOR_AVERAGE",
     "NUCC_ATTRIBUTION",

@@ -47,11 +47,23 @@ class AcceptingPatients(models.TextChoices):
     UNKNOWN = "", _("Not known")
 
 
+def takes_requests_here() -> Q:
+    """A role whose practice takes consultation requests online at its location: the
+    practice claimed the profile (someone answers the inbox) and does not say "not
+    accepting new patients" there. The request form and the search cards share it."""
+    return Q(active=True, practitioner__claimed_on__isnull=False) & ~Q(
+        accepting_new_patients=AcceptingPatients.NO
+    )
+
+
 class PractitionerRoleQuerySet(models.QuerySet):
     def public(self) -> "PractitionerRoleQuerySet":
         """The active roles of public practitioners: what pages, APIs and the index show."""
         listed = Practitioner.objects.public().filter(pk=OuterRef("practitioner_id"))
         return self.filter(Exists(listed), active=True)
+
+    def taking_requests(self) -> "PractitionerRoleQuerySet":
+        return self.filter(takes_requests_here())
 
 
 class PractitionerRole(models.Model):

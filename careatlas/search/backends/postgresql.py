@@ -32,7 +32,7 @@ from careatlas.search.models import SearchTerm
 # The sphere earthdistance's <@> measures on (statute miles, its EARTH_RADIUS).
 EARTHDISTANCE_RADIUS_MILES = 3958.747
 _ROW_COLUMNS = (
-    "e.practitioner_id, e.id AS entry_id, e.location_id, e.latitude, e.longitude, e.flags,"
+    "e.practitioner_id, e.role_id, e.location_id, e.latitude, e.longitude, e.flags,"
     " e.verified_until, e.certified_until, e.specialty_ids"
 )
 

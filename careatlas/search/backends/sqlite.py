@@ -37,7 +37,7 @@ from careatlas.search.text import trigrams
 # Relative error the equirectangular distance may carry (measured worst case 2.8e-4).
 BAND = 1e-3
 _ROW_COLUMNS = (
-    "e.practitioner_id, e.id, e.location_id, e.latitude, e.longitude, e.flags,"
+    "e.practitioner_id, e.role_id, e.location_id, e.latitude, e.longitude, e.flags,"
     " e.verified_until, e.certified_until, e.specialty_ids"
 )
 

@@ -176,7 +176,7 @@ class Row:
     """One practitioner at one place, as the index holds it."""
 
     practitioner_id: int
-    entry_id: int
+    role_id: int
     location_id: int
     latitude: float
     longitude: float

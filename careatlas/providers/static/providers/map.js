@@ -1,11 +1,41 @@
-/* The map of provider search results: Leaflet (served from our origin) with numbered,
- * keyboard-reachable markers. The map stays hidden unless this script draws it; the list
- * above it holds everything the map shows. */
+/* The map of provider search results and profiles: Leaflet (served from our origin) with
+ * numbered, keyboard-reachable markers. The map comes after the list and stays hidden unless
+ * this script shows it; the list holds everything the map shows. Leaflet's script and styles
+ * load only when the map comes near the screen, so they never delay the list (ADR 0019). */
 (function () {
   "use strict";
 
-  if (!window.L) return;
+  if (!window.Promise || !document.querySelector) return;
   var map = null;
+  var observer = null;
+  var leaflet = null;
+
+  function fetched(element) {
+    return new Promise(function (resolve, reject) {
+      element.onload = resolve;
+      element.onerror = reject;
+    });
+  }
+
+  // Leaflet's stylesheet goes before ours (map.css overrides some of its rules).
+  function loadLeaflet(canvas) {
+    if (window.L) return Promise.resolve();
+    if (leaflet) return leaflet;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = canvas.getAttribute("data-leaflet-css");
+    var ours = document.querySelector("link[data-map-css]");
+    var cssLoaded = fetched(css);
+    if (ours) ours.parentNode.insertBefore(css, ours);
+    else document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = canvas.getAttribute("data-leaflet-js");
+    var scriptLoaded = fetched(script);
+    document.head.appendChild(script);
+    leaflet = Promise.all([cssLoaded, scriptLoaded]);
+    leaflet.catch(function () { leaflet = null; });
+    return leaflet;
+  }
 
   function markerIcon(text) {
     var element = document.createElement("span");
@@ -41,18 +71,41 @@
     return box;
   }
 
-  function draw() {
+  // Shows the map's box where the list ends, and draws in it once it is near the screen.
+  function prepare() {
     if (map) {
       map.remove();
       map = null;
+    }
+    if (observer) {
+      observer.disconnect();
+      observer = null;
     }
     var canvas = document.getElementById("provider-map");
     var data = document.getElementById("provider-map-data");
     if (!canvas || !data) return;
     var places = JSON.parse(data.textContent);
     if (!places.length) return;
-    canvas.closest(".provider-map").hidden = false;
+    var box = canvas.closest(".provider-map");
+    box.hidden = false;
+    function start() {
+      loadLeaflet(canvas)
+        .then(function () {
+          if (document.getElementById("provider-map") === canvas) draw(canvas, places);
+        })
+        .catch(function () { box.hidden = true; }); // the list still says everything
+    }
+    if (!window.IntersectionObserver) return start();
+    observer = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      observer.disconnect();
+      observer = null;
+      start();
+    }, { rootMargin: "200px" });
+    observer.observe(box);
+  }
 
+  function draw(canvas, places) {
     map = L.map(canvas, { scrollWheelZoom: false, zoomSnap: 0.5 });
     L.tileLayer(canvas.getAttribute("data-tiles"), {
       attribution: canvas.getAttribute("data-attribution"),
@@ -101,6 +154,6 @@
     });
   }
 
-  document.addEventListener("providers:updated", draw);
-  draw();
+  document.addEventListener("providers:updated", prepare);
+  prepare();
 })();

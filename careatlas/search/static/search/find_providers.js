@@ -1,6 +1,9 @@
 /* Provider search without reloads: a changed filter fetches the results fragment of the same
- * URL (?partial=1), swaps it in, keeps the URL shareable and announces the new count.
- * Without this script the form is a plain GET form, which is the baseline. */
+ * URL (?partial=1), swaps it in, keeps the URL shareable and announces the new count once.
+ * On a phone the filters fold into a panel whose changes only preview the count ("Show 12
+ * results"); the results change when that button (or Search) is pressed. A drop-down moved
+ * with the arrow keys searches only once the choice is made (Enter or leaving the list).
+ * Without this script the form is a plain GET form, which is the baseline (ADR 0019). */
 (function () {
   "use strict";
 
@@ -12,16 +15,23 @@
     en: {
       locating: "Finding your location…",
       noLocation: "We could not get your location. Enter a ZIP code, or a city and state.",
-      error: "Error:"
+      error: "Error:",
+      show: "Show results"
     },
     es: {
       locating: "Buscando su ubicación…",
       noLocation: "No pudimos obtener su ubicación. Escriba un código postal, o una ciudad y un estado.",
-      error: "Error:"
+      error: "Error:",
+      show: "Mostrar resultados"
     }
   };
   var messages = MESSAGES[(document.documentElement.lang || "en").slice(0, 2)] || MESSAGES.en;
-  var controller = null;
+  var panel = document.getElementById("finder-filters");
+  var apply = form.querySelector(".filters-apply");
+  var wide = window.matchMedia("(min-width: 60rem)");
+  // The query the results on screen answer, and the fragment fetched for a preview.
+  var shown = formParams().toString();
+  var preview = null;
 
   function results() {
     return document.getElementById("provider-results");
@@ -100,48 +110,159 @@
     var heading = document.getElementById("finder-h");
     if (heading && fresh.dataset.heading) heading.textContent = fresh.dataset.heading;
     if (fresh.dataset.title) document.title = fresh.dataset.title;
-    announce(fresh.dataset.status);
+    var count = form.querySelector(".filter-count");
+    var filters = fresh.dataset.filters;
+    if (count && filters !== undefined) count.textContent = filters && filters !== "0" ? " (" + filters + ")" : "";
+    announce(fresh.dataset.status); // once per new set of results, never for a preview
     document.dispatchEvent(new CustomEvent("providers:updated"));
     return fresh;
   }
 
-  function update(params, moveFocus) {
-    if (controller) controller.abort();
-    controller = new AbortController();
-    var page = form.action + (params.toString() ? "?" + params.toString() : "");
-    params.set("partial", "1");
-    results().setAttribute("aria-busy", "true");
-    fetch(form.action + "?" + params.toString(), {
-      signal: controller.signal,
+  // Updates and previews each cancel only their own kind: a preview never cancels an update.
+  var controllers = {};
+  function fetchFragment(params, kind) {
+    if (controllers[kind]) controllers[kind].abort();
+    controllers[kind] = new AbortController();
+    var query = new URLSearchParams(params);
+    query.set("partial", "1");
+    return fetch(form.action + "?" + query.toString(), {
+      signal: controllers[kind].signal,
       credentials: "same-origin",
       headers: { Accept: "text/html" }
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.text();
-      })
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.text();
+    });
+  }
+
+  function focusResults() {
+    var target = document.querySelector("#error-summary-h, #results-h");
+    if (target) target.focus();
+  }
+
+  // One fetch per new query: the same query asked again (a change, then Search; the panel
+  // folding after "Show results") joins the one under way instead of starting another.
+  var pending = null;
+  var focusAfter = false;
+  function update(params, moveFocus) {
+    var key = params.toString();
+    var page = form.action + (key ? "?" + key : "");
+    if (key === pending) {
+      focusAfter = focusAfter || moveFocus;
+      return;
+    }
+    if (key === shown && pending === null) {
+      if (moveFocus) focusResults();
+      return;
+    }
+    pending = key;
+    focusAfter = moveFocus;
+    var ready = preview && preview.key === key ? Promise.resolve(preview.html) : fetchFragment(params, "update");
+    results().setAttribute("aria-busy", "true");
+    ready
       .then(function (html) {
-        var fresh = swap(html);
-        if (moveFocus) {
-          var target = fresh.querySelector("#error-summary-h, #results-h");
-          if (target) target.focus();
-        }
+        shown = key;
+        pending = null;
+        preview = null;
+        swap(html);
+        if (focusAfter) focusResults();
+        focusAfter = false;
       })
       .catch(function (error) {
-        if (error.name === "AbortError") return;
+        if (error.name === "AbortError") {
+          if (pending === key) pending = null;
+          return;
+        }
         window.location.assign(page); // the page itself always works
       });
   }
 
+  // In the folded panel on a phone a change only says how many results it would give.
+  function previewCount(params) {
+    var key = params.toString();
+    fetchFragment(params, "preview")
+      .then(function (html) {
+        preview = { key: key, html: html };
+        var template = document.createElement("template");
+        template.innerHTML = html;
+        var fresh = template.content.getElementById("provider-results");
+        var count = fresh ? fresh.dataset.count : "";
+        if (count === "") apply.textContent = messages.show;
+        else if (count === "0") apply.textContent = apply.getAttribute("data-label-none");
+        else if (count === "1") apply.textContent = apply.getAttribute("data-label-one");
+        else apply.textContent = apply.getAttribute("data-label-many")
+          .replace("__N__", Number(count).toLocaleString(document.documentElement.lang || "en"));
+      })
+      .catch(function () { apply.textContent = messages.show; });
+  }
+
+  function folded() {
+    return panel && apply && !wide.matches && panel.open;
+  }
+
+  function changed(target) {
+    if (target.name === "procedure") syncSpecialty(target);
+    if (folded() && panel.contains(target)) previewCount(formParams());
+    else update(formParams(), false);
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (panel && !wide.matches) panel.open = false;
     update(formParams(), true);
   });
 
-  form.addEventListener("change", function (event) {
-    if (event.target.name === "procedure") syncSpecialty(event.target);
-    update(formParams(), false);
+  // Arrow keys, Home, End and Page keys walk a closed drop-down through its options, each
+  // step a "change" event: the choice counts only when the patient presses Enter or leaves.
+  var WALK = ["ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"];
+  var walking = null;
+  var committed = {};
+  form.addEventListener("focusin", function (event) {
+    if (event.target.tagName === "SELECT") committed[event.target.name] = event.target.value;
   });
+  form.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (target.tagName !== "SELECT") return;
+    if (WALK.indexOf(event.key) >= 0) walking = target;
+    else if (event.key === "Enter") {
+      event.preventDefault();
+      commit(target);
+    }
+  });
+  form.addEventListener("focusout", function (event) {
+    if (event.target.tagName === "SELECT") commit(event.target);
+  });
+  function commit(select) {
+    if (committed[select.name] === select.value) return;
+    committed[select.name] = select.value;
+    changed(select);
+  }
+
+  form.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target === walking) {
+      walking = null;
+      return; // wait for Enter or focusout
+    }
+    if (target.tagName === "SELECT") committed[target.name] = target.value;
+    changed(target);
+  });
+
+  if (panel && apply) {
+    apply.addEventListener("click", function () {
+      panel.open = false;
+      update(formParams(), true);
+    });
+    panel.addEventListener("toggle", function () {
+      if (wide.matches) return;
+      apply.hidden = !panel.open;
+      apply.textContent = messages.show;
+      // Folding the panel without "Show results" still leaves list and form in step.
+      if (!panel.open) update(formParams(), false);
+    });
+    // Beside the results there is room: the filters stay open and apply at once.
+    if (wide.matches) panel.open = true;
+  }
 
   // Pages of the same search load in place; other links (wider radius, suggestions) navigate.
   document.addEventListener("click", function (event) {
@@ -168,14 +289,6 @@
       specialty.value = specialtyOf[select.value] || "";
     }
     previous = select.value;
-  }
-
-  // On a phone the filters fold away under their summary while none is on, so the results
-  // are not a long scroll away; without this script they are simply always open.
-  var more = form.querySelector(".more-filters");
-  if (more && more.getAttribute("data-active") === "0" &&
-      window.matchMedia("(max-width: 59.99rem)").matches) {
-    more.open = false;
   }
 
   // "Use my location": the browser's position, sent once, comes back as the nearest ZIP code.

@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from careatlas.core.spelling import allowed_typos, edit_distance
 from careatlas.search.backends.base import Backend
 from careatlas.search.backends.values import Alternative, Clause, PhraseClause, TermRow
 from careatlas.search.models import SearchTerm
 from careatlas.search.synonyms import CAPITALISED_ABBREVIATIONS, LONGEST_KEY, SYNONYMS
-from careatlas.search.text import STOP_WORDS, allowed_typos, edit_distance, word_forms, words
+from careatlas.search.text import STOP_WORDS, word_forms, words
 
 MAX_WORDS = 8
 PREFIX_EXPANSIONS = 8

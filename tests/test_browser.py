@@ -130,7 +130,7 @@ def test_stat_source_note_stays_while_the_pointer_moves_onto_it(site, page):
 
 def test_search_suggestions_can_be_chosen_by_keyboard(site, page):
     page.goto(site + GUIDE)
-    box = page.get_by_role("combobox", name="Search procedures and conditions")
+    box = page.get_by_role("combobox", name="Search doctors, conditions, procedures and places")
     box.press_sequentially("knee", delay=30)
     options = page.get_by_role("option")
     options.first.wait_for()

@@ -6,6 +6,7 @@ Sources (docs/search.md): ZIP codes, their cities and counties from the `zipcode
 (`gazetteer_source.py`). Built once per process (careatlas/wsgi.py, or else on first use).
 """
 
+import bisect
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -127,6 +128,17 @@ class Index:
     places: dict[str, list[Place]]
     by_trigram: dict[str, list[str]]
     states_by_name: dict[str, str]
+    sorted_names: list[str]
+
+    def starting_with(self, prefix: str, limit: int) -> list[Place]:
+        """The most populous places whose name starts with `prefix` (for suggestions)."""
+        start = bisect.bisect_left(self.sorted_names, prefix)
+        found: list[Place] = []
+        for name in self.sorted_names[start : start + 400]:
+            if not name.startswith(prefix):
+                break
+            found.extend(p for p in self.places[name] if not p.is_county)
+        return sorted(set(found), key=lambda p: p.rank, reverse=True)[:limit]
 
     def named(self, key: str, state: str | None = None) -> list[Place]:
         return [p for p in self.places.get(key, ()) if state is None or p.state == state]
@@ -216,4 +228,4 @@ def index() -> Index:
         for gram in trigrams(name):
             by_trigram[gram].append(name)
     states_by_name = {fold(name): code for code, name in STATE_NAMES.items()} | AP_STATES
-    return Index(by_zip, dict(by_name), dict(by_trigram), states_by_name)
+    return Index(by_zip, dict(by_name), dict(by_trigram), states_by_name, sorted(by_name))

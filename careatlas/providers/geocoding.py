@@ -29,6 +29,7 @@ __all__ = [
     "geocode",
     "load_places",
     "standard_zip_places",
+    "suggest_places",
     "zip_place",
 ]
 
@@ -62,6 +63,9 @@ class Geocode:
     suggestions: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)
     corrected: bool = False
+    population: int = 0  # of the place found (GeoNames); 0 for a ZIP or when unknown
+    # Named beyond doubt: a ZIP, a state given, a county or a short name such as NYC.
+    qualified: bool = False
 
     @property
     def ok(self) -> bool:
@@ -149,7 +153,9 @@ def _labels(places: list[Place]) -> list[str]:
     return list(dict.fromkeys(p.label for p in places))
 
 
-def _found(query: str, places: list[Place], corrected: bool = False) -> Geocode:
+def _found(
+    query: str, places: list[Place], corrected: bool = False, qualified: bool = False
+) -> Geocode:
     best, others = places[0], places[1:]
     alternatives = [label for label in _labels(others) if label != best.label]
     return Geocode(
@@ -159,6 +165,8 @@ def _found(query: str, places: list[Place], corrected: bool = False) -> Geocode:
         best.label,
         alternatives=alternatives[:MAX_ALTERNATIVES],
         corrected=corrected,
+        population=best.population,
+        qualified=qualified or best.is_county,
     )
 
 
@@ -188,7 +196,8 @@ def resolve_place(text: str, typos: bool = True) -> Geocode:
                 close = [p for d, p in _typos(fold_name(words), None) if d == 1]
                 if close and close[0].population > TYPO_BEATS_EXACT * max(found[0].population, 1):
                     return _found(text, [close[0], *found], corrected=True)
-            return _found(text, found)
+            qualified = state is not None or fold_name(words) in NICKNAMES
+            return _found(text, found, qualified=qualified)
     whole_state = _state_code(text)
     if whole_state:
         return _state_only(text, whole_state)
@@ -228,6 +237,24 @@ def _unknown(text: str, readings: list[tuple[str, str | None]]) -> Geocode:
     return Geocode(text, message=message % {"place": place}, suggestions=suggestions)
 
 
+def suggest_places(text: str, limit: int = 4) -> list[str]:
+    """Places whose name starts with what was typed ("Chic" -> "Chicago, IL"), or the ZIP."""
+    text = " ".join(text.split())
+    if text[:5].isdigit() and len(text) >= 5:
+        found = geocode(text[:10])
+        return [found.label] if found.ok else []
+    city, _comma, state = text.partition(",")
+    key = fold_name(city)
+    if len(key) < 3:
+        return []
+    nickname = NICKNAMES.get(key)
+    places = index().named(*nickname) if nickname else []
+    places += index().starting_with(key, limit + 4)
+    state = state.strip().upper()
+    labels = _labels([p for p in places if p.state.startswith(state)])
+    return labels[:limit]
+
+
 def _geocode_zip(query: str, zip5: str) -> Geocode:
     place = zip_place(zip5)
     if place is None:
@@ -239,7 +266,7 @@ def _geocode_zip(query: str, zip5: str) -> Geocode:
             suggestions=nearby,
         )
     label = f"{place.zip_code} ({place.city}, {place.state})"
-    return Geocode(query, place.latitude, place.longitude, label)
+    return Geocode(query, place.latitude, place.longitude, label, qualified=True)
 
 
 def geocode(query: str, typos: bool = True) -> Geocode:

@@ -290,6 +290,29 @@ def _readings(
     return (options[0], options[1:]) if options else (Clause(), [])
 
 
+def _synonym_typo(word: str) -> str | None:
+    """The one-word everyday term (synonyms.py) a misspelt word is closest to, if any."""
+    limit = allowed_typos(word)
+    if not limit or word in STOP_WORDS:
+        return None
+    found = _closest(word, ((key, 0) for key in SYNONYMS if " " not in key), limit)
+    return found[1] if found else None
+
+
+def _correct_to_synonyms(tokens: list[_Token], terms: dict[str, TermRow], backend: Backend):
+    """'kiropractor' -> chiropractor (-> chiropractic): the vocabulary holds the field's
+    name, two edits further off, so everyday words people misspell are corrected first."""
+    for token in tokens:
+        if token.synonyms or any(form in terms for form in word_forms(token.word)):
+            continue
+        synonym = _synonym_typo(token.word)
+        if synonym:
+            token.word, token.shown, token.corrected = synonym, synonym, True
+            token.synonyms = _expansions(synonym)
+            more = {form for phrase in token.synonyms for w in phrase for form in word_forms(w)}
+            terms.update(backend.provider_terms(more - terms.keys()))
+
+
 def plan_text(
     text: str, backend: Backend, *, names_only: bool = False, prefix_last: bool = False
 ) -> TextPlan:
@@ -300,6 +323,7 @@ def plan_text(
         for phrase in token.phrases():
             lookups.update(form for word in phrase for form in word_forms(word))
     terms = backend.provider_terms(lookups)
+    _correct_to_synonyms(tokens, terms, backend)
     # A stop word stays only if it is somebody's name ("Dr An").
     kept = [
         t

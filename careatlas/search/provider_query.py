@@ -108,6 +108,10 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
     if words(text):
         plan = plan_text(text, backend)
         resolved.corrected_text = plan.corrected_text
+        if query.as_typed and plan.corrected_text:
+            # "Search instead for ...": the words typed, and nothing matches one of them.
+            plan.unmatched = [w for w in words(text) if w not in words(plan.corrected_text)]
+            resolved.corrected_text = ""
         if plan.unmatched:
             notes.append(
                 _("No provider, specialty, procedure or condition matches “%s”.")
@@ -309,6 +313,19 @@ def indexed_near(
     sql, params = get_backend().entries_in_box(circle, column, specialty_ids)
     # The backend checks `column` against ENTRY_ID_COLUMNS; every value is a parameter.
     return RawSQL(sql, params)  # noqa: S611
+
+
+def names_in_directory(typed: list[str]) -> bool:
+    """Whether every word is in some practitioner's name and none names a topic ("Sarah
+    Jackson", not "knee Jackson"): such words are a person, not a topic and a place."""
+    wanted = [w for w in words(" ".join(typed)) if w not in {"dr", "doctor"}]
+    if not wanted:
+        return False
+    terms = get_backend().provider_terms(wanted)
+    rows = [terms.get(w) for w in wanted]
+    return all(
+        r is not None and r.is_name and not (r.specialty_ids or r.procedure_ids) for r in rows
+    )
 
 
 def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:

@@ -1,5 +1,7 @@
 """Edit distance and how many typos a word may carry: shared by the search and the gazetteer."""
 
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
 
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance, or limit + 1 once over it."""
@@ -25,3 +27,18 @@ def allowed_typos(word: str) -> int:
     if len(word) < 4:
         return 0
     return 1 if len(word) <= 5 else 2
+
+
+def one_edit(word: str, letters: str = LETTERS) -> set[str]:
+    """Every string one deletion, swap, replacement or insertion away from `word`.
+
+    Trigrams cannot link short words whose middle letters are swapped ("signh" and
+    "singh" share none), so short words are also looked up by their neighbours.
+    """
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in letters),
+        *(a + c + b for a, b in splits for c in letters),
+    } - {word}

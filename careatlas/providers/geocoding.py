@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from careatlas.core.spelling import allowed_typos, edit_distance
+from careatlas.core.spelling import LETTERS, allowed_typos, edit_distance, one_edit
 from careatlas.providers.gazetteer import (
     NICKNAMES,
     STATE_NAMES,
@@ -141,11 +141,23 @@ def _typos(key: str, state: str | None) -> list[tuple[int, Place]]:
     if not limit:
         return []
     found = []
-    for name in index().similar_names(key):
+    # Trigrams miss swapped letters in short names ("tuscon"): their neighbours are looked up.
+    neighbours = {n for n in one_edit(key, LETTERS + " ") if n in index().places}
+    for name in neighbours | set(index().similar_names(key)):
         distance = edit_distance(key, name, limit)
         if 0 < distance <= limit:
-            found += [(distance, p) for p in index().named(name, state)]
-    found.sort(key=lambda pair: (pair[0], pair[1].name[0].lower() != key[0], -pair[1].rank[0]))
+            # Not a ZIP's other accepted name: "spine" must not become Mountain Home, ID.
+            places = index().named(name, state)
+            found += [(distance, p) for p in places if fold_name(p.name) == name]
+    found.sort(
+        key=lambda pair: (
+            pair[0],
+            pair[1].name[0].lower() != key[0],
+            -pair[1].rank[0],
+            -pair[1].rank[1],
+            pair[1].label,
+        )
+    )
     return found
 
 
@@ -201,12 +213,14 @@ def resolve_place(text: str, typos: bool = True) -> Geocode:
     whole_state = _state_code(text)
     if whole_state:
         return _state_only(text, whole_state)
-    if typos:
-        for words, state in readings:
-            close = _typos(fold_name(words), state)
-            if close:
-                best = close[0][0]
-                return _found(text, [p for d, p in close if d == best], corrected=True)
+    if not typos:
+        # The query reader asks this for many spans of a query: no spelling suggestions.
+        return Geocode(text, message=_("We could not find %(place)s.") % {"place": text})
+    for words, state in readings:
+        close = _typos(fold_name(words), state)
+        if close:
+            best = close[0][0]
+            return _found(text, [p for d, p in close if d == best], corrected=True)
     return _unknown(text, readings)
 
 

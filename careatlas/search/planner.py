@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from careatlas.core.spelling import allowed_typos, edit_distance
+from careatlas.core.spelling import allowed_typos, edit_distance, one_edit
 from careatlas.search.backends.base import Backend
 from careatlas.search.backends.values import Alternative, Clause, PhraseClause, TermRow
 from careatlas.search.models import SearchTerm
@@ -26,7 +26,6 @@ FUZZY_CANDIDATES = 30
 # Provider names: words up to this long are also corrected through their one-edit neighbours.
 MAX_NEIGHBOUR_LENGTH = 8
 MAX_GUESSES = 4
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Words that say nothing about which provider ("dr rodriguez", "chiropractor near me").
 PROVIDER_STOP_WORDS = STOP_WORDS | {"dr", "doctor", "doctors", "provider", "providers"}
 _TYPED_WORD = re.compile(r"[^\W_]+")
@@ -205,21 +204,6 @@ def _phrase(phrase: tuple[str, ...], terms: dict[str, TermRow]) -> Clause:
             clause.procedure_ids if procedures is None else procedures & clause.procedure_ids
         )
     return Clause(specialties or frozenset(), procedures or frozenset())
-
-
-def one_edit(word: str) -> set[str]:
-    """Every string one deletion, swap, replacement or insertion away from `word`.
-
-    Trigrams cannot link short words whose middle letters are swapped ("signh" and
-    "singh" share none), so short words are also looked up by their neighbours.
-    """
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return {
-        *(a + b[1:] for a, b in splits if b),
-        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
-        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
-        *(a + c + b for a, b in splits for c in _LETTERS),
-    } - {word}
 
 
 def _correction(

@@ -170,3 +170,9 @@ def autocomplete(prefix: str, language: str = "en", limit: int = 8) -> list[Sugg
         Suggestion(label=doc.title, kind=doc.kind, url=doc.url, slug=doc.slug)
         for _s, doc in scored[:limit]
     ]
+
+
+def is_search_term(word: str, language: str = "en") -> bool:
+    """Whether a guide uses the word (a billing code such as 97110 is not a ZIP code then)."""
+    clauses = [((word.lower(),),)]
+    return bool(get_backend().match_documents(clauses, _language(language), True, limit=1))

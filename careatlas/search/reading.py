@@ -22,7 +22,12 @@ _ZIP = re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])")
 # there; smaller ones need "near" or a state ("chiropractor near Ithaca", "... Ithaca NY").
 BARE_CITY_POPULATION = 20_000
 MAX_PLACE_WORDS = 5
-_LEAD_IN = re.compile(r"^(find|search|show me|looking for|i need|need)\s+(an?\s+)?", re.IGNORECASE)
+# Words before the topic that say nothing about it ("find a", "best", "top rated").
+_LEAD_IN = re.compile(
+    r"^((find|search for|search|show me|looking for|i need|need|i want)\s+)?(an?\s+)?"
+    r"((best|top rated|top-rated|top|highly rated|good|great|local|affordable|cheap)\s+)*",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -53,20 +58,30 @@ def _strip_connector(tokens: list[str]) -> list[str]:
 
 def _exact_place(text: str) -> Geocode | None:
     """The place `text` names exactly and beyond doubt (with a state, or a big city)."""
+    if _ZIP.search(text):
+        return None  # ZIP codes are read (or refused as a term) by read_query itself
     found = geocode(text, typos=False)
     if found.ok and (found.qualified or found.population >= BARE_CITY_POPULATION):
         return found
     return None
 
 
-def read_query(text: str, is_name: Callable[[list[str]], bool] | None = None) -> Reading:
-    """Split `text` into topic and place; `is_name(words)` says the words are a person's name."""
+def read_query(
+    text: str,
+    is_name: Callable[[list[str]], bool] | None = None,
+    is_term: Callable[[str], bool] | None = None,
+) -> Reading:
+    """Split `text` into topic and place; `is_name(words)` says the words are a person's name,
+    `is_term(word)` that a word is a search term (a code such as 97110 is not a ZIP then)."""
     text = " ".join(text.split())
     plain = NEAR_ME.sub(" ", text)
     tokens = plain.split()
     if not tokens:
         return Reading(text, "")
     zip_match = _ZIP.search(plain)
+    if zip_match and is_term and is_term(zip_match.group()):
+        before = plain[: zip_match.start()].lower().split()
+        zip_match = zip_match if before and before[-1] in CONNECTORS else None
     if zip_match:
         found = geocode(zip_match.group())
         rest = (plain[: zip_match.start()] + plain[zip_match.end() :]).split()
@@ -78,7 +93,8 @@ def read_query(text: str, is_name: Callable[[list[str]], bool] | None = None) ->
         if size and i + size < len(tokens):
             place_text = _join(tokens[i + size :])
             found = geocode(place_text)
-            if found.ok or (not found.ok and found.suggestions and "," in place_text):
+            # A misspelt place must be a big one: "in the spine" names no town.
+            if found.ok and (not found.corrected or found.population >= BARE_CITY_POPULATION):
                 return Reading(text, _topic(tokens[:i]), place_text, found)
     whole = _exact_place(_join(tokens)) if len(tokens) <= MAX_PLACE_WORDS else None
     if whole:

@@ -19,8 +19,8 @@ from careatlas.providers.registry_presenters import organization_url
 from careatlas.search.backends import get_backend
 from careatlas.search.models import DocumentKind
 from careatlas.search.planner import plan_text
-from careatlas.search.provider_query import autocomplete_providers
-from careatlas.search.query import autocomplete
+from careatlas.search.provider_query import autocomplete_providers, names_in_directory
+from careatlas.search.query import autocomplete, is_search_term
 from careatlas.search.reading import read_query
 from careatlas.search.results import Suggestion
 from careatlas.search.text import MAX_QUERY_LENGTH, words
@@ -90,21 +90,29 @@ def _practices(text: str) -> list[Option]:
 
 
 def suggest(text: str, language: str) -> list[Group]:
-    """Groups of suggestions for what has been typed (two characters or more), none empty."""
+    """Groups of suggestions for what has been typed (two characters or more), none empty.
+
+    Topic groups come in the order of their best match; doctors come first, and topics
+    not at all, when every word is in some practitioner's name ("Dr Costa").
+    """
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
     if len("".join(words(text))) < 2:
         return []
-    reading = read_query(text)
+    reading = read_query(text, is_term=is_search_term)
     place = reading.place.label if reading.has_place else ""
     topic = reading.topic if reading.has_place else text
     location = reading.place_text if reading.has_place else ""
     groups = {kind: Group(kind, str(heading)) for kind, heading in HEADINGS.items()}
-    if topic:
+    order: list[str] = []
+    is_name = bool(topic) and names_in_directory(topic.split())
+    if topic and not is_name:
         detail = str(_("near %(place)s") % {"place": place}) if place else ""
         for hit in autocomplete(topic, language=language, limit=3 * PER_GROUP):
             group = groups[hit.kind].options
+            order += [hit.kind] if hit.kind not in order else []
             if len(group) < PER_GROUP:
                 group.append(Option(hit.label, _topic_url(hit, location), detail))
+    if topic:
         for doctor in autocomplete_providers(topic, limit=DOCTORS):
             groups["doctor"].options.append(Option(doctor.label, doctor.url, doctor.detail))
         groups["practice"].options = _practices(topic)
@@ -116,4 +124,7 @@ def suggest(text: str, language: str) -> list[Group]:
         groups["place"].options = [
             Option(label, _finder(location=label)) for label in suggest_places(text, PER_GROUP)
         ]
-    return [group for group in groups.values() if group.options]
+    people = ["doctor", "practice"]
+    kinds = [*people, *order] if is_name else [*order, *people]
+    kinds += [kind for kind in groups if kind not in kinds]
+    return [groups[kind] for kind in kinds if groups[kind].options]

@@ -14,6 +14,7 @@ from careatlas.core.ratelimit import limit_per_minute
 from careatlas.search import query
 from careatlas.search.presenters import group_heading
 from careatlas.search.provider_query import autocomplete_providers, names_in_directory
+from careatlas.search.query import is_search_term
 from careatlas.search.reading import read_query
 from careatlas.search.suggest import suggest
 from careatlas.search.text import MAX_QUERY_LENGTH
@@ -26,7 +27,8 @@ DOCTORS_ON_RESULTS = 5
 @public_page
 def results(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    if text and read_query(text, is_name=names_in_directory).has_place:
+    reading = read_query(text, is_name=names_in_directory, is_term=is_search_term)
+    if text and reading.has_place:
         # "back pain near Chicago": the finder reads it and says how.
         return redirect(f"{reverse('providers:find')}?{urlencode({'q': text})}")
     found = query.search(text, language=get_language(), limit=50) if text else None

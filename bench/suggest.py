@@ -14,6 +14,7 @@ topic prefixes ("osteo", "back p"), places ("Chica", "Queens"), and topic plus p
 against the issue 15 target (p95 <= 15 ms), and the gazetteer's build time.
 """
 
+import os
 import random
 import sys
 import time
@@ -55,7 +56,7 @@ def main() -> None:
     from careatlas.demo.providers import catalogue, seed_demo_providers
     from careatlas.providers.gazetteer import index
     from careatlas.providers.models import Practitioner
-    from careatlas.search.interface import rebuild_provider_index
+    from careatlas.search.interface import autocomplete_providers, rebuild_provider_index
     from careatlas.search.suggest import suggest
 
     started = time.perf_counter()
@@ -103,8 +104,14 @@ def main() -> None:
         p50, p95 = provider_bench.percentiles(samples)
         print(f"suggest() {kind:6} ({len(texts)}): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
     p50, p95 = provider_bench.percentiles(everything)
-    verdict = "PASS" if p95 <= TARGET_P95_MS else "MISS"
     print(f"suggest() all ({len(everything)}): p50 {p50:.1f} ms, p95 {p95:.1f} ms")
+    # A control under the same load: the doctors' lookup alone, which bench/providers.py
+    # measured at p95 10 ms at 1,000,000 providers on a quiet machine (issue 3's target 15).
+    samples, _answers = provider_bench.timed(
+        [lambda t=t: autocomplete_providers(t, 5) for t in kinds["doctor"]]
+    )
+    c50, c95 = provider_bench.percentiles(samples)
+    print(f"control: autocomplete_providers() alone: p50 {c50:.1f} ms, p95 {c95:.1f} ms")
 
     texts = [t for kind in kinds.values() for t in kind]
 
@@ -122,6 +129,7 @@ def main() -> None:
     verdict = "PASS" if max(p95, h95) <= TARGET_P95_MS else "MISS"
     print(f"GET /search/autocomplete ({len(texts)}): p50 {h50:.1f} ms, p95 {h95:.1f} ms")
     print(f"Target p95 <= {TARGET_P95_MS:.0f} ms at {count:,} providers: {verdict}")
+    print(f"Load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     if scratch:
         scratch.cleanup()
 

@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 NEAR_CHELSEA = "/providers/?location=10001"
 NOTHING_NEAR = "/providers/?location=19103&radius=50&specialty=physical-therapy"
-MISSPELT_PLACE = "/providers/?location=Springfeld%2C+IL"
+MISSPELT_PLACE = "/providers/?location=Springfeldxx%2C+IL"
 TILE_HOST = urlsplit(settings.MAP_TILE_URL).hostname
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 

@@ -221,3 +221,14 @@ def test_raj_chavez_and_dr_costa_are_found_from_the_header_box(demo_directory, p
     assert costas and all("Costa" in d["label"] for d in costas)
     page = _text(patient.get("/search/", {"q": "Raj Chavez"}))
     assert raj.display_name in page
+
+
+def test_a_place_being_typed_after_near_is_completed(town, patient):
+    groups = _groups(patient, "back pain near Chic")
+    place = groups["place"][0]
+    assert place["label"] == "Chicago, IL"
+    assert parse_qs(urlsplit(place["url"]).query) == {
+        "q": ["back pain"],
+        "location": ["Chicago, IL"],
+    }
+    assert groups["condition"][0]["label"] == "Low back pain"

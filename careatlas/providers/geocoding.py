@@ -192,8 +192,9 @@ def _state_only(query: str, state: str) -> Geocode:
     )
 
 
-def resolve_place(text: str, typos: bool = True) -> Geocode:
-    """The place `text` names, or why not; `typos=False` accepts exact names only."""
+def resolve_place(text: str, typos: bool = True, explain: bool = True) -> Geocode:
+    """The place `text` names, or why not; `typos=False` accepts exact names only, and
+    `explain=False` skips looking for spellings to suggest when nothing is found."""
     text = " ".join(_COUNTRY.sub("", " ".join(text.split())).split())
     readings = _readings(text)
     for words, state in readings:
@@ -221,6 +222,8 @@ def resolve_place(text: str, typos: bool = True) -> Geocode:
         if close:
             best = close[0][0]
             return _found(text, [p for d, p in close if d == best], corrected=True)
+    if not explain:
+        return Geocode(text, message=_("We could not find %(place)s.") % {"place": text})
     return _unknown(text, readings)
 
 
@@ -283,7 +286,7 @@ def _geocode_zip(query: str, zip5: str) -> Geocode:
     return Geocode(query, place.latitude, place.longitude, label, qualified=True)
 
 
-def geocode(query: str, typos: bool = True) -> Geocode:
+def geocode(query: str, typos: bool = True, explain: bool = True) -> Geocode:
     """Resolve a ZIP, ZIP+4, city (with or without state), county or borough to a point."""
     text = " ".join((query or "").split())
     if not text:
@@ -301,7 +304,7 @@ def geocode(query: str, typos: bool = True) -> Geocode:
     trailing = _TRAILING_ZIP.search(text)
     if trailing:
         return _geocode_zip(query, trailing.group().strip(" ,")[:5])
-    return resolve_place(text, typos=typos)
+    return resolve_place(text, typos=typos, explain=explain)
 
 
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -70,9 +70,11 @@ def read_query(
     text: str,
     is_name: Callable[[list[str]], bool] | None = None,
     is_term: Callable[[str], bool] | None = None,
+    place_typos: bool = True,
 ) -> Reading:
     """Split `text` into topic and place; `is_name(words)` says the words are a person's name,
-    `is_term(word)` that a word is a search term (a code such as 97110 is not a ZIP then)."""
+    `is_term(word)` that a word is a search term (a code such as 97110 is not a ZIP then);
+    `place_typos=False` reads only exactly spelt places."""
     text = " ".join(text.split())
     plain = NEAR_ME.sub(" ", text)
     tokens = plain.split()
@@ -92,7 +94,7 @@ def read_query(
         size = 2 if pair in CONNECTORS else 1 if lowered[i] in CONNECTORS else 0
         if size and i + size < len(tokens):
             place_text = _join(tokens[i + size :])
-            found = geocode(place_text)
+            found = geocode(place_text, typos=place_typos, explain=False)
             # A misspelt place must be a big one: "in the spine" names no town.
             if found.ok and (not found.corrected or found.population >= BARE_CITY_POPULATION):
                 return Reading(text, _topic(tokens[:i]), place_text, found)
@@ -105,6 +107,16 @@ def read_query(
             if found and _topic(topic) and not (is_name and is_name(lowered)):
                 return Reading(text, _topic(topic), _join(place), found)
     return Reading(text, _topic(tokens))
+
+
+def after_connector(text: str) -> tuple[str, str]:
+    """('back pain', 'Chic') for "back pain near Chic": a place being typed, or ('', '')."""
+    tokens = NEAR_ME.sub(" ", text).split()
+    lowered = [t.lower() for t in tokens]
+    for i in range(len(tokens) - 2, -1, -1):
+        if lowered[i] in CONNECTORS:
+            return _topic(tokens[:i]), _join(tokens[i + 1 :])
+    return "", ""
 
 
 def _topic(tokens: list[str]) -> str:

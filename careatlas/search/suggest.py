@@ -2,7 +2,8 @@
 
 Procedures, conditions and specialties come from the guide index (`query.autocomplete`),
 doctors from the provider name index (typos forgiven, `autocomplete_providers`), practices
-and hospitals with a public page by the start of their name, places from the gazetteer.
+and hospitals with a public page by the start of their name (typos not forgiven: a
+correction pass cost more than the whole budget), places from the gazetteer.
 A doctor or a practice opens its page; a topic or a place opens the finder, with the place
 read out of the words if they name one ("back pain near Chic" -> Chicago, IL).
 """
@@ -11,17 +12,16 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.providers.geocoding import suggest_places
 from careatlas.providers.models import Organization
 from careatlas.providers.registry_presenters import organization_url
-from careatlas.search.backends import get_backend
 from careatlas.search.models import DocumentKind
-from careatlas.search.planner import plan_text
 from careatlas.search.provider_query import autocomplete_providers, names_in_directory
 from careatlas.search.query import autocomplete, is_search_term
-from careatlas.search.reading import read_query
+from careatlas.search.reading import after_connector, read_query
 from careatlas.search.results import Suggestion
 from careatlas.search.text import MAX_QUERY_LENGTH, words
 
@@ -35,6 +35,7 @@ HEADINGS = {
     "practice": _("Practices and hospitals"),
     "place": _("Places"),
 }
+_FINDER_PATHS: dict[str, str] = {}
 # Words that introduce a name, dropped before the practice lookup ("Dr Costa").
 _TITLES = frozenset({"dr", "doctor", "the"})
 
@@ -55,7 +56,15 @@ class Group:
 
 def _finder(**params: str) -> str:
     query = urlencode({k: v for k, v in params.items() if v})
-    return f"{reverse('providers:find')}?{query}"
+    return f"{_finder_path()}?{query}"
+
+
+def _finder_path() -> str:
+    # One reversal per language, not one per suggestion.
+    language = get_language() or ""
+    if language not in _FINDER_PATHS:
+        _FINDER_PATHS[language] = reverse("providers:find")
+    return _FINDER_PATHS[language]
 
 
 def _topic_url(hit: Suggestion, location: str) -> str:
@@ -72,15 +81,9 @@ def _practices(text: str) -> list[Option]:
     if not typed or len(" ".join(typed)) < 3:
         return []
     prefix = " ".join(typed)
-    found = list(Organization.objects.public().with_page().named_starting(prefix)[:PER_GROUP])
-    if not found:
-        # A typo in a word the directory knows ("Chavz Chiropractic"): try it corrected.
-        corrected = plan_text(prefix, get_backend()).corrected_text
-        if corrected and corrected != prefix:
-            prefix = corrected
-            found = list(
-                Organization.objects.public().with_page().named_starting(prefix)[:PER_GROUP]
-            )
+    practices = Organization.objects.public().with_page().named_starting(prefix)
+    # In the order of the name index, so the first few rows end the scan.
+    found = list(practices.order_by("name_lower")[:PER_GROUP])
     # The index range is a superset under some collations: keep true word-starts only.
     return [
         Option(org.name, organization_url(org))
@@ -98,10 +101,13 @@ def suggest(text: str, language: str) -> list[Group]:
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
     if len("".join(words(text))) < 2:
         return []
-    reading = read_query(text, is_term=is_search_term)
+    # The place after "near" is often half typed: the places group completes it instead.
+    reading = read_query(text, is_term=is_search_term, place_typos=False)
     place = reading.place.label if reading.has_place else ""
-    topic = reading.topic if reading.has_place else text
     location = reading.place_text if reading.has_place else ""
+    # "back pain near Chic": the place is still being typed; the topic is what comes before.
+    wanted, typed_place = ("", "") if place else after_connector(text)
+    topic = reading.topic if place else (wanted if typed_place else text)
     groups = {kind: Group(kind, str(heading)) for kind, heading in HEADINGS.items()}
     order: list[str] = []
     is_name = bool(topic) and names_in_directory(topic.split())
@@ -122,7 +128,8 @@ def suggest(text: str, language: str) -> list[Group]:
         )
     else:
         groups["place"].options = [
-            Option(label, _finder(location=label)) for label in suggest_places(text, PER_GROUP)
+            Option(label, _finder(q=wanted, location=label), wanted)
+            for label in suggest_places(typed_place or text, PER_GROUP)
         ]
     people = ["doctor", "practice"]
     kinds = [*people, *order] if is_name else [*order, *people]

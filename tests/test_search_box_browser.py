@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from careatlas.providers.geocoding import load_places
 from tests.browser import AXE, assert_clean, live_site, running_chromium
 from tests.conftest import require
 from tests.provider_search_world import build_neighbourhood
@@ -24,7 +23,6 @@ BOX = "Search doctors, conditions, procedures and places"
 
 @pytest.fixture(scope="module")
 def site(django_db_setup, django_db_blocker) -> Iterator[tuple[str, dict]]:
-    load_places()  # as a server worker does before its first request (careatlas/wsgi.py)
     with django_db_blocker.unblock(), live_site() as server:
         town = build_neighbourhood()
         yield server.url, {"brooks": town.brooks.get_absolute_url()}

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from careatlas.procedures.models import Procedure
+from careatlas.providers.geocoding import load_places
 from tests.conftest import load_content_pack, require
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ def live_site() -> Iterator[LiveServer]:
     name = str(connection.settings_dict["NAME"])
     assert name.startswith("test_") or "mode=memory" in name, name
     cache.clear()
+    load_places()  # as a server worker does before its first request (careatlas/wsgi.py)
     server = None
     try:
         if not Procedure.objects.exists():  # flushed by a transactional test before this one

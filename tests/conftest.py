@@ -50,6 +50,18 @@ def _fresh_page_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request to /es/ activates Spanish for the
+    thread, and URLs an earlier test left to reverse would otherwise carry its prefix."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def real_data() -> Path:
     """The folder of real public files kept in the repository (see data/README.md)."""

@@ -135,7 +135,7 @@ def test_nothing_known_matches_with_a_note(patient, town):
     ("query", "field", "code", "message"),
     [
         ("location=00000", "location", "unresolved", None),
-        ("location=Springfeld%2C+IL", "location", "unresolved", "We could not find Springfeld"),
+        ("location=Springfeldxx%2C+IL", "location", "unresolved", "We could not find Springfeldxx"),
         ("location=100", "location", "unresolved", "A ZIP code has 5 digits"),
         ("location=51.5072,-0.1276", "location", "outside", "does not seem to be in the US"),
         ("location=10001&radius=500", "radius", "invalid_choice", "Choose 5, 10, 25, 50 or 100"),

@@ -132,9 +132,9 @@ def test_the_radius_decides_who_is_near_enough(patient, town):
 
 
 def test_an_unresolvable_place_says_so_and_offers_places_that_exist(patient, town):
-    html = _search(patient, "location=Springfeld%2C+IL&specialty=osteopathic-medicine")
+    html = _search(patient, "location=Springfeldxx%2C+IL&specialty=osteopathic-medicine")
     summary = _error_summary(html)
-    assert "We could not find Springfeld, IL" in summary
+    assert "We could not find Springfeldxx, IL" in summary
     assert 'href="#id_location"' in summary
     suggestion = re.search(r'href="([^"]*location=Springfield[^"]*)"', summary)
     assert suggestion, summary
@@ -145,10 +145,10 @@ def test_an_unresolvable_place_says_so_and_offers_places_that_exist(patient, tow
     assert _selected(followed, "specialty") == ["osteopathic-medicine"]
 
 
-def test_a_city_without_its_state_gets_the_likely_states(patient, town):
-    summary = _error_summary(_search(patient, "location=Portland"))
-    assert "Add the state to Portland" in summary
-    assert "Portland, OR" in summary and "Portland, ME" in summary
+def test_a_city_without_its_state_is_the_biggest_with_the_others_offered(patient, town):
+    html = _search(patient, "location=Portland")
+    assert "within 25 miles of Portland, OR" in html
+    assert re.search(r'href="[^"]*location=Portland%2C\+ME[^"]*">Portland, ME</a>', html)
 
 
 def test_use_my_location_coordinates_become_the_nearest_zip_code(patient, town):

@@ -199,26 +199,32 @@ def test_results_page_is_a_labelled_get_form_with_one_heading(content, patient):
     assert "public" in response["Cache-Control"]
 
 
-def test_search_box_suggestions_are_json_with_label_kind_and_url(content, patient):
+def _options(patient, typed: str, url: str = AUTOCOMPLETE_URL) -> list[dict]:
+    """The search box's suggestions in the order shown, each with its group's kind."""
+    groups = patient.get(url, {"q": typed}).json()["groups"]
+    return [option | {"kind": group["kind"]} for group in groups for option in group["options"]]
+
+
+def test_search_box_suggestions_are_json_groups_of_label_url_and_detail(content, patient):
     response = patient.get(AUTOCOMPLETE_URL, {"q": "osteo"})
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert "max-age" in response["Cache-Control"]
-    results = response.json()["results"]
-    assert 0 < len(results) <= 8
-    assert all({"label", "kind", "url"} <= set(r) for r in results)
-    assert results[0] == {
+    groups = {g["kind"]: g for g in response.json()["groups"]}
+    # Procedures first; "Osteonecrosis of the hip" brings a group of conditions too.
+    assert next(iter(groups)) == "procedure"
+    assert {"procedure", "condition", "specialty"} <= set(groups)
+    assert groups["procedure"]["heading"] == "Procedures"
+    assert groups["procedure"]["options"][0] == {
         "label": "Osteopathic Manual Treatment",
-        "kind": "procedure",
-        "url": "/procedures/osteopathic-manual-treatment/",
-        "kind_label": "Procedure",
+        "url": "/providers/?procedure=osteopathic-manual-treatment",
+        "detail": "",
     }
-    # "Osteonecrosis of the hip" starts with the typed letters too, so the specialty is one of
-    # the next two suggestions rather than always the second.
-    assert {"label": "Osteopathic Medicine", "kind": "specialty"} in [
-        {"label": r["label"], "kind": r["kind"]} for r in results[1:3]
-    ]
+    assert groups["condition"]["options"][0]["label"] == "Osteonecrosis of the hip"
+    specialty = groups["specialty"]["options"][0]
+    assert specialty["label"] == "Osteopathic Medicine"
+    assert specialty["url"] == "/providers/?specialty=osteopathic-medicine"
 
 
 @pytest.mark.parametrize(
@@ -233,18 +239,17 @@ def test_search_box_suggestions_are_json_with_label_kind_and_url(content, patien
     ],
 )
 def test_suggestions_complete_the_word_being_typed(content, patient, typed, first):
-    labels = [r["label"] for r in patient.get(AUTOCOMPLETE_URL, {"q": typed}).json()["results"]]
-    assert labels[0] == first
+    assert _options(patient, typed)[0]["label"] == first
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "o", "*", "-"])
 def test_no_suggestions_before_two_letters(content, patient, typed):
-    assert patient.get(AUTOCOMPLETE_URL, {"q": typed}).json() == {"results": []}
+    assert patient.get(AUTOCOMPLETE_URL, {"q": typed}).json() == {"groups": []}
 
 
 def test_suggestions_narrow_as_the_patient_types(content, patient):
     def labels(typed):
-        return {r["label"] for r in patient.get(AUTOCOMPLETE_URL, {"q": typed}).json()["results"]}
+        return {o["label"] for o in _options(patient, typed) if o["kind"] != "place"}
 
     assert "Upper Endoscopy" in labels("endo")
     assert labels("colonoscopy") <= labels("colo") | {"Colonoscopy"}
@@ -273,9 +278,9 @@ def zebra_guide(content):
 
 def _visible(patient, query: str) -> bool:
     page = patient.get(SEARCH_URL, {"q": query}).content.decode()
-    suggestions = patient.get(AUTOCOMPLETE_URL, {"q": query}).json()["results"]
+    suggestions = _options(patient, query)
     on_page = "zebrafish-stretching" in page or "zebra-stripe-syndrome" in page
-    return on_page or any("zebra" in s["url"] for s in suggestions)
+    return on_page or any("zebra" in (s["url"] + s["label"]).lower() for s in suggestions)
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "unpublished"])
@@ -344,8 +349,8 @@ def test_a_nul_character_is_refused_with_a_message_not_searched(content, patient
 
 
 def test_spanish_pages_link_to_spanish_urls(content, patient):
-    results = patient.get("/es/search/autocomplete", {"q": "omt"}).json()["results"]
-    assert results[0]["url"] == "/es/procedures/osteopathic-manual-treatment/"
+    first = _options(patient, "omt", "/es/search/autocomplete")[0]
+    assert first["url"] == "/es/providers/?procedure=osteopathic-manual-treatment"
 
 
 @pytest.mark.browser
@@ -354,6 +359,7 @@ def test_search_box_is_a_keyboard_combobox(live_server):
     """A patient types, arrows through suggestions, escapes, and picks one with Enter."""
     from playwright.sync_api import expect, sync_playwright
 
+    from careatlas.providers.geocoding import load_places
     from tests.browser import AXE, CHROMIUM, axe_violations, describe, launch
     from tests.conftest import require
 
@@ -368,6 +374,7 @@ def test_search_box_is_a_keyboard_combobox(live_server):
             page = browser.new_context(bypass_csp=True).new_page()  # bypass only for axe
             page.goto(live_server.url + SEARCH_URL)
             box = page.get_by_role("combobox", name="Search procedures, conditions and specialties")
+            load_places()  # as a server worker does before its first request
             box.press_sequentially("osteo")
             listbox = page.get_by_role("listbox")
             expect(listbox).to_be_visible()
@@ -390,6 +397,9 @@ def test_search_box_is_a_keyboard_combobox(live_server):
             expect(listbox).to_be_visible()
             with page.expect_navigation():
                 box.press("Enter")
-            assert page.url == live_server.url + "/procedures/osteopathic-manual-treatment/"
+            # A topic opens the finder on it.
+            assert page.url == (
+                live_server.url + "/providers/?procedure=osteopathic-manual-treatment"
+            )
         finally:
             browser.close()

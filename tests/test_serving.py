@@ -11,8 +11,8 @@ def test_a_worker_builds_the_place_index_before_its_first_request(tmp_path):
     # Built lazily, the index cost a fresh worker's first location search 2 to 5 s.
     code = (
         "import careatlas.wsgi;"
-        "from careatlas.providers import geocoding;"
-        "print(geocoding._index.cache_info().currsize)"
+        "from careatlas.providers import gazetteer;"
+        "print(gazetteer.index.cache_info().currsize)"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
     env.update(CAREATLAS_ENV="development", SQLITE_PATH=str(tmp_path / "serving.sqlite3"))

@@ -1,59 +1,59 @@
-"""Offline geocoding of US ZIP codes and "City, ST" from the zipcodes package, and distances.
+"""Place names people type -> a point: ZIP, ZIP+4, city with or without state, county, borough.
 
-ZIP code locations come from GeoNames (CC BY 4.0) through the zipcodes package; the index
-is built once per process, when a server worker starts (careatlas/wsgi.py) or else on first
-use (two to five seconds).
+The one place resolver for the finder, the JSON API and (through the finder's form) every
+caller; the data is the offline gazetteer (`gazetteer.py`, GeoNames CC BY 4.0).
 """
 
-import difflib
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
-import zipcodes
 from django.utils.translation import gettext as _
+
+from careatlas.core.spelling import LETTERS, allowed_typos, edit_distance, one_edit
+from careatlas.providers.gazetteer import (
+    NICKNAMES,
+    STATE_NAMES,
+    Place,
+    ZipPlace,
+    fold_name,
+    index,
+)
+
+__all__ = [
+    "EARTH_RADIUS_MILES",
+    "STATE_NAMES",
+    "Geocode",
+    "ZipPlace",
+    "distance_miles",
+    "geocode",
+    "load_places",
+    "standard_zip_places",
+    "suggest_places",
+    "zip_place",
+]
 
 EARTH_RADIUS_MILES = 3958.7613
 # A ZIP, optionally ZIP+4 written with a hyphen, a space or as nine digits.
 _ZIP = re.compile(r"^(\d{5})(?:[-\s]?(\d{4}))?$")
-_SAINT = re.compile(r"^(st|ste|saint)\.?\s+")
-_FORT = re.compile(r"^(ft)\.?\s+")
-_MOUNT = re.compile(r"^(mt)\.?\s+")
-
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
-    "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "U.S. Virgin Islands",
-    "AS": "American Samoa", "MP": "Northern Mariana Islands",
-}  # fmt: skip
-_STATE_BY_NAME = {name.lower(): code for code, name in STATE_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class ZipPlace:
-    zip_code: str
-    city: str
-    state: str
-    latitude: float
-    longitude: float
-    area_codes: tuple[str, ...]
-    standard: bool
+# An address or "City, ST 12345": the ZIP at the end says where.
+_TRAILING_ZIP = re.compile(r"[\s,]\d{5}(?:-\d{4})?$")
+_COUNTRY = re.compile(r"[,\s]+(usa|us|u\.s\.a?\.?|united states( of america)?)$", re.IGNORECASE)
+# A bare state name is read as a city of that name when one this big exists ("Washington").
+STATE_NAMED_CITY = 100_000
+# A typo of a big city beats an exact hamlet of that spelling ("Huston" -> Houston, TX)
+# when the big one has this many times the people.
+TYPO_BEATS_EXACT = 50
+MAX_ALTERNATIVES = 5
 
 
 @dataclass(frozen=True)
 class Geocode:
-    """What a location query resolved to; `ok` is False with a message and suggestions if not."""
+    """What a location query resolved to; `ok` is False with a message and suggestions if not.
+
+    `alternatives` are the other places the words can mean (a bare "Springfield");
+    `corrected` says the words were read as a close spelling of `label`.
+    """
 
     query: str
     latitude: float | None = None
@@ -61,6 +61,11 @@ class Geocode:
     label: str = ""
     message: str = ""
     suggestions: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
+    corrected: bool = False
+    population: int = 0  # of the place found (GeoNames); 0 for a ZIP or when unknown
+    # Named beyond doubt: a ZIP, a state given, a county or a short name such as NYC.
+    qualified: bool = False
 
     @property
     def ok(self) -> bool:
@@ -71,102 +76,206 @@ class Geocode:
         return (self.latitude, self.longitude)
 
 
-@dataclass
-class _Index:
-    by_zip: dict[str, ZipPlace]
-    # (folded city, state) -> (latitude, longitude, display city, number of ZIPs)
-    cities: dict[tuple[str, str], tuple[float, float, str, int]]
-    cities_by_state: dict[str, list[str]]
-    states_by_city: dict[str, list[str]]
-
-
-def fold_city(name: str) -> str:
-    """Lower-case, single-spaced, with St./Ft./Mt. spelt out as the ZIP data spells them."""
-    text = " ".join(name.lower().replace("-", " ").split())
-    text = _SAINT.sub("saint ", text)
-    text = _FORT.sub("fort ", text)
-    return _MOUNT.sub("mount ", text)
-
-
-@cache
-def _index() -> _Index:
-    by_zip: dict[str, ZipPlace] = {}
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
-    names: dict[tuple[str, str], str] = {}
-    aliases: dict[tuple[str, str], tuple[str, str]] = {}
-    for row in zipcodes.list_all():
-        if not row["lat"] or not row["long"]:
-            continue
-        place = ZipPlace(
-            zip_code=row["zip_code"],
-            city=row["city"],
-            state=row["state"],
-            latitude=float(row["lat"]),
-            longitude=float(row["long"]),
-            area_codes=tuple(row["area_codes"] or ()),
-            standard=row["zip_code_type"] == "STANDARD" and row["active"],
-        )
-        by_zip[place.zip_code] = place
-        key = (fold_city(place.city), place.state)
-        total = sums[key]
-        total[0] += place.latitude
-        total[1] += place.longitude
-        total[2] += 1
-        names.setdefault(key, place.city)
-        for alias in row["acceptable_cities"] or ():
-            aliases.setdefault((fold_city(alias), place.state), key)
-    cities = {key: (lat / n, lon / n, names[key], n) for key, (lat, lon, n) in sums.items()}
-    for alias, key in aliases.items():
-        cities.setdefault(alias, cities[key])
-    cities_by_state: dict[str, list[str]] = defaultdict(list)
-    states_by_city: dict[str, list[str]] = defaultdict(list)
-    for city, state in cities:
-        cities_by_state[state].append(city)
-        states_by_city[city].append(state)
-    return _Index(by_zip, cities, dict(cities_by_state), dict(states_by_city))
-
-
 def load_places() -> None:
-    """Build the per-process place index now rather than on the first search (wsgi.py)."""
-    _index()
+    """Build the per-process gazetteer now rather than on the first search (wsgi.py)."""
+    index()
 
 
 def zip_place(zip_code: str) -> ZipPlace | None:
-    return _index().by_zip.get(zip_code)
+    return index().by_zip.get(zip_code)
 
 
 def standard_zip_places() -> list[ZipPlace]:
     """Every active, deliverable-street ZIP with a location, in ZIP order (for demo data)."""
-    return [p for p in _index().by_zip.values() if p.standard]
+    return [p for p in index().by_zip.values() if p.standard]
 
 
-def _state_code(text: str) -> str | None:
+def _state_code(text: str, fuzzy: bool = False) -> str | None:
     cleaned = " ".join(text.replace(".", " ").split())
     if len(cleaned) == 2 and cleaned.upper() in STATE_NAMES:
         return cleaned.upper()
-    return _STATE_BY_NAME.get(cleaned.lower())
+    if len(cleaned.replace(" ", "")) == 2 and cleaned.replace(" ", "").upper() in STATE_NAMES:
+        return cleaned.replace(" ", "").upper()  # "N. Y."
+    key = fold_name(cleaned)
+    states = index().states_by_name
+    if key in states:
+        return states[key]
+    if fuzzy and len(key) >= 5:
+        close = [(edit_distance(key, n, 2), code) for n, code in states.items()]
+        best = min(close)
+        return best[1] if best[0] <= allowed_typos(key) else None
+    return None
 
 
-def _split_city_state(text: str) -> tuple[str, str] | None:
-    """'Fort Worth, TX', 'Fort Worth TX' or 'Fort Worth, Texas' -> ('Fort Worth', 'TX')."""
+def _readings(text: str) -> list[tuple[str, str | None]]:
+    """(place words, state) readings, the most specific first: 'Queens NY' -> ('Queens', 'NY')."""
     if "," in text:
         city, _comma, state_text = text.rpartition(",")
-        state = _state_code(state_text)
-        return (city.strip(" ,"), state) if state and city.strip(" ,") else None
+        city = city.strip(" ,")
+        state = _state_code(state_text, fuzzy=True)
+        if city and state:
+            return [(city, state)]
+        return [(city or state_text, None)] if not state_text.strip() else []
     words = text.split()
-    # State names have up to three words ("District of Columbia").
-    for n in (1, 2, 3):
+    readings = []
+    for n in (3, 2, 1):  # state names have up to three words ("District of Columbia")
         if len(words) > n:
             state = _state_code(" ".join(words[-n:]))
             if state:
-                return " ".join(words[:-n]), state
-    return None
+                readings.append((" ".join(words[:-n]), state))
+    return [*readings, (text, None)]
+
+
+def _exact(key: str, state: str | None) -> list[Place]:
+    if key in NICKNAMES and state in (None, NICKNAMES[key][1]):
+        key, state = NICKNAMES[key]
+    found = index().named(key, state)
+    # Places known by this name only as a ZIP's other accepted name ("Brooklyn, KY" for
+    # Morgantown) come after those that carry it.
+    return sorted(found, key=lambda p: fold_name(p.name) != key)
+
+
+def _typos(key: str, state: str | None) -> list[tuple[int, Place]]:
+    """Places spelt within one or two letters of `key` (by its length), closest first."""
+    limit = allowed_typos(key.replace(" ", ""))
+    if not limit:
+        return []
+    found = []
+    # Trigrams miss swapped letters in short names ("tuscon"): their neighbours are looked up.
+    neighbours = {n for n in one_edit(key, LETTERS + " ") if n in index().places}
+    for name in neighbours | set(index().similar_names(key)):
+        distance = edit_distance(key, name, limit)
+        if 0 < distance <= limit:
+            # Not a ZIP's other accepted name: "spine" must not become Mountain Home, ID.
+            places = index().named(name, state)
+            found += [(distance, p) for p in places if fold_name(p.name) == name]
+    found.sort(
+        key=lambda pair: (
+            pair[0],
+            pair[1].name[0].lower() != key[0],
+            -pair[1].rank[0],
+            -pair[1].rank[1],
+            pair[1].label,
+        )
+    )
+    return found
+
+
+def _labels(places: list[Place]) -> list[str]:
+    return list(dict.fromkeys(p.label for p in places))
+
+
+def _found(
+    query: str, places: list[Place], corrected: bool = False, qualified: bool = False
+) -> Geocode:
+    best, others = places[0], places[1:]
+    alternatives = [label for label in _labels(others) if label != best.label]
+    return Geocode(
+        query,
+        best.latitude,
+        best.longitude,
+        best.label,
+        alternatives=alternatives[:MAX_ALTERNATIVES],
+        corrected=corrected,
+        population=best.population,
+        qualified=qualified or best.is_county,
+    )
+
+
+def _state_only(query: str, state: str) -> Geocode:
+    biggest = index().biggest_in(state, 6)
+    return Geocode(
+        query,
+        message=_("%(state)s is a whole state: choose a city or enter a ZIP code.")
+        % {"state": STATE_NAMES[state]},
+        suggestions=[p.label for p in biggest],
+    )
+
+
+def resolve_place(text: str, typos: bool = True, explain: bool = True) -> Geocode:
+    """The place `text` names, or why not; `typos=False` accepts exact names only, and
+    `explain=False` skips looking for spellings to suggest when nothing is found."""
+    text = " ".join(_COUNTRY.sub("", " ".join(text.split())).split())
+    readings = _readings(text)
+    for words, state in readings:
+        found = _exact(fold_name(words), state)
+        if found and state is None and len(readings) > 1:
+            # A bare name that is also a state: the state, unless a big city has the name.
+            whole_state = _state_code(text)
+            if whole_state and found[0].population < STATE_NAMED_CITY:
+                return _state_only(text, whole_state)
+        if found:
+            if typos and state is None and found[0].population * TYPO_BEATS_EXACT < 10**6:
+                close = [p for d, p in _typos(fold_name(words), None) if d == 1]
+                if close and close[0].population > TYPO_BEATS_EXACT * max(found[0].population, 1):
+                    return _found(text, [close[0], *found], corrected=True)
+            qualified = state is not None or fold_name(words) in NICKNAMES
+            return _found(text, found, qualified=qualified)
+    whole_state = _state_code(text)
+    if whole_state:
+        return _state_only(text, whole_state)
+    if not typos:
+        # The query reader asks this for many spans of a query: no spelling suggestions.
+        return Geocode(text, message=_("We could not find %(place)s.") % {"place": text})
+    for words, state in readings:
+        close = _typos(fold_name(words), state)
+        if close:
+            best = close[0][0]
+            return _found(text, [p for d, p in close if d == best], corrected=True)
+    if not explain:
+        return Geocode(text, message=_("We could not find %(place)s.") % {"place": text})
+    return _unknown(text, readings)
+
+
+def _unknown(text: str, readings: list[tuple[str, str | None]]) -> Geocode:
+    if "," in text and not readings:
+        return Geocode(
+            text,
+            message=_("We do not recognise the state %(state)s. Use a two-letter code such as TX.")
+            % {"state": text.rpartition(",")[2].strip() or "?"},
+        )
+    words, state = readings[0]
+    key = fold_name(words)
+    close = []
+    for name in index().similar_names(key, 200):
+        if abs(len(name) - len(key)) <= 3:
+            distance = edit_distance(key, name, 3)
+            if distance <= 3:
+                close += [(distance, -p.rank[0], p) for p in index().named(name, state)]
+    suggestions = _labels([p for *_rank, p in sorted(close, key=lambda c: c[:2])])[:5]
+    place = f"{words}, {state}" if state else words
+    if suggestions:
+        message = _("We could not find %(place)s. Did you mean one of these?")
+    else:
+        message = _(
+            "We could not find %(place)s. Check the spelling, or enter a 5-digit ZIP code "
+            "or a city such as Austin, TX."
+        )
+    return Geocode(text, message=message % {"place": place}, suggestions=suggestions)
+
+
+def suggest_places(text: str, limit: int = 4) -> list[str]:
+    """Places whose name starts with what was typed ("Chic" -> "Chicago, IL"), or the ZIP."""
+    text = " ".join(text.split())
+    if text[:5].isdigit() and len(text) >= 5:
+        found = geocode(text[:10])
+        return [found.label] if found.ok else []
+    city, _comma, state = text.partition(",")
+    key = fold_name(city)
+    if len(key) < 3:
+        return []
+    nickname = NICKNAMES.get(key)
+    places = index().named(*nickname) if nickname else []
+    places += index().starting_with(key, limit + 4)
+    state = state.strip().upper()
+    labels = _labels([p for p in places if p.state.startswith(state)])
+    return labels[:limit]
 
 
 def _geocode_zip(query: str, zip5: str) -> Geocode:
     place = zip_place(zip5)
     if place is None:
-        nearby = sorted(z for z in _index().by_zip if z[:3] == zip5[:3])[:5]
+        nearby = sorted(z for z in index().by_zip if z[:3] == zip5[:3])[:5]
         return Geocode(
             query,
             message=_("We could not find ZIP code %(zip)s. Check it, or enter a city and state.")
@@ -174,29 +283,11 @@ def _geocode_zip(query: str, zip5: str) -> Geocode:
             suggestions=nearby,
         )
     label = f"{place.zip_code} ({place.city}, {place.state})"
-    return Geocode(query, place.latitude, place.longitude, label)
+    return Geocode(query, place.latitude, place.longitude, label, qualified=True)
 
 
-def _geocode_city(query: str, city_text: str, state: str) -> Geocode:
-    index = _index()
-    city = fold_city(city_text)
-    found = index.cities.get((city, state))
-    if found:
-        lat, lon, name, _zips = found
-        return Geocode(query, lat, lon, f"{name}, {state}")
-    close = difflib.get_close_matches(city, index.cities_by_state.get(state, []), n=5, cutoff=0.75)
-    suggestions = [f"{index.cities[(c, state)][2]}, {state}" for c in close]
-    if suggestions:
-        message = _("We could not find %(place)s. Did you mean one of these?")
-    else:
-        message = _("We could not find %(place)s. Check the spelling, or enter a 5-digit ZIP code.")
-    return Geocode(
-        query, message=message % {"place": f"{city_text}, {state}"}, suggestions=suggestions
-    )
-
-
-def geocode(query: str) -> Geocode:
-    """Resolve a ZIP, ZIP+4 or "City, ST" (or "City, State") to a point and a label."""
+def geocode(query: str, typos: bool = True, explain: bool = True) -> Geocode:
+    """Resolve a ZIP, ZIP+4, city (with or without state), county or borough to a point."""
     text = " ".join((query or "").split())
     if not text:
         return Geocode(
@@ -210,36 +301,10 @@ def geocode(query: str) -> Geocode:
         return Geocode(
             query, message=_("A ZIP code has 5 digits (or 9 for ZIP+4), e.g. 10001 or 10001-1234.")
         )
-    split = _split_city_state(text)
-    if split:
-        return _geocode_city(query, *split)
-    if "," in text:
-        state_text = text.rpartition(",")[2].strip()
-        return Geocode(
-            query,
-            message=_("We do not recognise the state %(state)s. Use a two-letter code such as TX.")
-            % {"state": state_text or "?"},
-        )
-    index = _index()
-    city = fold_city(text)
-    # Biggest places first: a city with more ZIP codes is the likelier meaning.
-    states = sorted(index.states_by_city.get(city, []), key=lambda s: -index.cities[(city, s)][3])
-    if states:
-        name = index.cities[(city, states[0])][2]
-        return Geocode(
-            query,
-            message=_("Add the state to %(city)s, e.g. %(example)s.")
-            % {"city": name, "example": f"{name}, {states[0]}"},
-            suggestions=[f"{name}, {state}" for state in states[:8]],
-        )
-    return Geocode(
-        query,
-        message=_(
-            "We could not understand %(query)s as a place. Enter a 5-digit ZIP code, "
-            "or a city and state such as Austin, TX."
-        )
-        % {"query": text},
-    )
+    trailing = _TRAILING_ZIP.search(text)
+    if trailing:
+        return _geocode_zip(query, trailing.group().strip(" ,")[:5])
+    return resolve_place(text, typos=typos, explain=explain)
 
 
 def distance_miles(a: tuple[float, float], b: tuple[float, float]) -> float:

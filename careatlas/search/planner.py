@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from careatlas.core.spelling import allowed_typos, edit_distance, one_edit
 from careatlas.search.backends.base import Backend
 from careatlas.search.backends.values import Alternative, Clause, PhraseClause, TermRow
 from careatlas.search.models import SearchTerm
 from careatlas.search.synonyms import CAPITALISED_ABBREVIATIONS, LONGEST_KEY, SYNONYMS
-from careatlas.search.text import STOP_WORDS, allowed_typos, edit_distance, word_forms, words
+from careatlas.search.text import STOP_WORDS, word_forms, words
 
 MAX_WORDS = 8
 PREFIX_EXPANSIONS = 8
@@ -25,7 +26,6 @@ FUZZY_CANDIDATES = 30
 # Provider names: words up to this long are also corrected through their one-edit neighbours.
 MAX_NEIGHBOUR_LENGTH = 8
 MAX_GUESSES = 4
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Words that say nothing about which provider ("dr rodriguez", "chiropractor near me").
 PROVIDER_STOP_WORDS = STOP_WORDS | {"dr", "doctor", "doctors", "provider", "providers"}
 _TYPED_WORD = re.compile(r"[^\W_]+")
@@ -206,21 +206,6 @@ def _phrase(phrase: tuple[str, ...], terms: dict[str, TermRow]) -> Clause:
     return Clause(specialties or frozenset(), procedures or frozenset())
 
 
-def one_edit(word: str) -> set[str]:
-    """Every string one deletion, swap, replacement or insertion away from `word`.
-
-    Trigrams cannot link short words whose middle letters are swapped ("signh" and
-    "singh" share none), so short words are also looked up by their neighbours.
-    """
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return {
-        *(a + b[1:] for a, b in splits if b),
-        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
-        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
-        *(a + c + b for a, b in splits for c in _LETTERS),
-    } - {word}
-
-
 def _correction(
     word: str, backend: Backend, names_only: bool, similar: list[TermRow]
 ) -> tuple[int, TermRow] | None:
@@ -289,6 +274,29 @@ def _readings(
     return (options[0], options[1:]) if options else (Clause(), [])
 
 
+def _synonym_typo(word: str) -> str | None:
+    """The one-word everyday term (synonyms.py) a misspelt word is closest to, if any."""
+    limit = allowed_typos(word)
+    if not limit or word in STOP_WORDS:
+        return None
+    found = _closest(word, ((key, 0) for key in SYNONYMS if " " not in key), limit)
+    return found[1] if found else None
+
+
+def _correct_to_synonyms(tokens: list[_Token], terms: dict[str, TermRow], backend: Backend):
+    """'kiropractor' -> chiropractor (-> chiropractic): the vocabulary holds the field's
+    name, two edits further off, so everyday words people misspell are corrected first."""
+    for token in tokens:
+        if token.synonyms or any(form in terms for form in word_forms(token.word)):
+            continue
+        synonym = _synonym_typo(token.word)
+        if synonym:
+            token.word, token.shown, token.corrected = synonym, synonym, True
+            token.synonyms = _expansions(synonym)
+            more = {form for phrase in token.synonyms for w in phrase for form in word_forms(w)}
+            terms.update(backend.provider_terms(more - terms.keys()))
+
+
 def plan_text(
     text: str, backend: Backend, *, names_only: bool = False, prefix_last: bool = False
 ) -> TextPlan:
@@ -299,6 +307,7 @@ def plan_text(
         for phrase in token.phrases():
             lookups.update(form for word in phrase for form in word_forms(word))
     terms = backend.provider_terms(lookups)
+    _correct_to_synonyms(tokens, terms, backend)
     # A stop word stays only if it is somebody's name ("Dr An").
     kept = [
         t

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from careatlas.core.memo import for_content_version
 from careatlas.procedures.models import Guide, Procedure, Specialty
 from careatlas.providers.geocoding import (
+    Geocode,
     distance_miles,
     geocode,
     standard_zip_places,
@@ -87,6 +88,10 @@ QUERY_KEYS = (
 
 
 _RATING = re.compile(r"^\d(\.\d{1,2})?$")
+# The page's own key (not the API's): search the words as typed, without reading a place
+# out of them or correcting their spelling.
+AS_TYPED = "as_typed"
+
 FLAG_ON = frozenset({"1", "true", "on", "yes"})
 FLAG_OFF = frozenset({"", "0", "false", "off", "no"})
 
@@ -190,7 +195,7 @@ class ProviderSearchForm(forms.Form):
     specialty = forms.ChoiceField(label=gettext_lazy("Specialty"), required=False)
     location = forms.CharField(
         label=gettext_lazy("ZIP code, or city and state"),
-        help_text=gettext_lazy("For example: 10001, or Austin, TX."),
+        help_text=gettext_lazy("For example: 10001, Queens, or Austin, TX."),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
@@ -306,6 +311,10 @@ class ProviderSearchForm(forms.Form):
         super().__init__(data)
         self.resolved_location: GeoPoint | None = None
         self.location_suggestions: list[str] = []
+        self.location_found: Geocode | None = None  # the gazetteer's reading of `location`
+        # Set by the page, not read from the API's parameters: search the words as typed,
+        # kept in every link of this search (search/reading.py).
+        self.as_typed = False
         self.procedure_specialty = procedure_specialty
         self.fields["procedure"].choices = [("", _("Any procedure"))] + [
             (slug, title) for slug, title, _s in choices.procedures
@@ -357,6 +366,7 @@ class ProviderSearchForm(forms.Form):
             self.location_suggestions = found.suggestions
             raise forms.ValidationError(found.message, code="unresolved")
         self.resolved_location = GeoPoint(found.latitude, found.longitude, found.label)
+        self.location_found = found
         return text
 
     def _clean_coordinates(self, latitude: float, longitude: float) -> str:
@@ -417,6 +427,7 @@ class ProviderSearchForm(forms.Form):
             sort=data["sort"],
             page=data["page"],
             page_size=data["page_size"],
+            as_typed=self.as_typed,
         )
 
     def canonical_params(self, **changes) -> list[tuple[str, str]]:
@@ -443,6 +454,8 @@ class ProviderSearchForm(forms.Form):
         for key, value in changes.items():
             params[key] = [] if value is None else [str(v) for v in _as_list(value)]
         pairs = [(key, value) for key in QUERY_KEYS for value in params[key] if value]
+        if self.as_typed:
+            pairs.append((AS_TYPED, "1"))
         if any(params["procedure"]) and not any(params["specialty"]):
             # "Any specialty" chosen on purpose next to a procedure must survive the round
             # trip, or opening the URL would prefill the procedure's specialty again.

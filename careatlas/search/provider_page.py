@@ -94,7 +94,6 @@ class SearchPage:
     wider: Link | None = None
     related: list[Link] = field(default_factory=list)
     clear_filters_url: str = ""
-    corrected_url: str = ""
     location_suggestions: list[Link] = field(default_factory=list)
     reset_url: str = ""
     ask_location: bool = False
@@ -261,8 +260,6 @@ def search_page(form: ProviderSearchForm, results: ProviderResults | None) -> Se
             page.next_url = _url(form.canonical_query(page=results.page + 1))
     if page.past_the_end:
         page.last_page_url = _url(form.canonical_query(page=results.pages))
-    if results.corrected_text:
-        page.corrected_url = _url(form.canonical_query(q=results.corrected_text, page=None))
     if not results.total:
         _empty_state_links(page, form)
     return page

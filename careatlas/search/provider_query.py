@@ -120,6 +120,10 @@ def resolve_query(query: ProviderQuery, today: int, backend: Backend) -> Resolve
     if words(text):
         plan = plan_text(text, backend)
         resolved.corrected_text = plan.corrected_text
+        if query.as_typed and plan.corrected_text:
+            # "Search instead for ...": the words typed, and nothing matches one of them.
+            plan.unmatched = [w for w in words(text) if w not in words(plan.corrected_text)]
+            resolved.corrected_text = ""
         if plan.unmatched:
             notes.append(
                 _("No provider, specialty, procedure or condition matches “%s”.")
@@ -364,6 +368,19 @@ def indexed_names(text: str, *, surname_first: bool = False) -> RawSQL | None:
     else:
         sql, params = backend.names_with_words(found)
     return RawSQL(sql, params)  # noqa: S611 - words are [a-z0-9]+, and parameters
+
+
+def names_in_directory(typed: list[str]) -> bool:
+    """Whether every word is in some practitioner's name and none names a topic ("Sarah
+    Jackson", not "knee Jackson"): such words are a person, not a topic and a place."""
+    wanted = [w for w in words(" ".join(typed)) if w not in {"dr", "doctor"}]
+    if not wanted:
+        return False
+    terms = get_backend().provider_terms(wanted)
+    rows = [terms.get(w) for w in wanted]
+    return all(
+        r is not None and r.is_name and not (r.specialty_ids or r.procedure_ids) for r in rows
+    )
 
 
 def autocomplete_providers(prefix: str, limit: int = 8) -> list[ProviderSuggestion]:

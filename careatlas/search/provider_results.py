@@ -43,6 +43,7 @@ class ProviderQuery:
     sort: str = ""  # "" = distance when near is given, else name
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    as_typed: bool = False  # search the text's words as typed: no typo correction
 
 
 @dataclass

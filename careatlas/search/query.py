@@ -166,4 +166,13 @@ def autocomplete(prefix: str, language: str = "en", limit: int = 8) -> list[Sugg
     # Knee osteoarthritis, whatever their scores.
     typed = " ".join(words(prefix))
     scored.sort(key=lambda pair: not " ".join(words(pair[1].title)).startswith(typed))
-    return [Suggestion(label=doc.title, kind=doc.kind, url=doc.url) for _s, doc in scored[:limit]]
+    return [
+        Suggestion(label=doc.title, kind=doc.kind, url=doc.url, slug=doc.slug)
+        for _s, doc in scored[:limit]
+    ]
+
+
+def is_search_term(word: str, language: str = "en") -> bool:
+    """Whether a guide uses the word (a billing code such as 97110 is not a ZIP code then)."""
+    clauses = [((word.lower(),),)]
+    return bool(get_backend().match_documents(clauses, _language(language), True, limit=1))

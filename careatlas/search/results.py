@@ -60,3 +60,4 @@ class Suggestion:
     label: str
     kind: str
     url: str
+    slug: str = ""  # the procedure's, condition's or specialty's slug

@@ -1,4 +1,4 @@
-"""Text handling shared by indexing and querying: folding, words, stop words, edit distance."""
+"""Text handling shared by indexing and querying: folding, words, stop words."""
 
 import re
 import unicodedata
@@ -55,29 +55,3 @@ def word_forms(word: str) -> set[str]:
 
 def trigrams(word: str) -> list[str]:
     return [word[i : i + 3] for i in range(len(word) - 2)]
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, or limit + 1 once over it."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def allowed_typos(word: str) -> int:
-    """How many edits a word of this length may carry and still be corrected."""
-    if len(word) < 4:
-        return 0
-    return 1 if len(word) <= 5 else 2

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,22 @@ class OrganizationQuerySet(ClaimedQuerySet):
         """Organizations with a public page, API answer and FHIR resource: the active ones."""
         return self.filter(active=True)
 
+    def named_starting(self, prefix: str) -> "OrganizationQuerySet":
+        """Names starting with `prefix` (any case), read from the lower-cased name index: a
+        range, not LIKE, so SQLite and PostgreSQL both use the index whatever the collation."""
+        prefix = prefix.lower()
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self.annotate(name_lower=Lower("name")).filter(
+            name_lower__gte=prefix, name_lower__lt=after
+        )
+
+    def with_page(self) -> "OrganizationQuerySet":
+        """Hospitals with a CCN and practices with a PAC ID: those with a public page."""
+        return self.filter(
+            Q(kind=OrganizationKind.HOSPITAL, ccn__gt="")
+            | Q(kind=OrganizationKind.PRACTICE, pac_id__gt="")
+        )
+
 
 class Organization(Claimable, models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -152,7 +169,9 @@ class Organization(Claimable, models.Model):
         indexes = [
             models.Index(
                 fields=["pac_id"], condition=~models.Q(pac_id=""), name="organization_pac_id"
-            )
+            ),
+            # Practices and hospitals by name in the search box's suggestions.
+            models.Index(Lower("name"), name="organization_name_lower"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@
     if (input.getAttribute("role") === "combobox") return; // already enhanced
     count += 1;
     var listId = (input.id || "search-" + count) + "-suggestions";
-    var list = document.createElement("ul");
+    var list = document.createElement("div");
     var status = document.createElement("div");
     var options = [];
     var active = -1;
@@ -76,29 +76,48 @@
       if (url) window.location.assign(url);
     }
 
-    function render(results) {
+    // Groups (procedures, conditions, specialties, doctors, practices, places), each a
+    // role="group" labelled by its heading, inside one listbox (ARIA APG grouped listbox).
+    function render(groups) {
       list.textContent = "";
-      options = results.map(function (result, i) {
-        var option = document.createElement("li");
-        var label = document.createElement("span");
-        var kind = document.createElement("span");
-        option.id = listId + "-" + i;
-        option.className = "autocomplete-option";
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
-        option.setAttribute("data-url", result.url);
-        label.className = "autocomplete-label";
-        label.textContent = result.label;
-        kind.className = "autocomplete-kind";
-        kind.textContent = result.kind_label || result.kind;
-        option.appendChild(label);
-        option.appendChild(document.createTextNode(" "));
-        option.appendChild(kind);
-        // mousedown would blur the input and close the list before the click lands.
-        option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-        option.addEventListener("click", function () { go(i); });
-        list.appendChild(option);
-        return option;
+      options = [];
+      groups.forEach(function (group, g) {
+        var box = document.createElement("ul");
+        var heading = document.createElement("li");
+        box.setAttribute("role", "group");
+        box.className = "autocomplete-group";
+        heading.id = listId + "-g" + g;
+        heading.className = "autocomplete-heading";
+        heading.setAttribute("role", "presentation");
+        heading.textContent = group.heading;
+        box.setAttribute("aria-labelledby", heading.id);
+        box.appendChild(heading);
+        group.options.forEach(function (result) {
+          var i = options.length;
+          var option = document.createElement("li");
+          var label = document.createElement("span");
+          option.id = listId + "-" + i;
+          option.className = "autocomplete-option";
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.setAttribute("data-url", result.url);
+          label.className = "autocomplete-label";
+          label.textContent = result.label;
+          option.appendChild(label);
+          if (result.detail) {
+            var detail = document.createElement("span");
+            detail.className = "autocomplete-kind";
+            detail.textContent = result.detail;
+            option.appendChild(document.createTextNode(" "));
+            option.appendChild(detail);
+          }
+          // mousedown would blur the input and close the list before the click lands.
+          option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+          option.addEventListener("click", function () { go(i); });
+          box.appendChild(option);
+          options.push(option);
+        });
+        list.appendChild(box);
       });
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -121,8 +140,8 @@
       controller = new AbortController();
       var url = input.getAttribute("data-autocomplete") + "?q=" + encodeURIComponent(query);
       fetch(url, { headers: { Accept: "application/json" }, signal: controller.signal })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) { render(data.results || []); })
+        .then(function (response) { return response.ok ? response.json() : { groups: [] }; })
+        .then(function (data) { render(data.groups || []); })
         .catch(function (error) { if (error.name !== "AbortError") close(); });
     }
 

@@ -4,6 +4,7 @@ CAREATLAS_ENV picks the profile: "production" (the default, strict), "developmen
 (what `make run` uses) or "test" (what pytest uses).
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it gives the request its id (the proxy's X-Request-ID) and counts and times
+    # every answer, replayed pages and refusals included (core/telemetry.py).
+    "careatlas.core.telemetry.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Replays a public page's whole answer (headers set below included) to an anonymous
     # visitor; it parses no input and keeps only answers that passed the bounds (ADR 0012).
@@ -201,7 +205,13 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "careatlas",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # A Redis that stops answering costs each request at most these seconds, then
+            # the page is rendered without the cache (IGNORE_EXCEPTIONS); /readyz says so.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+            },
         }
     }
 else:
@@ -286,6 +296,16 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 # How many reverse proxies in front of the app append to X-Forwarded-For; rate limits count
 # the address the outermost trusted one saw. 0 (default): use the socket's address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Who may read /metrics (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"), as
+# TRUSTED_PROXY_COUNT decides the client's address; everyone else gets a 404. None by default.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
+for _address in METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_ADDRESSES: {_address!r} is not an address or network"
+        ) from None
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)
 # Comma-separated Fernet keys, newest first, for patient-supplied details at rest. Unset: a
 # key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
@@ -353,7 +373,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000 if PRODUCTION else
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|livez|readyz|metrics)$"]
 if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -468,13 +488,30 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One JSON object per line on stderr, each with the request's id (core/logs.py); "plain"
+# reads better on a developer's terminal. A line per request comes from careatlas.request
+# (LOG_REQUESTS=false silences it where the proxy's access log is enough).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if ENVIRONMENT == "development" else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "careatlas.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG it logs every missing template variable with the whole context: a new
+        # account's email address and its confirmation key, a status link's token.
+        "django.template": {"level": "INFO"},
+        "careatlas.request": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING",
+        },
+    },
 }
 
 if ENVIRONMENT == "test":

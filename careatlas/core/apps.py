@@ -6,3 +6,14 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "careatlas.core"
     label = "core"
+
+    def ready(self):
+        # Imported here: metrics reads django_tasks_db's model, loaded only now.
+        from careatlas.core import metrics
+
+        metrics.register_gauge(
+            "careatlas_task_queue_depth",
+            "Background tasks waiting (ready) or running, by queue.",
+            ("queue", "status"),
+            metrics.task_queue_depth,
+        )

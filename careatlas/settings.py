@@ -89,6 +89,9 @@ MIDDLEWARE = [
     # First: it gives the request its id (the proxy's X-Request-ID) and counts and times
     # every answer, replayed pages and refusals included (core/telemetry.py).
     "careatlas.core.telemetry.RequestTelemetryMiddleware",
+    # Where this request reads (replica or primary), before anything reads; a no-op without
+    # DATABASE_REPLICA_URL (core/routing.py).
+    "careatlas.core.routing.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Replays a public page's whole answer (headers set below included) to an anonymous
     # visitor; it parses no input and keeps only answers that passed the bounds (ADR 0012).
@@ -168,6 +171,32 @@ else:
             "CONN_MAX_AGE": CONN_MAX_AGE,
         }
     }
+# A streaming replica of the primary takes the reads of GET requests (core/routing.py);
+# without it nothing changes. A visitor who has just written reads the primary for
+# READ_YOUR_WRITES_SECONDS; a replica that is down, or further behind than
+# REPLICA_MAX_LAG_SECONDS (checked every REPLICA_CHECK_SECONDS per process), is not used.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 15)
+REPLICA_MAX_LAG_SECONDS = float(env_str("REPLICA_MAX_LAG_SECONDS", "5") or 5)
+REPLICA_CHECK_SECONDS = float(env_str("REPLICA_CHECK_SECONDS", "2") or 2)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
+    DATABASE_ROUTERS = ["careatlas.core.routing.PrimaryReplicaRouter"]
+elif ENVIRONMENT == "test":
+    # Tests switch the router on (DATABASE_ROUTERS) against this stand-in for a replica.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # Only GET requests read it (commands use the primary): give it their time budget,
+        # and never wait long for a replica that has gone.
+        DATABASES["replica"]["OPTIONS"] = {
+            **DATABASES["replica"].get("OPTIONS", {}),
+            "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT_SECONDS", 2),
+        }
 DATABASES["default"].setdefault("TEST", {})
 if env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")

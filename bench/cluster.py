@@ -493,6 +493,22 @@ class Load:
                 visitor = Visitor(self.port)
 
 
+def scraped(ports: list[int]) -> dict[str, float]:
+    """Sums over the app servers' /metrics: page cache hits and misses, requests, db seconds."""
+    totals: dict[str, float] = Counter()
+    for port in ports:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/metrics")
+        for line in connection.getresponse().read().decode().splitlines():
+            for name in ("page_cache_requests_total", "http_requests_total", "db_seconds_total"):
+                if line.startswith(f"careatlas_{name}{{"):
+                    value = float(line.rsplit(" ", 1)[1])
+                    totals[name] += value
+                    if '{result="hit"}' in line:
+                        totals[f"{name}:hit"] += value
+    return totals
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
@@ -593,7 +609,7 @@ def exercise(args, topology: Topology, urls: dict, before: dict) -> dict:
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    # Let the replica catch up, then count on the primary what was kept.
+    metrics = scraped(topology.app_ports)
     after = topology.counts()
     stored = {k: after[k] - before[k] for k in before}
     lost = {k: max(0, load.acknowledged[k] - stored[k]) for k in stored}
@@ -627,6 +643,15 @@ def exercise(args, topology: Topology, urls: dict, before: dict) -> dict:
         "writes_stored": stored,
         "lost_writes": sum(lost.values()),
         "events": faults.events,
+        # From the app servers' /metrics (the restarted one counts from its restart).
+        "page_cache_hit_rate": round(
+            metrics["page_cache_requests_total:hit"] / max(1, metrics["page_cache_requests_total"]),
+            3,
+        ),
+        "db_ms_per_request": round(
+            1000 * metrics["db_seconds_total"] / max(1, metrics["http_requests_total"]), 1
+        ),
+        "load_average": os.getloadavg(),
     }
     show(figures)
     return figures
@@ -652,6 +677,10 @@ def show(f: dict) -> None:
     print(
         f"read-your-own-write: {f['read_your_own_write_violations']} violations "
         f"in {f['read_your_own_write_checks']} checks"
+    )
+    print(
+        f"page cache hit rate {f['page_cache_hit_rate']:.1%}, database time "
+        f"{f['db_ms_per_request']} ms a request, load average {f['load_average'][0]:.1f}"
     )
     print(
         f"writes acknowledged {f['writes_acknowledged']}, stored {f['writes_stored']}, "

@@ -223,6 +223,16 @@ REQUEST_STATEMENT_TIMEOUT_MS = env_int(
     "REQUEST_STATEMENT_TIMEOUT_MS", 20000 if ENVIRONMENT == "test" else 2000
 )
 ADMIN_STATEMENT_TIMEOUT_MS = env_int("ADMIN_STATEMENT_TIMEOUT_MS", 30000)
+# The replica serves only GET requests (never the admin or commands), so its connections
+# carry the request budget from the start: no round trip per request to set it.
+if (
+    DATABASE_REPLICA_URL
+    and DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql"
+    and REQUEST_STATEMENT_TIMEOUT_MS
+):
+    DATABASES["replica"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={REQUEST_STATEMENT_TIMEOUT_MS}"
+    )
 
 # One shared cache for all app servers when REDIS_URL is set; otherwise a
 # per-process memory cache (page caches are keyed by a content version kept in

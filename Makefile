@@ -9,7 +9,7 @@ DEMO_PROVIDERS ?= 2000
 # The issue's scale is 1,000,000 (about 7 minutes to seed and index); make bench BENCH_PROVIDERS=1000000
 BENCH_PROVIDERS ?= 100000
 
-.PHONY: run test lint format bench serve install clean messages lock audit
+.PHONY: run test lint format bench serve install clean messages lock audit cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,14 @@ bench: install
 	$(BIN)/python bench/utilization.py --providers $(BENCH_PROVIDERS)
 	$(BIN)/python bench/imports.py --rows $(BENCH_PROVIDERS)
 	$(BIN)/python bench/reviews.py --count $(BENCH_PROVIDERS)
+
+# Several servers on this machine (nginx, two gunicorn app servers, a PostgreSQL primary and
+# streaming replica, Redis; Debian packages, run as root), loaded through an app-server kill
+# and a replica stop. It creates and removes its own clusters: the ones at 5432/6379 are left
+# alone. CLUSTER_ARGS="--seconds 20 --providers 300" is the short form.
+CLUSTER_ARGS ?= --seconds 180 --providers 2000
+cluster: install
+	$(BIN)/python bench/cluster.py $(CLUSTER_ARGS)
 
 # Production-style server: gunicorn with whitenoise serving collected static files.
 serve: install

@@ -4,6 +4,7 @@ CAREATLAS_ENV picks the profile: "production" (the default, strict), "developmen
 (what `make run` uses) or "test" (what pytest uses).
 """
 
+import ipaddress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -86,6 +87,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it gives the request its id (the proxy's X-Request-ID) and counts and times
+    # every answer, replayed pages and refusals included (core/telemetry.py).
+    "careatlas.core.telemetry.RequestTelemetryMiddleware",
+    # Where this request reads (replica or primary), before anything reads; a no-op without
+    # DATABASE_REPLICA_URL (core/routing.py).
+    "careatlas.core.routing.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Replays a public page's whole answer (headers set below included) to an anonymous
     # visitor; it parses no input and keeps only answers that passed the bounds (ADR 0012).
@@ -165,6 +172,32 @@ else:
             "CONN_MAX_AGE": CONN_MAX_AGE,
         }
     }
+# A streaming replica of the primary takes the reads of GET requests (core/routing.py);
+# without it nothing changes. A visitor who has just written reads the primary for
+# READ_YOUR_WRITES_SECONDS; a replica that is down, or further behind than
+# REPLICA_MAX_LAG_SECONDS (checked every REPLICA_CHECK_SECONDS per process), is not used.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 15)
+REPLICA_MAX_LAG_SECONDS = float(env_str("REPLICA_MAX_LAG_SECONDS", "5") or 5)
+REPLICA_CHECK_SECONDS = float(env_str("REPLICA_CHECK_SECONDS", "2") or 2)
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=True
+    )
+    DATABASE_ROUTERS = ["careatlas.core.routing.PrimaryReplicaRouter"]
+elif ENVIRONMENT == "test":
+    # Tests switch the router on (DATABASE_ROUTERS) against this stand-in for a replica.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # Only GET requests read it (commands use the primary): give it their time budget,
+        # and never wait long for a replica that has gone.
+        DATABASES["replica"]["OPTIONS"] = {
+            **DATABASES["replica"].get("OPTIONS", {}),
+            "connect_timeout": env_int("REPLICA_CONNECT_TIMEOUT_SECONDS", 2),
+        }
 DATABASES["default"].setdefault("TEST", {})
 if env_str("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = env_str("TEST_DATABASE_NAME")
@@ -191,6 +224,16 @@ REQUEST_STATEMENT_TIMEOUT_MS = env_int(
     "REQUEST_STATEMENT_TIMEOUT_MS", 20000 if ENVIRONMENT == "test" else 2000
 )
 ADMIN_STATEMENT_TIMEOUT_MS = env_int("ADMIN_STATEMENT_TIMEOUT_MS", 30000)
+# The replica serves only GET requests (never the admin or commands), so its connections
+# carry the request budget from the start: no round trip per request to set it.
+if (
+    DATABASE_REPLICA_URL
+    and DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql"
+    and REQUEST_STATEMENT_TIMEOUT_MS
+):
+    DATABASES["replica"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={REQUEST_STATEMENT_TIMEOUT_MS}"
+    )
 
 # One shared cache for all app servers when REDIS_URL is set; otherwise a
 # per-process memory cache (page caches are keyed by a content version kept in
@@ -202,7 +245,13 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "careatlas",
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+            # A Redis that stops answering costs each request at most these seconds, then
+            # the page is rendered without the cache (IGNORE_EXCEPTIONS); /readyz says so.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+                "SOCKET_TIMEOUT": env_int("REDIS_TIMEOUT_SECONDS", 2),
+            },
         }
     }
 else:
@@ -287,6 +336,16 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 # How many reverse proxies in front of the app append to X-Forwarded-For; rate limits count
 # the address the outermost trusted one saw. 0 (default): use the socket's address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Who may read /metrics (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"), as
+# TRUSTED_PROXY_COUNT decides the client's address; everyone else gets a 404. None by default.
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", [])
+for _address in METRICS_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOWED_ADDRESSES: {_address!r} is not an address or network"
+        ) from None
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 60)
 # Comma-separated Fernet keys, newest first, for patient-supplied details at rest. Unset: a
 # key derived from SECRET_KEY (keep old keys in SECRET_KEY_FALLBACKS when rotating it).
@@ -361,7 +420,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000 if PRODUCTION else
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|livez|readyz|metrics)$"]
 if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -476,13 +535,37 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One JSON object per line on stderr, each with the request's id (core/logs.py); "plain"
+# reads better on a developer's terminal. A line per request comes from careatlas.request
+# (LOG_REQUESTS=false silences it where the proxy's access log is enough).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if ENVIRONMENT == "development" else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "careatlas.core.logs.JsonFormatter"},
+    },
+    "filters": {"link_tokens": {"()": "careatlas.core.logs.RedactLinkTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["link_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG it logs every missing template variable with the whole context: a new
+        # account's email address and its confirmation key, a status link's token.
+        "django.template": {"level": "INFO"},
+        "careatlas.request": {
+            "level": "INFO" if env_bool("LOG_REQUESTS", True) else "WARNING",
+        },
+    },
 }
 
 if ENVIRONMENT == "test":

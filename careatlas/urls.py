@@ -31,6 +31,9 @@ handler429 = "careatlas.accounts.views.too_many_attempts"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_views.metrics_text, name="metrics"),
     path("robots.txt", core_views.robots_txt, name="robots"),
     # An index of one file per section: provider profiles alone exceed one file's 50,000 URLs.
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),

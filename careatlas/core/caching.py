@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from careatlas.core import metrics
 from careatlas.core.compression import negotiated_encoding
 from careatlas.core.http import cached_render, content_key, etag_matches
 from careatlas.core.models import SiteVersion
@@ -73,6 +74,7 @@ class SharedAnswer(NamedTuple):
     headers: tuple[tuple[str, str], ...]
     body: bytes
     rate_limit: tuple[str, str] | None  # (scope, setting) of the view's per-minute limit
+    route: str = ""  # the URL pattern's name, for the metrics of a replay
 
 
 class SharedPageMiddleware:
@@ -97,16 +99,24 @@ class SharedPageMiddleware:
             return self.get_response(request)
         key = _shared_key(request)
         replay = _replay(request, key)
+        request.careatlas_page_cache = "miss" if replay is None else "hit"
+        metrics.PAGE_CACHE.labels(request.careatlas_page_cache).inc()
         if replay is not None:
             return replay
         response = self.get_response(request)
-        _keep(key, response)
+        _keep(request, key, response)
         return response
+
+
+# Asked by load balancers and Prometheus; never cached, and a replay would first read the
+# content version from the database, which /livez must answer without.
+_OPERATIONAL_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/metrics"})
 
 
 def _anonymous_read(request: HttpRequest) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and request.path_info not in _OPERATIONAL_PATHS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.path_info.startswith(settings.STATIC_URL)
@@ -135,6 +145,7 @@ def _replay(request: HttpRequest, key: str) -> HttpResponse | None:
     if stored is None:
         return None
     answer = SharedAnswer(*stored)
+    request.careatlas_route = answer.route
     if answer.rate_limit and not _within_limit(request, *answer.rate_limit):
         return None  # the view's own limit answers 429, with this request already counted
     if "HTTP_IF_NONE_MATCH" in request.META and etag_matches(request, _etag(answer)):
@@ -160,7 +171,7 @@ def _response(answer: SharedAnswer) -> HttpResponse:
     return HttpResponse(answer.body, status=answer.status, headers=answer.headers)
 
 
-def _keep(key: str, response: HttpResponse) -> None:
+def _keep(request: HttpRequest, key: str, response: HttpResponse) -> None:
     if (
         not getattr(response, SHAREABLE, False)
         or response.status_code not in (200, 304)
@@ -173,6 +184,7 @@ def _keep(key: str, response: HttpResponse) -> None:
         tuple(response.items()),
         response.content,
         getattr(response, RATE_LIMITED_BY, None),
+        getattr(request.resolver_match, "view_name", "") or "",
     )
     suffix = ":304" if response.status_code == 304 else ""
     cache.set(key + suffix, tuple(answer), settings.PAGE_CACHE_SECONDS)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from careatlas.core.audit import AuditEvent  # noqa: F401 - registered as a core model
+from careatlas.core.routing import pinned_to_primary
 
 
 class SiteVersion(models.Model):
@@ -33,12 +34,13 @@ class SiteVersion(models.Model):
 
         Every anonymous page view asks for it, so a one-row raw read (no ORM query
         building) and a short per-process memo keep the cached path cheap. Other app
-        servers see a publish at most that many seconds late.
+        servers see a publish at most that many seconds late, except a visitor who has just
+        written (core/routing.py): they see their own change at once.
         """
         ttl = settings.SITE_VERSION_TTL_SECONDS
         now = time.monotonic()
         remembered = _memo.get("row")
-        if ttl and remembered and now - _memo["at"] < ttl:
+        if ttl and remembered and now - _memo["at"] < ttl and not pinned_to_primary():
             return remembered
         row = next(iter(cls.objects.raw(_CURRENT_SQL.format(table=cls._meta.db_table))), None)
         if row is None:

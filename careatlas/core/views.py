@@ -2,25 +2,19 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from careatlas.core import health
+from careatlas.core import health, metrics
 from careatlas.core.caching import public_page
 
 
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        database = "ok"
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        database = f"error: {exc.__class__.__name__}"
+    database = health.database_state()
     status = 200 if database == "ok" else 503
     # Warnings leave the answer at 200: every app server shares the database, so failing
     # them all would take the whole site out of the load balancer for a slow-but-working
@@ -35,6 +29,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         status=status,
     )
+
+
+@require_safe
+@never_cache
+def livez(request: HttpRequest) -> JsonResponse:
+    """The process answers: restart it if not. Touches nothing shared, so a database outage
+    never makes a supervisor restart every app server at once."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_safe
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Whether to send this server traffic: the database (and Redis, when configured) answer
+    and no app reports a blocker, such as an unfinished bulk load."""
+    state = health.readiness()
+    return JsonResponse(state, status=200 if state["ready"] else 503)
+
+
+@require_safe
+@never_cache
+def metrics_text(request: HttpRequest) -> HttpResponse:
+    """Prometheus figures, only for METRICS_ALLOWED_ADDRESSES; everyone else finds nothing."""
+    if not metrics.may_scrape(request):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4")
 
 
 @require_safe

@@ -2,7 +2,7 @@
 
 Pages at a link carry a secret in their address, so none is cached anywhere (`never_cache`
 sends Cache-Control: no-store), none is indexed, and the token never reaches a log
-(careatlas.reviews.logs).
+(careatlas.core.logs).
 """
 
 from collections.abc import Callable

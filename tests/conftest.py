@@ -92,6 +92,20 @@ def load_content_pack() -> None:
     call_command("load_content", verbosity=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush_on_postgresql():
+    """Flushes between committing tests delete rows instead of truncating every table on
+    PostgreSQL: 3 s less for each of some 30 flushes (tests/database_reset.py)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from tests.database_reset import deleting_flush
+
+    truncating = DatabaseOperations.sql_flush
+    DatabaseOperations.sql_flush = deleting_flush(truncating)
+    yield
+    DatabaseOperations.sql_flush = truncating
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, migrated and holding the content pack: loaded once per session,

@@ -254,6 +254,9 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions are read from Redis and written through to the database: every app server
+    # sees a sign-in at once, and a replica that lags never serves an old session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

@@ -151,3 +151,14 @@ def test_sqlite_file_database_really_uses_wal(tmp_path, named_by):
     assert int(timeout_ms) >= 5000
     assert transaction_mode == "IMMEDIATE"
     assert name == str(db)
+
+
+def test_with_redis_sessions_are_read_from_it_and_kept_in_the_database():
+    show = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {"CAREATLAS_ENV": "development"}
+    alone = _django(env, "shell", "--no-imports", "-c", show)
+    shared = _django(
+        env | {"REDIS_URL": "redis://127.0.0.1:6379/15"}, "shell", "--no-imports", "-c", show
+    )
+    assert alone.stdout.strip() == "django.contrib.sessions.backends.db", alone.stderr
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db", shared.stderr

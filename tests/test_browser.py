@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
 from tests.conftest import require
@@ -109,12 +109,14 @@ def test_search_suggestions_can_be_chosen_by_keyboard(site, page):
     page.goto(site + GUIDE)
     box = page.get_by_role("combobox", name="Search doctors, conditions, procedures and places")
     box.press_sequentially("knee", delay=30)
+    # Each letter may fetch a list; choose from the last one, not one about to be replaced.
+    page.wait_for_load_state("networkidle")
     options = page.get_by_role("option")
     options.first.wait_for()
-    assert box.get_attribute("aria-expanded") == "true"
+    expect(box).to_have_attribute("aria-expanded", "true")
     box.press("ArrowDown")
     first = options.first
-    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    expect(box).to_have_attribute("aria-activedescendant", first.get_attribute("id"))
     chosen = first.locator(".autocomplete-label").inner_text()
     with page.expect_navigation():
         box.press("Enter")

@@ -39,7 +39,10 @@ def test_seeding_again_replaces_the_demo_offices_and_their_requests(settings):
     call_command(
         "seed_demo_providers", count=30, seed=4, chunk=30, demo_offices=1, stdout=StringIO()
     )
-    practice = Practice.objects.get()
+    # Demo reviews need practices too; the demo office is the one with an office account.
+    offices = Practice.objects.filter(memberships__isnull=False).distinct()
+    practice = offices.get()
+    office_account = practice.memberships.get()
     location = practice.locations().first()
     ConsultationRequest.objects.create(
         practice=practice, location=location, reference="TEST-0001", token_hash="x" * 64,
@@ -48,5 +51,6 @@ def test_seeding_again_replaces_the_demo_offices_and_their_requests(settings):
     out = StringIO()
     call_command("seed_demo_providers", count=30, seed=4, chunk=30, demo_offices=1, stdout=out)
     assert not ConsultationRequest.objects.exists()
-    assert Practice.objects.get().pk != practice.pk  # claimed afresh on the new demo data
+    # Claimed afresh on the new demo data: a new office account (demo rows may reuse ids).
+    assert offices.get().memberships.get().pk != office_account.pk
     assert "office1@" in out.getvalue()

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from careatlas.search.interface import rebuild_provider_index
 from tests.fhir_client import fhir_get
 from tests.provider_factories import RoleFactory
 
@@ -17,6 +18,8 @@ BIG = str(2**63)  # one past the largest 64-bit row id
 @pytest.fixture
 def directory(db):
     role = RoleFactory(practitioner__first_name="Ana", practitioner__last_name="Alvarez")
+    # FHIR's name search reads the search index, refreshed on commit; tests never commit.
+    rebuild_provider_index()
     return role
 
 

@@ -30,6 +30,18 @@ def request_budget_ms(request: HttpRequest) -> int:
 
 
 @receiver(connection_created)
+def _bound_replica_reads(sender, connection, **kwargs):
+    """A replica serves only GET and HEAD requests outside the admin: it gets the request
+    budget when it connects, since the middleware below sets it on "default" only."""
+    if connection.vendor == "postgresql" and connection.alias != "default":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false)",
+                [str(settings.REQUEST_STATEMENT_TIMEOUT_MS)],
+            )
+
+
+@receiver(connection_created)
 def _watch_sqlite(sender, connection, **kwargs):
     if connection.vendor != "sqlite":
         return

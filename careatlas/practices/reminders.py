@@ -40,7 +40,9 @@ def _remind(practice_id: int, now: datetime.datetime) -> bool:
         # The row lock and the second look keep two runs at once from both sending.
         practice = (
             due_for_reminder(now)
-            .select_for_update()
+            # Only the practice row is locked: PostgreSQL cannot lock the nullable side of
+            # the outer joins to its practitioner or organization.
+            .select_for_update(of=("self",))
             .select_related("practitioner", "organization")
             .filter(pk=practice_id)
             .first()

@@ -71,16 +71,8 @@ class InboxRow:
 def procedure_names(procedures) -> dict[int, str]:
     """Procedure id -> the title of its published guide in the reader's language (else the
     site's), else its slug: a procedure's words live in its guides (one query)."""
-    ids = {p.pk for p in procedures if p is not None}
     names = {p.pk: p.slug for p in procedures if p is not None}
-    guides = (
-        Guide.objects.published()
-        .pick_language(get_language())
-        .filter(procedure_id__in=ids)
-        .values_list("procedure_id", "title")
-    )
-    names.update(dict(guides))
-    return names
+    return names | Guide.objects.filter(procedure_id__in=names).titles(get_language())
 
 
 def inbox_rows(requests) -> list[InboxRow]:

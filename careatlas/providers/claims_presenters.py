@@ -75,11 +75,8 @@ def claims_evidence(practitioner: Practitioner) -> ClaimsEvidence | None:
     volumes = newest_volumes(practitioner)
     if not volumes:
         return None
-    titles = dict(
-        Guide.objects.published()
-        .pick_language(get_language() or "en")
-        .filter(procedure_id__in=[v.procedure_id for v in volumes])
-        .values_list("procedure_id", "title")
+    titles = Guide.objects.filter(procedure_id__in=[v.procedure_id for v in volumes]).titles(
+        get_language() or "en"
     )
     lines = []
     for volume in volumes:

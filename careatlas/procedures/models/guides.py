@@ -42,6 +42,11 @@ class GuideQuerySet(models.QuerySet):
     def in_language(self, language: str) -> "GuideQuerySet":
         return self.filter(language=language)
 
+    def titles(self, language: str) -> dict[int, str]:
+        """Procedure id -> the title of its published guide in `language`, else in the site's
+        language: where a procedure's name lives (one query)."""
+        return dict(self.published().pick_language(language).values_list("procedure_id", "title"))
+
     def review_overdue(self, today=None) -> "GuideQuerySet":
         return self.filter(next_review_due__lt=today or timezone.localdate())
 

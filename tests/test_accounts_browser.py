@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.accounts_personas import PASSWORD, confirmation_link, make_account, totp_code
 from tests.browser import AXE, assert_clean, live_site, running_chromium
@@ -130,7 +130,7 @@ def test_forgot_password_and_a_wrong_password(site: str, tab: tuple[str, Page]):
     page.get_by_label("Email").fill("nobody@clinic.example")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign In").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_clean(page, "sign-in with an error")
     page.get_by_role("link", name="Forgot your password?").click()
     assert_clean(page, "forgot password")

@@ -151,8 +151,10 @@ def test_guide_reads_in_full_without_javascript(site, no_js_page):
     no_js_page.goto(site + GUIDE)
     main = no_js_page.locator("main")
     for heading in GUIDE_SECTIONS:
-        assert main.get_by_role("heading", level=2, name=heading, exact=True).is_visible(), heading
-    assert main.locator(".stat-card").first.is_visible()
+        expect(
+            main.get_by_role("heading", level=2, name=heading, exact=True), heading
+        ).to_be_visible()
+    expect(main.locator(".stat-card").first).to_be_visible()
 
 
 def test_search_form_submits_without_javascript(site, no_js_page):
@@ -169,7 +171,7 @@ def test_search_form_submits_without_javascript(site, no_js_page):
 def test_print_hides_navigation_and_calls_to_action(site, page):
     page.goto(site + GUIDE)
     page.emulate_media(media="print")
-    assert page.locator(".site-nav").is_hidden()
+    expect(page.locator(".site-nav")).to_be_hidden()
     for cta in page.locator(".cta").all():
-        assert cta.is_hidden()
-    assert page.get_by_role("heading", name="Sources", exact=True).is_visible()
+        expect(cta).to_be_hidden()
+    expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()

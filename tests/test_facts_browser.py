@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 from PIL import Image
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from careatlas.providers import confirmation
 from careatlas.providers.claiming import mark_claimed
@@ -83,13 +83,13 @@ def test_pages_with_practice_facts_have_no_wcag_violations(site, browser, which,
             badge = page.locator(".badge-practice").first
             assert badge.inner_text().startswith("Confirmed by the practice")
             badge.click()
-            assert page.get_by_text("Confirmed by the practice on").first.is_visible()
-            assert page.get_by_role("img", name="Photo of Nadia Osei").is_visible()
-            assert page.get_by_role("link", name="How we measure accuracy").is_visible()
+            expect(page.get_by_text("Confirmed by the practice on").first).to_be_visible()
+            expect(page.get_by_role("img", name="Photo of Nadia Osei")).to_be_visible()
+            expect(page.get_by_role("link", name="How we measure accuracy")).to_be_visible()
         if which == "lapsed":
-            assert page.get_by_text("Not confirmed by the practice since").is_visible()
+            expect(page.get_by_text("Not confirmed by the practice since")).to_be_visible()
         if which == "search":
-            assert page.get_by_text("Confirmed by the practice on").first.is_visible()
+            expect(page.get_by_text("Confirmed by the practice on").first).to_be_visible()
         violations = axe_violations(page)
         assert not violations, f"axe-core on {site[which]} ({viewport}):\n{describe(violations)}"
 
@@ -98,5 +98,5 @@ def test_the_accuracy_link_leads_to_the_method(site, browser):
     for page in _audit_page(browser, VIEWPORTS["phone"]):
         page.goto(site["url"] + site["profile"])
         page.get_by_role("link", name="How we measure accuracy").click()
-        assert page.get_by_role("heading", name="Directory accuracy", level=1).is_visible()
-        assert page.get_by_role("heading", name="How these figures are computed").is_visible()
+        expect(page.get_by_role("heading", name="Directory accuracy", level=1)).to_be_visible()
+        expect(page.get_by_role("heading", name="How these figures are computed")).to_be_visible()

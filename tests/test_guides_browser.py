@@ -4,7 +4,7 @@ sideways scrolling, meaning visible without hovering, and sources kept on paper.
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import AXE, assert_clean, live_site, running_chromium
 from tests.conftest import require
@@ -62,7 +62,9 @@ def test_card_meaning_is_visible_without_hover_or_focus(site, browser, size):
         page.goto(site + GUIDE)
         page.mouse.move(0, 0)
         assert page.get_by_text("Sham (pretend) OMT in the same trial: 35% and 46%").is_visible()
-        assert page.get_by_text("The office visit billed on the same day", exact=False).is_visible()
+        expect(
+            page.get_by_text("The office visit billed on the same day", exact=False)
+        ).to_be_visible()
         links = page.get_by_role("link", name="How we choose figures")
         assert links.count() >= 4
 
@@ -89,10 +91,12 @@ def test_print_keeps_sources_and_card_meaning_and_drops_the_contents_list(site, 
     for page in _page(browser, "desktop"):
         page.goto(site + GUIDE)
         page.emulate_media(media="print")
-        assert page.locator("nav.toc").is_hidden()
-        assert page.get_by_role("heading", name="Sources", exact=True).is_visible()
-        assert page.locator("#source-1").is_visible()
-        assert page.get_by_text("Sham (pretend) OMT in the same trial", exact=False).is_visible()
+        expect(page.locator("nav.toc")).to_be_hidden()
+        expect(page.get_by_role("heading", name="Sources", exact=True)).to_be_visible()
+        expect(page.locator("#source-1")).to_be_visible()
+        expect(
+            page.get_by_text("Sham (pretend) OMT in the same trial", exact=False)
+        ).to_be_visible()
 
 
 def test_compare_reads_at_390_with_one_card_per_procedure_per_row(site, browser):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from careatlas.practices import senders
 from careatlas.practices.models import Claim, ClaimStatus
@@ -59,7 +59,7 @@ def test_a_provider_claims_their_profile_with_a_phone_code(site, phone):
     senders.outbox.clear()
     phone.goto(site["url"] + site["profile"])
     phone.get_by_role("link", name="Claim this profile").click()
-    assert phone.get_by_role("heading", name=re.compile("Claim Dana Reyes")).is_visible()
+    expect(phone.get_by_role("heading", name=re.compile("Claim Dana Reyes"))).to_be_visible()
     _assert_accessible(phone)
 
     phone.get_by_role("link", name="Get a code at the practice phone number").click()
@@ -68,19 +68,19 @@ def test_a_provider_claims_their_profile_with_a_phone_code(site, phone):
     _assert_accessible(phone)
     phone.get_by_role("button", name="Send the code").click()
 
-    assert phone.get_by_role("heading", name="Enter the code").is_visible()
+    expect(phone.get_by_role("heading", name="Enter the code")).to_be_visible()
     _assert_accessible(phone)
     assert senders.outbox[-1]["phone"] == "2125550202"
     code = re.search(r"\b(\d{6})\b", senders.outbox[-1]["message"]).group(1)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     phone.get_by_label("The 6-digit code").fill(wrong)
     phone.get_by_role("button", name="Confirm").click()
-    assert phone.get_by_text("There is a problem").is_visible()
+    expect(phone.get_by_text("There is a problem")).to_be_visible()
     _assert_accessible(phone)
 
     phone.get_by_label("The 6-digit code").fill(code)
     phone.get_by_role("button", name="Confirm").click()
-    assert phone.get_by_text("Your claim is approved").is_visible()
-    assert phone.get_by_text("From the NPPES registry; to change it, update NPPES").is_visible()
+    expect(phone.get_by_text("Your claim is approved")).to_be_visible()
+    expect(phone.get_by_text("From the NPPES registry; to change it, update NPPES")).to_be_visible()
     _assert_accessible(phone)
     assert Claim.objects.get().status == ClaimStatus.APPROVED

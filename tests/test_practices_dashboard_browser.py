@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.core import mail
 from django.utils import formats, timezone
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from careatlas.practices import senders
 from careatlas.practices.models import Invitation
@@ -99,17 +99,17 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
     code = re.search(r"\b(\d{6})\b", senders.outbox[-1]["message"]).group(1)
     page.get_by_label("The 6-digit code").fill(code)
     page.get_by_role("button", name="Confirm").click()
-    assert page.get_by_text("Your claim is approved").is_visible()
+    expect(page.get_by_text("Your claim is approved")).to_be_visible()
     home = page.url
     assert_clean(page, "dashboard")
-    assert page.get_by_text("Not confirmed by the practice yet").first.is_visible()
+    expect(page.get_by_text("Not confirmed by the practice yet").first).to_be_visible()
 
     # Invite Sam to the uptown office.
     page.get_by_label("Their email address").fill("sam@riverside-spine.example")
     page.get_by_label("Only the locations ticked below").check()
     page.get_by_label("Uptown office").check()
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("Invitation sent").is_visible()
+    expect(page.get_by_text("Invitation sent")).to_be_visible()
     assert_clean(page, "invitation sent")
     assert Invitation.objects.get().email == "sam@riverside-spine.example"
 
@@ -118,11 +118,11 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
     assert_clean(page, "edit new patients")
     page.get_by_label("Existing patients only").check()
     page.get_by_role("button", name="Save and confirm").click()
-    assert page.get_by_text("confirmed by the practice today").is_visible()
+    expect(page.get_by_text("confirmed by the practice today")).to_be_visible()
     page.get_by_role("link", name="Edit Opening hours at Uptown office").click()
     page.get_by_label("Monday").fill("9am till late")
     page.get_by_role("button", name="Save and confirm").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_clean(page, "edit hours with an error")
     page.goto(home)
 
@@ -137,8 +137,8 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
         page.goto(home)
 
     page.get_by_role("button", name="Confirm all is still correct").click()
-    assert page.get_by_text("facts are confirmed by the practice today").is_visible()
-    assert page.get_by_text("Not confirmed by the practice yet").count() == 0
+    expect(page.get_by_text("facts are confirmed by the practice today")).to_be_visible()
+    expect(page.get_by_text("Not confirmed by the practice yet")).to_have_count(0)
     assert_clean(page, "dashboard after confirm all")
     page.set_viewport_size(DESKTOP)
     assert_clean(page, "dashboard")
@@ -150,8 +150,8 @@ def test_sign_up_claim_invite_edit_confirm_and_see_the_badge(site, phone, browse
     patient = browser.new_context(viewport=PHONE, bypass_csp=True).new_page()
     patient.goto(url + site["profile"])
     today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
-    assert patient.get_by_text("Existing patients only").first.is_visible()
+    expect(patient.get_by_text("Existing patients only").first).to_be_visible()
     patient.locator(".badge-practice").first.click()  # when: one tap away
-    assert patient.get_by_text(f"Confirmed by the practice on {today}").first.is_visible()
+    expect(patient.get_by_text(f"Confirmed by the practice on {today}").first).to_be_visible()
     assert_clean(patient, "public profile")
     patient.context.close()

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from careatlas.procedures.models import Procedure
 from tests.browser import AXE, axe_violations, describe, live_site, running_chromium
@@ -93,7 +93,7 @@ def test_provider_pages_have_no_wcag_violations(site, audit_page, which):
 def test_report_form_with_errors_has_no_wcag_violations(site, audit_page):
     audit_page.goto(site["url"] + site["report"])
     audit_page.get_by_role("button", name="Send report").click()
-    assert audit_page.get_by_text("There is a problem").is_visible()
+    expect(audit_page.get_by_text("There is a problem")).to_be_visible()
     violations = axe_violations(audit_page)
     assert not violations, describe(violations)
 
@@ -103,12 +103,12 @@ def test_report_form_with_errors_has_no_wcag_violations(site, audit_page):
 @pytest.mark.django_db(transaction=True)
 def test_a_report_can_be_sent_without_javascript(site, no_js_page):
     no_js_page.goto(site["url"] + site["profile"])
-    assert no_js_page.get_by_text("Reported as possibly wrong").first.is_visible()
+    expect(no_js_page.get_by_text("Reported as possibly wrong").first).to_be_visible()
     no_js_page.get_by_role("link", name="Report incorrect information").first.click()
     no_js_page.get_by_label("What is wrong?").select_option(label="Something else")
     no_js_page.get_by_label("What should it say instead?").fill("The clinic moved last spring.")
     no_js_page.get_by_role("button", name="Send report").click()
-    assert no_js_page.get_by_role("heading", name="Thank you for your report").is_visible()
+    expect(no_js_page.get_by_role("heading", name="Thank you for your report")).to_be_visible()
 
 
 def test_profile_requests_nothing_from_third_parties_but_map_tiles(site, browser):

@@ -117,7 +117,7 @@ def test_search_page_without_javascript_has_no_wcag_violations(
 ):
     page = audit_page_without_our_scripts
     page.goto(site + NEAR_CHELSEA)
-    assert page.locator(".provider-map").is_hidden()
+    expect(page.locator(".provider-map")).to_be_hidden()
     violations = axe_violations(page)
     assert not violations, describe(violations)
 
@@ -208,7 +208,7 @@ def test_the_guide_prefill_and_the_list_work_without_javascript(site, no_js_page
     page.goto(site + "/providers/?procedure=osteopathic-manual-treatment")
     expect(page.locator("h1")).to_have_text("Find a doctor for Osteopathic Manual Treatment")
     assert page.locator(".provider-map").count() == 1 and page.locator(".provider-map").is_hidden()
-    assert page.get_by_role("button", name="Use my location").is_hidden()
+    expect(page.get_by_role("button", name="Use my location")).to_be_hidden()
     page.get_by_label("ZIP code, or city and state").fill("10001")
     page.locator("#finder-filters > summary").click()  # folded until opened
     page.get_by_label("Accepting new patients").check()

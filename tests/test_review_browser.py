@@ -4,7 +4,7 @@ no sideways scrolling, paging through reviews without JavaScript."""
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from careatlas.search.interface import rebuild_provider_index
 from tests.browser import AXE, assert_clean, live_site, running_chromium
@@ -65,12 +65,12 @@ def test_profiles_with_reviews_are_clean_at_phone_and_desktop_sizes(site, browse
         page.goto(site["url"] + site[which] + "#reviews")
         reviews = page.locator("#reviews")
         if which == "rated":
-            assert reviews.get_by_text("Rated 4.0 out of 5 from 13 reviews").is_visible()
+            expect(reviews.get_by_text("Rated 4.0 out of 5 from 13 reviews")).to_be_visible()
             chart = page.locator(".star-chart-svg")
             box = chart.bounding_box()
             assert box and box["width"] <= size[0] and box["height"] > 60
         else:
-            assert reviews.get_by_text("Fewer than 5 reviews: too few to judge").is_visible()
+            expect(reviews.get_by_text("Fewer than 5 reviews: too few to judge")).to_be_visible()
         assert_clean(page, f"reviews on the {which} profile")
 
 
@@ -79,8 +79,8 @@ def test_finder_with_the_rating_filter_is_clean(site, browser, size):
     require(AXE.exists(), f"axe-core at {AXE} (run `npm ci`)")
     for page in _page(browser, size, bypass_csp=True):
         page.goto(site["url"] + "/providers/?location=10001&min_rating=4&sort=rating")
-        assert page.get_by_text("Rated 4.0 out of 5 from 13 reviews").count() == 0
-        assert page.get_by_text("4.0 out of 5 from 13 reviews").is_visible()
+        expect(page.get_by_text("Rated 4.0 out of 5 from 13 reviews")).to_have_count(0)
+        expect(page.get_by_text("4.0 out of 5 from 13 reviews")).to_be_visible()
         assert_clean(page, "finder with a minimum rating")
 
 
@@ -93,7 +93,7 @@ def test_older_reviews_open_without_javascript(site, browser):
         reviews.get_by_role("link", name="Older reviews").click()
         assert "reviews_page=2" in page.url
         assert page.locator("#reviews li.review").count() == 3
-        assert page.get_by_text("Page 2 of 2").is_visible()
-        assert page.get_by_text("We have added a second front-desk shift").count() == 0
+        expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+        expect(page.get_by_text("We have added a second front-desk shift")).to_have_count(0)
         page.get_by_role("link", name="Newer reviews").click()
-        assert page.get_by_text("We have added a second front-desk shift").is_visible()
+        expect(page.get_by_text("We have added a second front-desk shift")).to_be_visible()

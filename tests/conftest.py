@@ -128,6 +128,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_content_pack()
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether the test committed and so flushed the database on its way out (pytest-django's
+    rule for a transactional test)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a committing test has flushed the database, put the content pack back at once.
+
+    pytest-django runs committing tests last, but pytest-xdist hands each worker whole files
+    in turn, so a plain test can follow a committing one; it runs inside a transaction, where
+    loading the pack would be undone with it.
+    """
+    yield
+    if nextitem is not None and _flushes_the_database(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Procedure.objects.exists():
+                load_content_pack()
+
+
 @pytest.fixture
 def _django_db_helper(_django_db_helper):
     """pytest-django's per-test database setup, plus: a transactional test (django_db

@@ -16,11 +16,12 @@ from careatlas.procedures import services
 from careatlas.search.interface import QUERY_KEYS
 from tests.conftest import REPO, require
 from tests.factories import GuideFactory, add_stat
+from tests.workers import redis_url
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_url()
 REDIS_CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",

@@ -3,7 +3,7 @@ import had never been interrupted.
 
 The import runs in real subprocesses (`manage.py import_nppes`) against databases of their
 own, on the database this test session uses (SQLite files, or PostgreSQL databases
-careatlas_nppes_a and careatlas_nppes_b next to the test database).
+<test database>_nppes_a and _nppes_b next to the test database: tests/workers.py).
 """
 
 import hashlib
@@ -27,6 +27,7 @@ from tests.nppes_bad_rows import (
     unknown_taxonomy,
     wrong_check_digit,
 )
+from tests.workers import scratch_database
 
 POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 ROWS, BATCH = 6_000, 300
@@ -168,10 +169,10 @@ def _create_postgresql(names: list[str], template: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Database:
+def template(django_db_setup, tmp_path_factory) -> Database:
     """A migrated database with the NUCC code set, made once for the module's tests (one
     process does both: each Django start costs about a second)."""
-    template = Database("careatlas_nppes_template", tmp_path_factory.mktemp("template"))
+    template = Database(scratch_database("nppes_template"), tmp_path_factory.mktemp("template"))
     if POSTGRESQL:
         _create_postgresql([template.name], "template0")
     template.run(
@@ -220,7 +221,7 @@ def import_args(tmp_path_factory) -> list[str]:
 def reference(template, import_args, tmp_path_factory) -> Database:
     """The file imported in one go, never interrupted: what every interrupted import must
     end as. Tests only read it, so the module's tests share it."""
-    clean = _copy(template, "careatlas_nppes_b", tmp_path_factory.mktemp("reference"))
+    clean = _copy(template, scratch_database("nppes_b"), tmp_path_factory.mktemp("reference"))
     clean.run("import_nppes", *import_args, "--bulk-load", "no")
     return clean
 
@@ -228,7 +229,7 @@ def reference(template, import_args, tmp_path_factory) -> Database:
 @pytest.fixture
 def interrupted(template, tmp_path) -> Database:
     """A fresh copy of the template, for an import to be killed in."""
-    return _copy(template, "careatlas_nppes_a", tmp_path)
+    return _copy(template, scratch_database("nppes_a"), tmp_path)
 
 
 def _kill_when(

@@ -1,7 +1,5 @@
 """/livez says the process answers; /readyz says whether to send it traffic."""
 
-import os
-
 import pytest
 import redis
 from django.db import OperationalError, connections
@@ -9,10 +7,11 @@ from django.db import OperationalError, connections
 from careatlas.imports.bulk_load import CHECKPOINT_KEY
 from careatlas.imports.models import ImportRun
 from tests.conftest import require
+from tests.workers import redis_url
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REDIS_URL = redis_url()
 
 
 def _redis_cache(location: str) -> dict:

@@ -117,6 +117,27 @@ class RateLimit:
         return int(self.window - now % self.window) + 1
 
 
+@dataclass(frozen=True)
+class Limits:
+    """One action held to several limits at once, each counting its own client (an account,
+    an NPI, an address): refused while any of them is used up, counted against every one.
+
+    Sign-ins and claim attempts are limited this way, so that neither a botnet spread over
+    many addresses nor one address trying many accounts gets more tries.
+    """
+
+    counted: tuple[tuple[RateLimit, str], ...]
+
+    def exceeded(self) -> RateLimit | None:
+        """The first limit its client has used up, without counting anything; else None."""
+        return next((limit for limit, ident in self.counted if limit.exceeded(ident)), None)
+
+    def hit(self) -> int:
+        """Count one action against every limit; the count in the first limit's window."""
+        counts = [limit.hit(ident) for limit, ident in self.counted if limit.enabled]
+        return counts[0] if counts else 0
+
+
 # Set on a rate-limited view's answers: (scope, setting) of its limit, so a cache that
 # replays the answer (core.caching.SharedPageMiddleware) counts the request the same way.
 RATE_LIMITED_BY = "careatlas_rate_limited_by"

@@ -13,17 +13,23 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
-from careatlas.core.ratelimit import RateLimit, client_ip
+from careatlas.core.ratelimit import Limits, RateLimit, client_ip
 
 log = logging.getLogger("careatlas.signin")
 LAST_SEEN_KEY = "signin_last_seen"
 
 
-def _limits() -> tuple[RateLimit, RateLimit]:
+def _limits(request: HttpRequest, username: str | None) -> Limits:
+    """Failed sign-ins per account typed and per client address."""
     window = settings.SIGNIN_WINDOW_SECONDS
-    return (
-        RateLimit("signin-account", settings.SIGNIN_FAILURES_PER_ACCOUNT, window),
-        RateLimit("signin-ip", settings.SIGNIN_FAILURES_PER_IP, window),
+    return Limits(
+        (
+            (
+                RateLimit("signin-account", settings.SIGNIN_FAILURES_PER_ACCOUNT, window),
+                _account(username),
+            ),
+            (RateLimit("signin-ip", settings.SIGNIN_FAILURES_PER_IP, window), client_ip(request)),
+        )
     )
 
 
@@ -55,12 +61,13 @@ class ThrottledModelBackend(ModelBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
     def _refuse_if_throttled(self, request: HttpRequest, username: str | None) -> None:
-        account_limit, ip_limit = _limits()
-        ip = client_ip(request)
-        if account_limit.exceeded(_account(username)) or ip_limit.exceeded(ip):
-            request.signin_retry_after = max(account_limit.retry_after(), 1)
+        limit = _limits(request, username).exceeded()
+        if limit is not None:
+            request.signin_retry_after = max(limit.retry_after(), 1)
             log.warning(
-                "sign-in refused while throttled: account %s from %s", _log_name(username), ip
+                "sign-in refused while throttled: account %s from %s",
+                _log_name(username),
+                client_ip(request),
             )
             raise PermissionDenied
 
@@ -73,12 +80,12 @@ def count_failed_sign_in(sender, credentials: dict, request: HttpRequest | None 
     if request is None or getattr(request, "signin_retry_after", None):
         return
     username = _typed_account(credentials)
-    account_limit, ip_limit = _limits()
-    ip = client_ip(request)
-    failures = account_limit.hit(_account(username))
-    ip_limit.hit(ip)
+    failures = _limits(request, username).hit()
     log.warning(
-        "sign-in failed: account %s from %s (%d in window)", _log_name(username), ip, failures
+        "sign-in failed: account %s from %s (%d in window)",
+        _log_name(username),
+        client_ip(request),
+        failures,
     )
 
 

@@ -1,7 +1,6 @@
 """manage.py catalogue: update, check, list and fill the translation catalogues."""
 
 import json
-import os
 import shutil
 import tempfile
 from contextlib import chdir
@@ -91,11 +90,10 @@ class Command(BaseCommand):
         catalogue = po.read(path)
         found = po.problems(catalogue)
         found += po.compiled_differences(catalogue, path.with_suffix(".mo"))
-        if os.environ.get("CATALOGUE_SKIP_SOURCE") != "1":
-            _need_gettext()
-            with tempfile.TemporaryDirectory() as scratch:
-                fresh = _regenerate(language, Path(scratch), start_from=None)
-                found += po.stale(catalogue, po.read(fresh))
+        _need_gettext()
+        with tempfile.TemporaryDirectory() as scratch:
+            fresh = _regenerate(language, Path(scratch), start_from=None)
+            found += po.stale(catalogue, po.read(fresh))
         if found:
             listing = "\n".join(f"  {problem}" for problem in found)
             raise CommandError(

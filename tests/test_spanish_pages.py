@@ -1,0 +1,77 @@
+"""A Spanish-speaking patient under /es/: the site's own words come from the Spanish catalogue."""
+
+import re
+
+import pytest
+from django.test import Client, TestCase
+
+from careatlas.procedures.models import Guide
+from tests.consultation_personas import patient_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def page(url: str, **params) -> str:
+    response = Client().get(url, params)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_home_page_speaks_spanish_and_says_so(content_pack):
+    html = page("/es/")
+    assert '<html lang="es"' in html
+    assert "Entienda un procedimiento. Encuentre quién lo realiza de verdad." in html
+    assert "Saltar al contenido principal" in html and "Buscar un médico" in html
+    assert "Understand a procedure" in page("/")  # English stays at today's URLs
+
+
+def test_a_guide_page_has_spanish_headings_and_notices_around_its_text(content_pack):
+    guide = Guide.objects.filter(status="published").select_related("procedure").first()
+    html = page(f"/es/procedures/{guide.procedure.slug}/")
+    assert "En esta página" in html and "Cifras clave" in html
+    assert "Solo información general, no consejo médico." in html
+    assert "On this page" not in html
+
+
+def test_the_provider_search_page_and_its_place_error_are_in_spanish(content_pack):
+    html = page("/es/providers/")
+    assert "Código postal, o ciudad y estado" in html
+    assert "Por ejemplo: dolor de espalda, quiropráctico o el nombre de un médico." in html
+    assert "Cualquier especialidad" in html and "Usar mi ubicación" in html
+    html = page("/es/providers/", q="chiropractor", location="99999")
+    assert "No encontramos el código postal 99999." in html
+    assert "We could not find" not in html
+
+
+def spanish_form(office) -> str:
+    return "/es" + office.form_url
+
+
+def send_in_spanish(client: Client, office, **overrides):
+    form = client.get(spanish_form(office), {"procedure": office.guide.procedure.slug})
+    started = re.search(r'name="started" value="([^"]+)"', form.content.decode()).group(1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            spanish_form(office), {"started": started, **patient_answers(office, **overrides)}
+        )
+
+
+def test_the_consultation_form_labels_and_its_errors_are_in_spanish(office):
+    html = page(spanish_form(office), procedure=office.guide.procedure.slug)
+    for label in ("¿Qué consultorio?", "¿Cómo va a pagar?", "Días que le convienen", "Su nombre"):
+        assert label in html
+    html = send_in_spanish(Client(), office, name="", email="no-es-un-correo").content.decode()
+    assert "Escriba su nombre para que el consultorio sepa por quién preguntar." in html
+    assert "Escriba un correo electrónico como nombre@ejemplo.com." in html
+    assert "Enter your name" not in html
+
+
+def test_a_request_sent_in_spanish_is_confirmed_on_screen_and_by_email_in_spanish(
+    office, mailoutbox
+):
+    html = send_in_spanish(Client(), office).content.decode()
+    assert "Esto es una solicitud, no una cita reservada." in html
+    [mail] = [m for m in mailoutbox if m.to == ["pat@example.net"]]
+    assert mail.subject.startswith("Se envió su solicitud de consulta ")
+    assert "Su solicitud de consulta se envió a" in mail.body
+    assert "Esto es una solicitud, no una cita reservada." in mail.body

@@ -3,7 +3,9 @@
 import re
 
 import pytest
-from django.test import Client, TestCase
+from django.test import Client, RequestFactory, TestCase
+from django.utils import translation
+from django.views.defaults import server_error
 
 from careatlas.procedures.models import Guide
 from tests.consultation_personas import patient_answers
@@ -75,3 +77,11 @@ def test_a_request_sent_in_spanish_is_confirmed_on_screen_and_by_email_in_spanis
     assert mail.subject.startswith("Se envió su solicitud de consulta ")
     assert "Su solicitud de consulta se envió a" in mail.body
     assert "Esto es una solicitud, no una cita reservada." in mail.body
+
+
+def test_the_server_error_page_follows_the_language_of_the_address():
+    with translation.override("es"):  # as LocaleMiddleware leaves it for /es/ addresses
+        html = server_error(RequestFactory().get("/es/")).content.decode()
+    assert '<html lang="es">' in html and "Algo salió mal" in html
+    html = server_error(RequestFactory().get("/")).content.decode()
+    assert '<html lang="en">' in html and "Something went wrong" in html

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from careatlas.core import translation_catalogue as po
+from careatlas.core.unmarked_text import unmarked_in_templates, unmarked_text
 from tests.conftest import require
 
 REAL = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -113,3 +114,19 @@ def test_the_real_catalogue_passes_after_compiling(tmp_path, settings):
     target.write_text(po.render(edited), encoding="utf-8")
     with pytest.raises(CommandError, match="older than its .po"):
         call_command("catalogue", "check")
+
+
+def test_template_text_outside_the_translation_tags_is_found():
+    template = (
+        '{% load i18n %}<h1>{% translate "Sources" %}</h1>\n'
+        "<p>{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}</p>\n"
+        "<p>Call the office</p>\n"
+        '<img alt="Map of the offices" src="x.png">\n'
+        '<pre><code>{"error": "not_found"}</code></pre>{# a note #}\n'
+        "<span>NPI {{ npi }} · PMID</span>\n"
+    )
+    assert unmarked_text(template) == ['alt="Map of the offices"', "Call the office"]
+
+
+def test_every_template_of_the_site_marks_its_text():
+    assert unmarked_in_templates(Path(settings.BASE_DIR) / "careatlas") == []

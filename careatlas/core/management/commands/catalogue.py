@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from careatlas.core import translation_catalogue as po
+from careatlas.core.unmarked_text import unmarked_in_templates
 
 
 def _languages() -> list[str]:
@@ -56,9 +57,9 @@ class Command(BaseCommand):
     help = (
         "update: regenerate the catalogues from the code and compile them (needs gettext). "
         "check: fail on an untranslated or fuzzy entry, a lost placeholder, a catalogue that "
-        "misses strings of the code, or a stale .mo. todo: list untranslated and fuzzy entries "
-        "as JSON to fill in. fill FILE: put a JSON object of English -> translation into the "
-        "catalogue."
+        "misses strings of the code, a stale .mo, or template text not marked for "
+        "translation. todo: list untranslated and fuzzy entries as JSON to fill in. "
+        "fill FILE: put a JSON object of English -> translation into the catalogue."
     )
 
     def add_arguments(self, parser):
@@ -90,6 +91,7 @@ class Command(BaseCommand):
         catalogue = po.read(path)
         found = po.problems(catalogue)
         found += po.compiled_differences(catalogue, path.with_suffix(".mo"))
+        found += unmarked_in_templates(Path(settings.BASE_DIR) / "careatlas")
         _need_gettext()
         with tempfile.TemporaryDirectory() as scratch:
             fresh = _regenerate(language, Path(scratch), start_from=None)

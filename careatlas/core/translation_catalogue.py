@@ -174,13 +174,16 @@ def read(path: Path) -> Catalogue:
     return parse(path.read_text(encoding="utf-8"))
 
 
-def fill(catalogue: Catalogue, translations: dict[str, str | list[str]]) -> int:
+def fill(
+    catalogue: Catalogue, translations: dict[str, str | list[str]], *, replace: bool = False
+) -> int:
     """Put translations (source text -> text, or a list of plural forms) into untranslated or
-    fuzzy entries; returns how many entries it filled. A filled entry is no longer fuzzy."""
+    fuzzy entries, or into any entry with replace; returns how many entries it filled. A
+    filled entry is no longer fuzzy."""
     filled = 0
     for entry in catalogue.entries:
         given = translations.get(entry.msgid)
-        if given is None or (entry.translated and not entry.fuzzy):
+        if given is None or (entry.translated and not entry.fuzzy and not replace):
             continue
         forms = [given] if isinstance(given, str) else list(given)
         if entry.msgid_plural is not None and len(forms) == 1:

@@ -1,5 +1,6 @@
-"""Finds words in templates that reach the reader without going through the translation tags."""
+"""Finds text in templates and Python code that reaches the reader without being translated."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -45,4 +46,64 @@ def unmarked_in_templates(root: Path) -> list[str]:
                 problems.append(
                     f"not marked for translation: {path.relative_to(root.parent)}: {text!r}"
                 )
+    return problems
+
+
+# Keyword arguments and Meta options whose text a visitor, a provider or an admin user reads.
+TEXT_KEYWORDS = {
+    "label",
+    "help_text",
+    "verbose_name",
+    "verbose_name_plural",
+    "empty_label",
+    "short_description",
+}
+# Calls whose first text argument is shown: form and model errors, flash messages.
+TEXT_CALLS = {"ValidationError", "add_error", "message_user", "success", "error", "warning"}
+
+
+def _plain_text(node: ast.expr) -> bool:
+    """A literal (or f-string) with words in it: gettext() or gettext_lazy() were not used."""
+    if isinstance(node, ast.JoinedStr):
+        return any(_plain_text(part) for part in node.values if isinstance(part, ast.Constant))
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and _prose(node.value)
+
+
+def _called(node: ast.Call) -> str:
+    return node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+
+
+def unmarked_in_module(source: str) -> list[tuple[int, str]]:
+    """(line, text) of labels, help texts, Meta names, errors and messages left as plain
+    strings in a Python module. Log messages and API schema descriptions are not checked."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            values = [kw.value for kw in node.keywords if kw.arg in TEXT_KEYWORDS]
+            # ValidationError takes the text first; add_error, message_user and messages.x
+            # second, after the field or the request (a logger's .warning has no request).
+            position = 0 if _called(node) == "ValidationError" else 1
+            if _called(node) in TEXT_CALLS and len(node.args) > position:
+                values.append(node.args[position])
+            found += [(v.lineno, ast.unparse(v)) for v in values if _plain_text(v)]
+        elif isinstance(node, ast.ClassDef) and node.name == "Meta":
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and any(getattr(t, "id", "") in TEXT_KEYWORDS for t in statement.targets)
+                    and _plain_text(statement.value)
+                ):
+                    found.append((statement.lineno, ast.unparse(statement.value)))
+    return sorted(found)
+
+
+def unmarked_in_python(root: Path) -> list[str]:
+    """unmarked_in_module for every module under root but migrations (they copy the models)."""
+    problems = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for line, text in unmarked_in_module(path.read_text(encoding="utf-8")):
+            where = f"{path.relative_to(root.parent)}:{line}"
+            problems.append(f"not marked for translation: {where}: {text[:80]}")
     return problems

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from careatlas.core import translation_catalogue as po
-from careatlas.core.unmarked_text import unmarked_in_templates
+from careatlas.core.unmarked_text import unmarked_in_python, unmarked_in_templates
 
 
 def _languages() -> list[str]:
@@ -57,17 +57,22 @@ class Command(BaseCommand):
     help = (
         "update: regenerate the catalogues from the code and compile them (needs gettext). "
         "check: fail on an untranslated or fuzzy entry, a lost placeholder, a catalogue that "
-        "misses strings of the code, a stale .mo, or template text not marked for "
-        "translation. todo: list untranslated and fuzzy entries as JSON to fill in. "
-        "fill FILE: put a JSON object of English -> translation into the catalogue."
+        "misses strings of the code, a stale .mo, or template text, labels, errors or "
+        "messages not marked for translation. todo: list untranslated and fuzzy entries as "
+        "JSON to fill in. fill FILE [--replace]: put a JSON object of English -> translation "
+        "into the catalogue."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["update", "check", "todo", "fill"])
         parser.add_argument("file", nargs="?", help="fill: the JSON file of translations")
         parser.add_argument("--language", choices=_languages(), default=None)
+        parser.add_argument(
+            "--replace", action="store_true", help="fill: also change entries already translated"
+        )
 
-    def handle(self, *args, action, file=None, language=None, **options):
+    def handle(self, *args, action, file=None, language=None, replace=False, **options):
+        self.replace = replace
         languages = [language] if language else _languages()
         if action == "fill" and not file:
             raise CommandError('fill needs a JSON file: {"English text": "translation"}')
@@ -91,7 +96,8 @@ class Command(BaseCommand):
         catalogue = po.read(path)
         found = po.problems(catalogue)
         found += po.compiled_differences(catalogue, path.with_suffix(".mo"))
-        found += unmarked_in_templates(Path(settings.BASE_DIR) / "careatlas")
+        code = Path(settings.BASE_DIR) / "careatlas"
+        found += unmarked_in_templates(code) + unmarked_in_python(code)
         _need_gettext()
         with tempfile.TemporaryDirectory() as scratch:
             fresh = _regenerate(language, Path(scratch), start_from=None)
@@ -117,7 +123,7 @@ class Command(BaseCommand):
         translations = json.loads(Path(file).read_text(encoding="utf-8"))
         path = _po_path(language)
         catalogue = po.read(path)
-        filled = po.fill(catalogue, translations)
+        filled = po.fill(catalogue, translations, replace=self.replace)
         path.write_text(po.render(catalogue), encoding="utf-8")
         if shutil.which("msgfmt"):
             call_command("compilemessages", locale=[language], verbosity=0)

@@ -7,8 +7,10 @@ from django.test import Client, RequestFactory, TestCase
 from django.utils import translation
 from django.views.defaults import server_error
 
+from careatlas.consultations.models import ConsultationRequest
 from careatlas.procedures.models import Guide
 from tests.consultation_personas import patient_answers
+from tests.review_personas import move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,20 @@ def test_the_server_error_page_follows_the_language_of_the_address():
     assert '<html lang="es">' in html and "Algo salió mal" in html
     html = server_error(RequestFactory().get("/")).content.decode()
     assert '<html lang="en">' in html and "Something went wrong" in html
+
+
+def test_status_and_review_invitation_emails_are_rendered_in_the_language_sent_in(
+    office, mailoutbox
+):
+    """The language is the one active when the office changes the status (the patient's own
+    is not stored: docs/translating.md); the templates and subjects are all translated."""
+    send_in_spanish(Client(), office)
+    found = ConsultationRequest.objects.get()
+    with translation.override("es"):
+        move_to(found, "scheduled")
+    subjects = {m.subject: m for m in mailoutbox if m.to == ["pat@example.net"]}
+    status = subjects.pop(f"Novedades sobre su solicitud de consulta {found.reference}")
+    assert "cambió el estado de su solicitud" in status.body and "Programada" in status.body
+    invitation = subjects.pop("¿Cómo le fue en su consulta con Dana Reyes, DO?")
+    assert "Si no tuvo una consulta, ignore este correo." in invitation.body
+    assert "Nunca pagamos ni recompensamos a nadie por una opinión" in invitation.body

@@ -104,3 +104,13 @@ def test_status_and_review_invitation_emails_are_rendered_in_the_language_sent_i
     invitation = subjects.pop("¿Cómo le fue en su consulta con Dana Reyes, DO?")
     assert "Si no tuvo una consulta, ignore este correo." in invitation.body
     assert "Nunca pagamos ni recompensamos a nadie por una opinión" in invitation.body
+
+
+def test_a_profile_names_languages_and_closed_days_in_spanish(office):
+    doctor = office.clinic.practitioner
+    html = page(f"/es/providers/{doctor.npi}/{doctor.slug}/")
+    assert "Inglés, Español" in html  # Django's own catalogue names the languages
+    assert '<th scope="row">Domingo</th><td>Cerrado</td>' in html  # a day, not a request
+    assert "Reportar información incorrecta" in html and "Cómo llegar" in html
+    english = page(f"/providers/{doctor.npi}/{doctor.slug}/")
+    assert "English, Spanish" in english and "Closed" in english

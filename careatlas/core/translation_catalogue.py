@@ -55,6 +55,11 @@ class Entry:
         return (self.msgctxt, self.msgid, self.msgid_plural)
 
     @property
+    def lookup(self) -> str:
+        """The entry's key in todo and fill files: gettext's context + EOT + source text."""
+        return self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
+
+    @property
     def fuzzy(self) -> bool:
         return "fuzzy" in self.flags
 
@@ -182,7 +187,7 @@ def fill(
     filled entry is no longer fuzzy."""
     filled = 0
     for entry in catalogue.entries:
-        given = translations.get(entry.msgid)
+        given = translations.get(entry.lookup)
         if given is None or (entry.translated and not entry.fuzzy and not replace):
             continue
         forms = [given] if isinstance(given, str) else list(given)

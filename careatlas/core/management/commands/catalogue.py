@@ -116,7 +116,7 @@ class Command(BaseCommand):
         todo = {}
         for entry in catalogue.entries:
             if entry.fuzzy or not entry.translated:
-                todo[entry.msgid] = entry.msgstr if entry.msgid_plural else entry.msgstr[0]
+                todo[entry.lookup] = entry.msgstr if entry.msgid_plural else entry.msgstr[0]
         self.stdout.write(json.dumps(todo, ensure_ascii=False, indent=1))
 
     def _fill(self, language: str, file: str) -> None:

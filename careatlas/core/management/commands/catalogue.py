@@ -32,11 +32,23 @@ def _need_gettext() -> None:
         )
 
 
+def _sources(folder: str, names: list[str]) -> set[str]:
+    """What copytree leaves out: all but the files makemessages reads (and their folders)."""
+    skipped = {"static", "migrations", "__pycache__"}
+    return {
+        name
+        for name in names
+        if name in skipped
+        or (Path(folder, name).is_file() and Path(name).suffix not in {".py", ".html", ".txt"})
+    }
+
+
 def _regenerate(language: str, scratch: Path, start_from: Path | None) -> Path:
     """The language's catalogue made afresh from the code, in scratch, keeping start_from's
-    translations. makemessages writes beside the `locale` folder nearest the code, so it runs
-    in a scratch folder that sees the code through a link and has a `locale` of its own."""
-    (scratch / "careatlas").symlink_to(Path(settings.BASE_DIR) / "careatlas")
+    translations. makemessages writes the catalogue beside the `locale` folder nearest the
+    code and a working copy beside each template it reads, so it runs on a copy of the code:
+    two runs at once (the SQLite and PostgreSQL suites in CI) then never share a file."""
+    shutil.copytree(Path(settings.BASE_DIR) / "careatlas", scratch / "careatlas", ignore=_sources)
     target = _po_path(language, scratch / "locale")
     target.parent.mkdir(parents=True)
     if start_from is not None and start_from.exists():
@@ -46,7 +58,6 @@ def _regenerate(language: str, scratch: Path, start_from: Path | None) -> Path:
             "makemessages",
             locale=[language],
             ignore_patterns=po.IGNORED,
-            symlinks=True,
             verbosity=0,
             **po.MAKEMESSAGES_OPTIONS,
         )

@@ -63,6 +63,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	CAREATLAS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+	@# Every string translated, none fuzzy, placeholders kept, .po current with the code, .mo compiled.
+	CAREATLAS_ENV=test $(BIN)/python manage.py catalogue check
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -92,8 +94,11 @@ serve: install
 	CAREATLAS_ENV=production $(BIN)/python manage.py collectstatic --noinput -v0
 	CAREATLAS_ENV=production $(BIN)/gunicorn careatlas.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
+# Regenerate locale/es from the code and compile it (needs GNU gettext). The compiled .mo is
+# committed, so a clone without gettext still shows Spanish. Then translate what is new:
+# `manage.py catalogue todo` lists it, `manage.py catalogue fill FILE.json` puts it in.
 messages: install
-	CAREATLAS_ENV=development $(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules
+	CAREATLAS_ENV=test $(BIN)/python manage.py catalogue update
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from careatlas.core.audit import AuditEvent  # noqa: F401 - registered as a core model
 from careatlas.core.routing import pinned_to_primary
@@ -23,7 +24,7 @@ class SiteVersion(models.Model):
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "site content version"
+        verbose_name = _("site content version")
 
     def __str__(self) -> str:
         return f"content version {self.version}"
@@ -78,7 +79,7 @@ class RateCounter(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        verbose_name = "rate-limit counter"
+        verbose_name = _("rate-limit counter")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"

@@ -140,7 +140,7 @@ def _banner(subject: Practitioner | Organization, today: datetime.date) -> tuple
     return (
         _(
             "Please check your facts: it is more than %(days)s days since they were last "
-            "confirmed. Patients see \u201cNot confirmed by the practice\u201d until you do."
+            "confirmed. Patients see “Not confirmed by the practice” until you do."
         )
         % {"days": days},
         last_text,

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from careatlas.core.admin_refresh import RefreshesSite
 from careatlas.providers import services
@@ -283,7 +284,7 @@ class ReportStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [*ReportStatus.choices, ("all", _("All"))]
+        return [*ReportStatus.choices, ("all", pgettext_lazy("report", "All"))]
 
     def queryset(self, request, queryset):
         value = self.value() or ReportStatus.OPEN

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.conf.locale import LANG_INFO
 from django.utils import formats, timezone
+from django.utils.translation import get_language_info, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from careatlas.providers.accuracy import ProfileAccuracy, profile_accuracy
 from careatlas.providers.currency import listing_currency
@@ -176,7 +176,8 @@ def opening_hours(hours: list[dict]) -> list[tuple[str, str]]:
     rows = []
     for day in DAYS:
         spans = sorted(periods[day])
-        text = ", ".join(f"{_time(a)}{EN_DASH}{_time(b)}" for a, b in spans) or _("Closed")
+        hours_text = ", ".join(f"{_time(a)}{EN_DASH}{_time(b)}" for a, b in spans)
+        text = hours_text or pgettext("opening hours", "Closed")
         rows.append((str(DAY_NAMES[day]), text))
     return rows
 
@@ -184,8 +185,9 @@ def opening_hours(hours: list[dict]) -> list[tuple[str, str]]:
 def language_names(codes: list[str]) -> list[str]:
     names = []
     for code in codes:
-        info = LANG_INFO.get(code, {})
-        names.append(str(EXTRA_LANGUAGES.get(code) or info.get("name") or code))
+        # Django's own catalogues name its languages in the reader's language.
+        known = code in LANG_INFO and get_language_info(code)["name_translated"]
+        names.append(str(EXTRA_LANGUAGES.get(code) or known or code))
     return names
 
 

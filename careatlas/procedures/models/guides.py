@@ -216,6 +216,7 @@ class StatRange(models.Model):
         _("what was measured"),
         max_length=300,
         help_text=_(
+            # xgettext:no-python-format (a percentage: the text is never %-formatted)
             "Shown on the card: what the figure counts, e.g. 'share with at least 30% less "
             "pain after 12 weeks'. Without numbers: one plain sentence of what is known."
         ),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from careatlas.providers.fields import EncryptedTextField
 from careatlas.providers.models.practitioners import Practitioner
@@ -15,7 +16,8 @@ OTHER = "other"
 class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved")
-    REJECTED = "rejected", _("Rejected")
+    # A report is an "informe": Spanish needs the masculine, unlike a rejected review.
+    REJECTED = "rejected", pgettext_lazy("report", "Rejected")
 
 
 class ReportQuerySet(models.QuerySet):

@@ -84,10 +84,36 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("outdated", _("Behind the English guide")),
+            ("current", _("Up to date with the English guide")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "outdated":
+            return queryset.translation_outdated()
+        if self.value() == "current":
+            return queryset.translation_current()
+        return queryset
+
+
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "status", "specialty_name", "review_status", "updated_at"]
-    list_filter = ["status", "language", ReviewDueFilter, "procedure__specialty"]
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "specialty_name",
+        "review_status",
+        "translation_status",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", TranslationFilter, ReviewDueFilter, "procedure__specialty"]
     search_fields = ["title", "procedure__slug", "summary"]
     readonly_fields = ["status", "published_at", "published_by", "preview_link"]
     inlines = [StatRangeInline, QuestionInline, FAQInline, GuideSourceInline, GuideReviewInline]
@@ -105,6 +131,16 @@ class GuideAdmin(admin.ModelAdmin):
                     "summary",
                     "preview_link",
                 ]
+            },
+        ),
+        (
+            _("Translation"),
+            {
+                "fields": ["translated_from_date", "translated_from_hash"],
+                "description": _(
+                    "Only for a guide in another language than English: which English text "
+                    "it follows (manage.py translation_base prints both values)."
+                ),
             },
         ),
         (_("Illustration"), {"fields": ["illustration_alt"]}),
@@ -127,7 +163,12 @@ class GuideAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("procedure__specialty")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("procedure__specialty")
+            .with_original_fingerprint()
+        )
 
     @admin.display(description=_("specialty"), ordering="procedure__specialty__name")
     def specialty_name(self, guide: Guide) -> str:
@@ -143,6 +184,20 @@ class GuideAdmin(admin.ModelAdmin):
         if guide.reviewed_on:
             return _("Reviewed %s") % guide.reviewed_on
         return _("Not reviewed")
+
+    @admin.display(description=_("translation"))
+    def translation_status(self, guide: Guide) -> str:
+        if not guide.is_translation:
+            return "-"
+        if guide.original_hash is None:
+            return _("No English guide")
+        if guide.translated_from_hash != guide.original_hash:
+            changed = guide.original_changed_at
+            return format_html(
+                '<strong class="errornote">{}</strong>',
+                _("Behind the English guide of %s") % (changed.date() if changed else "?"),
+            )
+        return _("Up to date")
 
     @admin.display(description=_("preview"))
     def preview_link(self, guide: Guide) -> str:

@@ -241,6 +241,13 @@ def test_an_untranslated_condition_page_under_es_is_marked_english(patient):
     assert "notice-untranslated" not in patient.get("/conditions/peptic-ulcer/").content.decode()
 
 
+def test_a_translated_condition_page_reads_as_spanish(patient):
+    html = patient.get("/es/conditions/shoulder-pain/").content.decode()
+    assert "notice-untranslated" not in html
+    assert '<div lang="es"><p>El dolor de hombro puede venir' in html
+    assert '<div lang="en">' not in html.split('class="lede"')[1].split("helps-h")[0]
+
+
 def test_the_sitemap_lists_spanish_guides_at_their_spanish_address_only(patient):
     sitemap = patient.get("/sitemap-guides.xml").content.decode()
     locations = re.findall(r"<loc>https?://[^/]+(/[^<]*)</loc>", sitemap)

@@ -26,7 +26,8 @@ PAGES = {
     "spanish guide": "/es/procedures/osteopathic-manual-treatment/",
     "spanish guide, knee": "/es/procedures/total-knee-replacement/",
     "english guide under es": "/es/procedures/massage-therapy/",
-    "english condition page under es": "/es/conditions/shoulder-pain/",
+    "spanish condition page": "/es/conditions/shoulder-pain/",
+    "english condition page under es": "/es/conditions/peptic-ulcer/",
     "how we choose figures": "/about/figures/",
     "editorial policy": "/about/editorial-policy/",
 }

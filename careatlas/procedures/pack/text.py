@@ -17,21 +17,6 @@ from careatlas.procedures.pack.yamlio import dump_yaml, load_yaml
 PROSE_FIELDS = ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]
 # Fields that describe the procedure itself rather than one language's guide.
 PROCEDURE_FIELDS = ["specialty", "synonyms", "alternatives", "conditions", "codes"]
-# The words and figures a reader sees: what a translation follows, so their fingerprint
-# changes when the original changes in a way a translator must look at (not its status,
-# review history or the procedure's links, which every language shares).
-CONTENT_FIELDS = [
-    "title",
-    "abbreviation",
-    "summary",
-    "illustration_alt",
-    "deep_dive_title",
-    "stats",
-    *PROSE_FIELDS,
-    "questions",
-    "faq",
-    "sources",
-]
 TRANSLATED_FROM_KEYS = {"date", "fingerprint"}
 FIELD_ORDER = [
     "slug",
@@ -57,6 +42,12 @@ FIELD_ORDER = [
     "review",
     "reviews",
 ]
+# The words and figures a reader sees: what a translation follows, so their fingerprint
+# changes when the original changes in a way a translator must look at. Identity, workflow,
+# review history and the procedure's facts are not; any other field (even one added later) is.
+NOT_CONTENT = {"slug", "language", "translated_from", "status", "sample_content"}
+NOT_CONTENT |= {"review", "reviews", *PROCEDURE_FIELDS}
+CONTENT_FIELDS = [name for name in FIELD_ORDER if name not in NOT_CONTENT]
 REQUIRED = {"slug", "language", "title", "status", "summary"}
 STAT_KEYS = {
     "kind",

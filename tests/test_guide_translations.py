@@ -14,6 +14,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from careatlas.procedures.models import Guide
+from careatlas.procedures.revisions import record_revision
 from tests.pack_files import copy_pack
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +255,22 @@ def test_the_sitemap_lists_spanish_guides_at_their_spanish_address_only(patient)
     assert OMT_ES in locations and OMT_EN in locations
     assert "/es/procedures/massage-therapy/" not in locations
     assert "/procedures/massage-therapy/" in locations
+
+
+def test_a_translator_marks_an_updated_translation_current_in_the_back_office(editor_client):
+    english = Guide.objects.get(procedure__slug="acupuncture", language="en")
+    english.summary += " Updated."
+    english.save()
+    record_revision(english, None, "Edited")
+    spanish = Guide.objects.get(procedure__slug="acupuncture", language="es")
+    assert list(Guide.objects.translation_outdated()) == [spanish]
+    editor_client.post(
+        "/admin/procedures/guide/",
+        {"action": "mark_current", "_selected_action": [spanish.pk, english.pk]},
+    )
+    assert not Guide.objects.translation_outdated().exists()
+    spanish.refresh_from_db()
+    assert spanish.translated_from_date == timezone.localdate()
+    assert spanish.revisions.first().comment == "Marked as following the current English guide"
+    english.refresh_from_db()
+    assert english.translated_from_hash == ""  # an original is no one's translation

@@ -117,7 +117,7 @@ class GuideAdmin(admin.ModelAdmin):
     search_fields = ["title", "procedure__slug", "summary"]
     readonly_fields = ["status", "published_at", "published_by", "preview_link"]
     inlines = [StatRangeInline, QuestionInline, FAQInline, GuideSourceInline, GuideReviewInline]
-    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "mark_current"]
     change_form_template = "admin/procedures/guide/change_form.html"
     fieldsets = [
         (
@@ -254,6 +254,24 @@ class GuideAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected guides"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._transition(request, queryset, "unpublish")
+
+    @admin.action(
+        description=_("Mark selected translations as following the current English guide"),
+        permissions=["change"],
+    )
+    def mark_current(self, request, queryset):
+        for guide in queryset:
+            try:
+                services.mark_translation_current(guide, request.user)
+            except services.WorkflowError as exc:
+                self.message_user(request, f"{guide.title}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(title)s now follows the English guide of %(date)s.")
+                    % {"title": guide.title, "date": guide.translated_from_date},
+                    messages.SUCCESS,
+                )
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("procedures.publish_guide")

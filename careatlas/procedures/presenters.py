@@ -177,11 +177,12 @@ def translation_note(guide: Guide, original: Guide | None) -> TranslationNote | 
     """The lines a translation shows under its title; None for a guide in the site's language."""
     if not guide.is_translation:
         return None
-    based_on = _("Translated from the English guide of %(date)s.") % {
-        "date": formats.date_format(guide.translated_from_date, "DATE_FORMAT")
-        if guide.translated_from_date
-        else _("an unrecorded date")
-    }
+    if guide.translated_from_date:
+        based_on = _("Translated from the English guide of %(date)s.") % {
+            "date": formats.date_format(guide.translated_from_date, "DATE_FORMAT")
+        }
+    else:  # made in the back office without saying what it follows
+        based_on = _("Translated from the English guide (date not recorded).")
     # The reviewers signed off the words they read: a translation is reviewed only if a
     # reviewer signed off the translated text itself.
     if guide.is_reviewed:

@@ -57,7 +57,9 @@ def test_the_shipped_pack_meets_the_brief(content_pack):
 
 
 def test_omt_guide_carries_the_real_medicare_payment(content_pack):
-    guide = Guide.objects.for_page().get(procedure__slug="osteopathic-manual-treatment")
+    guide = Guide.objects.for_page().get(
+        procedure__slug="osteopathic-manual-treatment", language="en"
+    )
     codes = sorted(guide.procedure.codes.values_list("code", flat=True))
     assert codes == ["98925", "98926", "98927", "98928", "98929"]
     cost = guide.stats.get(kind="cost")
@@ -91,8 +93,10 @@ def test_an_edited_file_updates_only_that_guide(content_pack, pack_copy):
     path.write_text(path.read_text().replace("summary: ", "summary: Updated. ", 1))
     output = _load(pack_copy)
     assert "updated 1 guides" in output
-    assert Guide.objects.get(procedure__slug="acupuncture").summary.startswith("Updated.")
-    assert Guide.objects.get(procedure__slug="acupuncture").revisions.count() == 2
+    assert Guide.objects.get(procedure__slug="acupuncture", language="en").summary.startswith(
+        "Updated."
+    )
+    assert Guide.objects.get(procedure__slug="acupuncture", language="en").revisions.count() == 2
 
 
 @pytest.mark.parametrize(
@@ -180,7 +184,7 @@ def test_omt_cost_matches_the_cms_fee_schedule_file(content_pack, real_data):
             row["hcpcs"]: float(row["national_nonfacility_payment_usd"])
             for row in csv.DictReader(handle)
         }
-    guide = Guide.objects.get(procedure__slug="osteopathic-manual-treatment")
+    guide = Guide.objects.get(procedure__slug="osteopathic-manual-treatment", language="en")
     cost = guide.stats.get(kind="cost")
     assert set(payments) == set(guide.procedure.codes.values_list("code", flat=True))
     assert (float(cost.low), float(cost.high)) == (min(payments.values()), max(payments.values()))

@@ -23,6 +23,11 @@ PAGES = {
     "condition with page": "/conditions/peptic-ulcer/",
     "condition red flags": "/conditions/shoulder-pain/",
     "condition without page": "/conditions/low-back-pain/",
+    "spanish guide": "/es/procedures/osteopathic-manual-treatment/",
+    "spanish guide, knee": "/es/procedures/total-knee-replacement/",
+    "english guide under es": "/es/procedures/massage-therapy/",
+    "spanish condition page": "/es/conditions/shoulder-pain/",
+    "english condition page under es": "/es/conditions/peptic-ulcer/",
     "how we choose figures": "/about/figures/",
     "editorial policy": "/about/editorial-policy/",
 }
@@ -106,3 +111,17 @@ def test_compare_reads_at_390_with_one_card_per_procedure_per_row(site, browser)
         assert row.count() == 4
         first, second = row.nth(0).bounding_box(), row.nth(1).bounding_box()
         assert second["y"] > first["y"] + first["height"] - 1  # stacked, not side by side
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_english_text_under_es_is_announced_and_read_as_english(site, browser, size):
+    for page in _page(browser, size):
+        page.goto(site + PAGES["english guide under es"])
+        assert page.locator("html").get_attribute("lang") == "es"
+        notice = page.locator(".notice-untranslated")
+        expect(notice).to_be_visible()
+        assert notice.evaluate("el => el.closest('[lang]').lang") == "es"
+        heading = page.get_by_role("heading", level=1)
+        assert heading.evaluate("el => el.closest('[lang]').lang") == "en"
+        first_section = page.locator("#who-h + div")
+        assert first_section.evaluate("el => el.closest('[lang]').lang") == "en"

@@ -84,14 +84,40 @@ class ReviewDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TranslationFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("outdated", _("Behind the English guide")),
+            ("current", _("Up to date with the English guide")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "outdated":
+            return queryset.translation_outdated()
+        if self.value() == "current":
+            return queryset.translation_current()
+        return queryset
+
+
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "status", "specialty_name", "review_status", "updated_at"]
-    list_filter = ["status", "language", ReviewDueFilter, "procedure__specialty"]
+    list_display = [
+        "title",
+        "language",
+        "status",
+        "specialty_name",
+        "review_status",
+        "translation_status",
+        "updated_at",
+    ]
+    list_filter = ["status", "language", TranslationFilter, ReviewDueFilter, "procedure__specialty"]
     search_fields = ["title", "procedure__slug", "summary"]
     readonly_fields = ["status", "published_at", "published_by", "preview_link"]
     inlines = [StatRangeInline, QuestionInline, FAQInline, GuideSourceInline, GuideReviewInline]
-    actions = ["submit_selected", "publish_selected", "unpublish_selected"]
+    actions = ["submit_selected", "publish_selected", "unpublish_selected", "mark_current"]
     change_form_template = "admin/procedures/guide/change_form.html"
     fieldsets = [
         (
@@ -105,6 +131,16 @@ class GuideAdmin(admin.ModelAdmin):
                     "summary",
                     "preview_link",
                 ]
+            },
+        ),
+        (
+            _("Translation"),
+            {
+                "fields": ["translated_from_date", "translated_from_hash"],
+                "description": _(
+                    "Only for a guide in another language than English: which English text "
+                    "it follows (manage.py translation_base prints both values)."
+                ),
             },
         ),
         (_("Illustration"), {"fields": ["illustration_alt"]}),
@@ -127,7 +163,12 @@ class GuideAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("procedure__specialty")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("procedure__specialty")
+            .with_original_fingerprint()
+        )
 
     @admin.display(description=_("specialty"), ordering="procedure__specialty__name")
     def specialty_name(self, guide: Guide) -> str:
@@ -143,6 +184,20 @@ class GuideAdmin(admin.ModelAdmin):
         if guide.reviewed_on:
             return _("Reviewed %s") % guide.reviewed_on
         return _("Not reviewed")
+
+    @admin.display(description=_("translation"))
+    def translation_status(self, guide: Guide) -> str:
+        if not guide.is_translation:
+            return "-"
+        if guide.original_hash is None:
+            return _("No English guide")
+        if guide.translated_from_hash != guide.original_hash:
+            changed = guide.original_changed_at
+            return format_html(
+                '<strong class="errornote">{}</strong>',
+                _("Behind the English guide of %s") % (changed.date() if changed else "?"),
+            )
+        return _("Up to date")
 
     @admin.display(description=_("preview"))
     def preview_link(self, guide: Guide) -> str:
@@ -199,6 +254,24 @@ class GuideAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected guides"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._transition(request, queryset, "unpublish")
+
+    @admin.action(
+        description=_("Mark selected translations as following the current English guide"),
+        permissions=["change"],
+    )
+    def mark_current(self, request, queryset):
+        for guide in queryset:
+            try:
+                services.mark_translation_current(guide, request.user)
+            except services.WorkflowError as exc:
+                self.message_user(request, f"{guide.title}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(title)s now follows the English guide of %(date)s.")
+                    % {"title": guide.title, "date": guide.translated_from_date},
+                    messages.SUCCESS,
+                )
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("procedures.publish_guide")

@@ -95,6 +95,7 @@ class StatCard:
     footnote: int | None = None
     source: Source | None = None
     is_range: bool = False
+    language: str = ""  # the language of the card's words (its guide's)
 
     @property
     def is_known_instead(self) -> bool:
@@ -139,6 +140,7 @@ def stat_cards(guide: Guide, footnotes: dict[int, int]) -> list[StatCard]:
                 footnote=footnotes.get(stat.source_id),
                 source=stat.source,
                 is_range=stat.has_figure and stat.low != stat.high,
+                language=guide.language,
             )
         )
     return cards
@@ -158,6 +160,52 @@ def review_line(guide: Guide) -> str:
             "date": formats.date_format(guide.reviewed_on, "DATE_FORMAT"),
         }
     return _("Not yet medically reviewed")
+
+
+@dataclass
+class TranslationNote:
+    """What a translated guide says about itself: its base, its review, whether it is behind."""
+
+    based_on: str
+    review: str
+    outdated: str = ""
+    original_url: str = ""
+    original_language: str = ""
+
+
+def translation_note(guide: Guide, original: Guide | None) -> TranslationNote | None:
+    """The lines a translation shows under its title; None for a guide in the site's language."""
+    if not guide.is_translation:
+        return None
+    if guide.translated_from_date:
+        based_on = _("Translated from the English guide of %(date)s.") % {
+            "date": formats.date_format(guide.translated_from_date, "DATE_FORMAT")
+        }
+    else:  # made in the back office without saying what it follows
+        based_on = _("Translated from the English guide (date not recorded).")
+    # The reviewers signed off the words they read: a translation is reviewed only if a
+    # reviewer signed off the translated text itself.
+    if guide.is_reviewed:
+        review = review_line(guide)
+    elif original is not None and original.is_reviewed:
+        review = _(
+            "The English guide was medically reviewed by %(who)s on %(date)s; "
+            "this translation has not been medically reviewed."
+        ) % {
+            "who": original.reviewer_name,
+            "date": formats.date_format(original.reviewed_on, "DATE_FORMAT"),
+        }
+    else:
+        review = _("This translation has not been medically reviewed.")
+    note = TranslationNote(based_on=based_on, review=review)
+    if guide.translation_outdated(original):
+        changed = original.content_changed_at or original.updated_at
+        note.outdated = _(
+            "The English guide was updated on %(date)s, after this translation was made, "
+            "so this page may be out of date."
+        ) % {"date": formats.date_format(timezone.localtime(changed).date(), "DATE_FORMAT")}
+        note.original_url, note.original_language = original.own_url(), original.language
+    return note
 
 
 def last_updated_line(guide: Guide) -> str:

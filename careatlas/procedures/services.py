@@ -61,6 +61,22 @@ def unpublish(guide: Guide, user=None) -> None:
 
 
 @transaction.atomic
+def mark_translation_current(guide: Guide, user=None) -> None:
+    """Record that a translation now follows its English guide as it is: for a translator
+    who has brought the text up to date in the back office."""
+    original = Guide.objects.original_of(guide)
+    if not guide.is_translation or original is None:
+        raise WorkflowError(_("Only a translation of an existing English guide can be marked."))
+    changed = original.content_changed_at or original.updated_at
+    guide.translated_from_hash = original.content_hash
+    guide.translated_from_date = timezone.localtime(changed).date()
+    guide.save(update_fields=["translated_from_hash", "translated_from_date", "updated_at"])
+    record_revision(guide, user, _("Marked as following the current English guide"))
+    if guide.status == GuideStatus.PUBLISHED:
+        notify_content_changed()
+
+
+@transaction.atomic
 def restore_revision(revision: GuideRevision, user=None) -> Guide:
     """Put a guide's content back as it was in `revision`; its workflow status is kept."""
     guide = revision.guide

@@ -11,12 +11,12 @@ class GuideSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return (
-            Guide.objects.published()
-            .filter(language="en")
-            .select_related("procedure")
-            .order_by("pk")
-        )
+        # Each guide at its own language's address: a translation under /es/, and no /es/
+        # entry for a guide that has none (that page is the English text).
+        return Guide.objects.published().select_related("procedure").order_by("pk")
+
+    def location(self, guide: Guide) -> str:
+        return guide.own_url()
 
     def lastmod(self, guide: Guide):
         return guide.updated_at

@@ -1,6 +1,7 @@
 """schema.org JSON-LD for guide pages: MedicalWebPage, MedicalProcedure, FAQPage, BreadcrumbList."""
 
 from django.conf import settings
+from django.utils import translation
 
 from careatlas.procedures.models import Guide
 
@@ -21,7 +22,9 @@ def breadcrumb_list(crumbs: list[tuple[str, str]]) -> dict:
 
 def guide_graph(guide: Guide, crumbs: list[tuple[str, str]]) -> dict:
     procedure = guide.procedure
-    url = absolute(guide.get_absolute_url())
+    # The page's own address in the language of its words: an English guide shown under
+    # /es/ (no translation yet) is the English page, and says so.
+    url = absolute(guide.own_url())
     medical_procedure = {
         "@type": "MedicalProcedure",
         "@id": f"{url}#procedure",
@@ -51,6 +54,10 @@ def guide_graph(guide: Guide, crumbs: list[tuple[str, str]]) -> dict:
             for gs in guide.guide_sources.all()
         ],
     }
+    if guide.is_translation:
+        with translation.override(settings.LANGUAGE_CODE):
+            original = absolute(procedure.get_absolute_url())
+        page["translationOfWork"] = {"@type": "MedicalWebPage", "@id": original}
     if guide.published_at:
         page["datePublished"] = (
             guide.first_published_at.date().isoformat() if guide.first_published_at else None

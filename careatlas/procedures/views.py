@@ -30,6 +30,7 @@ from careatlas.procedures.presenters import (
     months_since,
     review_line,
     stat_cards,
+    translation_note,
 )
 from careatlas.procedures.structured_data import breadcrumb_list, guide_graph
 
@@ -81,6 +82,7 @@ def _guide_context(guide: Guide) -> dict:
         guide.procedure.slug,
         *[a.procedure.slug for a in alternatives][: MAX_COMPARE - 1],
     ]
+    note = translation_note(guide, Guide.objects.original_of(guide))
     return {
         "guide": guide,
         "specialty": specialty,
@@ -92,7 +94,11 @@ def _guide_context(guide: Guide) -> dict:
         "guide_sources": guide_sources,
         "alternatives": alternatives,
         "conditions": conditions,
-        "review_line": review_line(guide),
+        "review_line": note.review if note else review_line(guide),
+        "translation": note,
+        # Shown in the site's language because the visitor's has no translation yet.
+        "untranslated": guide.language != get_language(),
+        "canonical_url": guide.own_url(),
         "review_age_months": months_since(guide.reviewed_on),
         "structured_data": guide_graph(guide, crumbs),
         "compare_query": "&".join(f"p={slug}" for slug in compare_slugs),
@@ -125,7 +131,10 @@ def guide_preview(request: HttpRequest, slug: str, language: str) -> HttpRespons
 @require_safe
 @public_page
 def illustration(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = get_object_or_404(Procedure, slug=slug, guides__status="published")
+    # Any published guide, in any language, makes its drawing public (one row per procedure).
+    procedure = get_object_or_404(
+        Procedure.objects.filter(guides__status="published").distinct(), slug=slug
+    )
     if not procedure.illustration_svg:
         raise Http404
     response = HttpResponse(procedure.illustration_svg, content_type="image/svg+xml")
@@ -200,6 +209,9 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "condition": condition,
             "page": page,
+            "untranslated": page is not None and page.language != get_language(),
+            # conditions.yaml keeps one summary per condition, in the site's language.
+            "summary_language": settings.LANGUAGE_CODE,
             "sections": sections,
             "sources": sources,
             "helps": [(g, [c for c in stat_cards(g, {}) if c.value]) for g in guides],

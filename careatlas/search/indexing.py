@@ -181,7 +181,11 @@ def rebuild_index() -> int:
     backend.replace_documents(
         [IndexedText(d.pk, d.language, fold(d.title), d.keywords, d.body) for d in documents]
     )
-    _update_vocabulary(_document_vocabulary(documents))
+    # One vocabulary serves every language's corrections, so it holds the site language's
+    # words only: Spanish words in it would "correct" English queries into Spanish ones.
+    _update_vocabulary(
+        _document_vocabulary([d for d in documents if d.language == settings.LANGUAGE_CODE])
+    )
     backend.replace_document_terms()
     return len(documents)
 

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from careatlas.procedures.models.sources import Source
@@ -72,6 +72,44 @@ class GuideQuerySet(models.QuerySet):
             | (models.Q(language=default) & ~models.Q(procedure_id__in=have))
         )
 
+    def translations(self) -> "GuideQuerySet":
+        return self.exclude(language=settings.LANGUAGE_CODE)
+
+    def with_original_fingerprint(self) -> "GuideQuerySet":
+        """Annotate each guide with `original_hash` and `original_changed_at`: the content
+        fingerprint of the guide in the site's language for the same procedure (the text a
+        translation follows), and when that last changed."""
+        original = Guide.objects.filter(
+            procedure=OuterRef("procedure"), language=settings.LANGUAGE_CODE
+        )
+        return self.annotate(
+            original_hash=Subquery(original.values("content_hash")[:1]),
+            original_changed_at=Subquery(original.values("content_changed_at")[:1]),
+        )
+
+    def translation_outdated(self) -> "GuideQuerySet":
+        """Translations whose original has changed since they were translated (or that never
+        said what they were translated from)."""
+        return (
+            self.translations()
+            .with_original_fingerprint()
+            .filter(original_hash__isnull=False)
+            .exclude(translated_from_hash=F("original_hash"))
+        )
+
+    def translation_current(self) -> "GuideQuerySet":
+        return (
+            self.translations()
+            .with_original_fingerprint()
+            .filter(translated_from_hash=F("original_hash"))
+        )
+
+    def original_of(self, guide: "Guide") -> "Guide | None":
+        """The guide in the site's language for `guide`'s procedure (itself if it is one)."""
+        if guide.language == settings.LANGUAGE_CODE:
+            return guide
+        return self.filter(procedure_id=guide.procedure_id, language=settings.LANGUAGE_CODE).first()
+
 
 class Guide(models.Model):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="guides")
@@ -118,6 +156,27 @@ class Guide(models.Model):
     reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
 
+    # What the words and figures are, so a translation can tell when its original moved on
+    # (careatlas.procedures.pack.text.content_fingerprint; kept by revisions.record_revision).
+    content_hash = models.CharField(max_length=16, blank=True, editable=False)
+    content_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    translated_from_hash = models.CharField(
+        _("translated from (fingerprint)"),
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "Translations only: the content fingerprint of the English guide this text was "
+            "translated from. When the English guide changes, the translation shows as out of "
+            "date."
+        ),
+    )
+    translated_from_date = models.DateField(
+        _("translated from the English guide of"),
+        null=True,
+        blank=True,
+        help_text=_("Translations only: the date of the English guide this text follows."),
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,6 +206,23 @@ class Guide(models.Model):
 
     def get_preview_url(self) -> str:
         return reverse("procedures:guide_preview", args=[self.procedure.slug, self.language])
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != settings.LANGUAGE_CODE
+
+    def translation_outdated(self, original: "Guide | None") -> bool:
+        """A translation is out of date once its original's words or figures differ from the
+        text it was translated from; one without a recorded base is never shown as current."""
+        if not self.is_translation or original is None:
+            return False
+        return self.translated_from_hash != original.content_hash
+
+    def own_url(self) -> str:
+        """The guide's address in its own language (e.g. the English page for an English
+        guide shown under /es/ as a fallback)."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
 
     @property
     def is_reviewed(self) -> bool:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +32,11 @@ from careatlas.procedures.pack.lists import (
 )
 from careatlas.procedures.pack.svg import read_illustration
 from careatlas.procedures.pack.text import PROSE_FIELDS, GuideDoc, guide_to_text, parse_guide_text
-from careatlas.procedures.revisions import notify_content_changed, record_revision
+from careatlas.procedures.revisions import (
+    keep_fingerprint,
+    notify_content_changed,
+    record_revision,
+)
 
 
 @dataclass
@@ -75,6 +80,13 @@ def read_guides(content_dir: Path) -> list[GuideDoc]:
             raise ContentError(
                 rel, "language", f"{doc.language!r} does not match the folder {path.parent.name!r}"
             )
+        if doc.language != settings.LANGUAGE_CODE and doc.fields["translated_from"] is None:
+            raise ContentError(
+                rel,
+                "translated_from",
+                "is required: the date and fingerprint of the English guide this translates "
+                f"(manage.py translation_base {doc.slug})",
+            )
         doc.illustration = read_illustration(content_dir, doc.slug)
         docs.append(doc)
     return docs
@@ -92,7 +104,19 @@ def _check_references(docs: list[GuideDoc]) -> None:
     slugs = {d.slug for d in docs} | set(Procedure.objects.values_list("slug", flat=True))
     specialties = set(Specialty.objects.values_list("slug", flat=True))
     conditions = set(Condition.objects.values_list("slug", flat=True))
+    originals = {d.slug for d in docs if d.language == settings.LANGUAGE_CODE}
+    originals |= set(Procedure.objects.values_list("slug", flat=True))
     for doc in docs:
+        if doc.language != settings.LANGUAGE_CODE:
+            # A translation names no procedure facts (checked when parsed): its original does.
+            if doc.slug not in originals:
+                raise ContentError(
+                    doc.file,
+                    "slug",
+                    f"no guides/{settings.LANGUAGE_CODE}/{doc.slug}.md: a translation needs "
+                    "the original it translates",
+                )
+            continue
         if doc.fields.get("specialty") not in specialties:
             raise ContentError(
                 doc.file, "specialty", f"unknown specialty {doc.fields.get('specialty')!r}"
@@ -103,6 +127,7 @@ def _check_references(docs: list[GuideDoc]) -> None:
         for i, slug in enumerate(doc.fields["conditions"]):
             if slug not in conditions:
                 raise ContentError(doc.file, f"conditions[{i}]", f"unknown condition {slug!r}")
+    for doc in docs:
         sources_by_key(doc)
         reviewers = set(Reviewer.objects.values_list("key", flat=True))
         for i, review in enumerate(doc.fields["reviews"]):
@@ -140,6 +165,9 @@ def apply_guide_doc(doc: GuideDoc, guide: Guide, sources: dict[str, Source]) -> 
     for name in PROSE_FIELDS:
         setattr(guide, name, (f.get(name) or "").strip())
     guide.sample_content = f["sample_content"]
+    based_on = f.get("translated_from") or {}
+    guide.translated_from_date = based_on.get("date")
+    guide.translated_from_hash = based_on.get("fingerprint", "")
     review = f["review"] or {}
     guide.reviewer_name = review.get("reviewer", "")
     guide.reviewer_credentials = review.get("credentials", "")
@@ -235,6 +263,8 @@ def _load_guide(doc: GuideDoc, report: LoadReport) -> None:
         if before == after:
             transaction.savepoint_rollback(savepoint)
             report.count("unchanged", "guides")
+            if not guide.content_hash:  # loaded before fingerprints were kept
+                keep_fingerprint(Guide.objects.for_page().get(pk=guide.pk))
             return
         transaction.savepoint_commit(savepoint)
     report.count("updated", "guides")
@@ -265,7 +295,8 @@ def load_pack(content_dir: Path) -> LoadReport:
         for _ in range(n):
             report.count(bucket, "condition pages")
     _check_references(docs)
-    default_docs = {d.slug: d for d in docs if d.fields.get("specialty")}
+    # The procedure's facts come from its guide in the site's language; translations follow it.
+    default_docs = {d.slug: d for d in docs if d.language == settings.LANGUAGE_CODE}
     existing = set(Procedure.objects.filter(slug__in=default_docs).values_list("slug", flat=True))
     # Create every new procedure first so that alternatives can point at any of them.
     for slug, doc in default_docs.items():
@@ -283,11 +314,8 @@ def load_pack(content_dir: Path) -> LoadReport:
         else:
             report.count("updated", "procedures")
         _apply_procedure(doc, procedure)
-    for doc in docs:
-        if doc.slug not in default_docs:
-            raise ContentError(
-                doc.file, "specialty", "is required (no other file defines this procedure)"
-            )
+    # Originals first, so a translation loaded in the same run compares with the new text.
+    for doc in sorted(docs, key=lambda d: d.language != settings.LANGUAGE_CODE):
         _load_guide(doc, report)
     if report.changed:
         notify_content_changed()

@@ -1,10 +1,13 @@
 """A guide as text: front matter fields, validation, and canonical serialisation."""
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import yaml
+from django.conf import settings
 
 from careatlas.procedures.models import Guide, GuideStatus, StatKind, StatUnit
 from careatlas.procedures.models.taxonomy import procedure_code_validator
@@ -14,9 +17,11 @@ from careatlas.procedures.pack.yamlio import dump_yaml, load_yaml
 PROSE_FIELDS = ["who_it_helps", "what_to_expect", "recovery", "cost", "risks"]
 # Fields that describe the procedure itself rather than one language's guide.
 PROCEDURE_FIELDS = ["specialty", "synonyms", "alternatives", "conditions", "codes"]
+TRANSLATED_FROM_KEYS = {"date", "fingerprint"}
 FIELD_ORDER = [
     "slug",
     "language",
+    "translated_from",
     "title",
     "abbreviation",
     "specialty",
@@ -37,6 +42,12 @@ FIELD_ORDER = [
     "review",
     "reviews",
 ]
+# The words and figures a reader sees: what a translation follows, so their fingerprint
+# changes when the original changes in a way a translator must look at. Identity, workflow,
+# review history and the procedure's facts are not; any other field (even one added later) is.
+NOT_CONTENT = {"slug", "language", "translated_from", "status", "sample_content"}
+NOT_CONTENT |= {"review", "reviews", *PROCEDURE_FIELDS}
+CONTENT_FIELDS = [name for name in FIELD_ORDER if name not in NOT_CONTENT]
 REQUIRED = {"slug", "language", "title", "status", "summary"}
 STAT_KEYS = {
     "kind",
@@ -249,6 +260,37 @@ def _parse_reviews(file: str, raw) -> list[dict]:
     return sorted(reviews, key=lambda r: r["reviewed_on"], reverse=True)
 
 
+def _parse_translated_from(file: str, fields: dict) -> dict | None:
+    raw = fields.get("translated_from")
+    if fields["language"] == settings.LANGUAGE_CODE:
+        if raw is not None:
+            _fail(file, "translated_from", "is only for translations")
+        return None
+    for name in PROCEDURE_FIELDS:
+        if fields.get(name):
+            _fail(
+                file,
+                name,
+                "belongs to the procedure and is kept in the English guide; "
+                "a translation carries only its own words",
+            )
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != TRANSLATED_FROM_KEYS:
+        _fail(file, "translated_from", "must have exactly a date and a fingerprint")
+    fingerprint = str(raw["fingerprint"])
+    if len(fingerprint) != 16 or any(c not in "0123456789abcdef" for c in fingerprint):
+        _fail(
+            file,
+            "translated_from.fingerprint",
+            "must be the 16 hex digits printed by `manage.py translation_base <slug>`",
+        )
+    date = _date(file, "translated_from.date", raw["date"])
+    if date is None:
+        _fail(file, "translated_from.date", "is required")
+    return {"date": date, "fingerprint": fingerprint}
+
+
 def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
     """Parse and validate one guide file's text; raise ContentError naming file and field."""
     if not text.startswith("---\n"):
@@ -284,6 +326,7 @@ def parse_guide_text(text: str, file: str = "<text>") -> GuideDoc:
         if fields.get(name) is not None and not isinstance(fields[name], str):
             _fail(file, name, "must be text")
     fields["sample_content"] = bool(fields.get("sample_content", False))
+    fields["translated_from"] = _parse_translated_from(file, fields)
     for name in ("synonyms", "alternatives", "conditions", "codes", "sources", "questions"):
         fields[name] = _str_list(file, name, fields.get(name))
     for i, code in enumerate(fields["codes"]):
@@ -379,7 +422,34 @@ def guide_to_dict(guide: Guide) -> dict:
         "review": review,
         "reviews": reviews or None,
     }
+    if guide.is_translation:
+        # A translation carries its own words only; the procedure's facts live in the
+        # original, and what it was translated from comes right after its language.
+        for name in PROCEDURE_FIELDS:
+            del data[name]
+        based_on = None
+        if guide.translated_from_hash and guide.translated_from_date:
+            based_on = {
+                "date": guide.translated_from_date,
+                "fingerprint": guide.translated_from_hash,
+            }
+        data = {key: data[key] for key in ("slug", "language")} | {
+            "translated_from": based_on,
+            **{k: v for k, v in data.items() if k not in ("slug", "language")},
+        }
     return data
+
+
+def content_fingerprint(data: dict, body: str) -> str:
+    """16 hex digits that change whenever a guide's words or figures change (given the
+    guide's `guide_to_dict` and its deep-dive text)."""
+    content = {name: data.get(name) for name in CONTENT_FIELDS} | {"deep_dive": body.strip()}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def guide_fingerprint(guide: Guide) -> str:
+    return content_fingerprint(guide_to_dict(guide), guide.deep_dive)
 
 
 def guide_to_text(guide: Guide) -> str:

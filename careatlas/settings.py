@@ -107,7 +107,11 @@ MIDDLEWARE = [
     "careatlas.core.bounds.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The URL alone decides the language (unprefixed is LANGUAGE_CODE, never Accept-Language:
+    # i18n_patterns with prefix_default_language=False), so no redirect and no guessing.
     "django.middleware.locale.LocaleMiddleware",
+    # A page offering another language (core/languages.py) is revalidated, per cookie.
+    "careatlas.core.middleware.LanguageOfferHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

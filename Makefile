@@ -63,6 +63,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	CAREATLAS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
+	CAREATLAS_ENV=test $(BIN)/python manage.py check_translatable
 
 format: install
 	$(BIN)/ruff check --fix .

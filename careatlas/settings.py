@@ -302,6 +302,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own number formats over Django's per language: Spanish as written in the US (1,234.50).
+FORMAT_MODULE_PATH = ["careatlas.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

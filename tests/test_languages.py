@@ -7,6 +7,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 
+from careatlas.core.sitemaps import _EveryLanguage
 from tests.consultation_personas import Office
 from tests.review_personas import Visit
 
@@ -143,3 +144,12 @@ def test_sitemaps_list_each_page_in_both_languages_with_alternates(content_pack,
     assert f'hreflang="en" href="{english}"' in entry
     assert f'hreflang="es" href="{spanish}"' in entry
     assert f'hreflang="x-default" href="{english}"' in entry
+
+
+def test_a_sitemap_page_reads_only_its_own_slice_of_items():
+    """Pairs are cut from the items lazily, so a page may start or end mid-item."""
+    pairs = _EveryLanguage(["a", "b", "c"], ["en", "es"])
+    assert len(pairs) == 6
+    assert list(pairs[1:4]) == [("a", "es"), ("b", "en"), ("b", "es")]
+    assert list(pairs[4:10]) == [("c", "en"), ("c", "es")]
+    assert pairs[2] == ("b", "en")

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from careatlas.core.sitemaps import _EveryLanguage
 from tests.consultation_personas import Office
+from tests.registry_files import import_naples
 from tests.review_personas import Visit
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,12 @@ def test_a_sitemap_page_reads_only_its_own_slice_of_items():
     assert list(pairs[1:4]) == [("a", "es"), ("b", "en"), ("b", "es")]
     assert list(pairs[4:10]) == [("c", "en"), ("c", "es")]
     assert pairs[2] == ("b", "en")
+
+
+def test_a_hospital_page_in_spanish(content_pack, real_data, tmp_path, settings):
+    import_naples(real_data, tmp_path)
+    hospital = "/providers/hospitals/100018/naples-community-hospital/"
+    html = _get(Client(), "/es" + hospital)
+    assert _html_lang(html) == "es"
+    assert _switch(html) == [(hospital, "en", "en", "English")]
+    assert _alternates(html)["es"] == settings.SITE_URL + "/es" + hospital

@@ -63,7 +63,9 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	CAREATLAS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run
-	@# Every string translated, none fuzzy, placeholders kept, .po current with the code, .mo compiled.
+	@# User-facing text marked for translation; every string translated, none fuzzy,
+	@# placeholders kept, .po current with the code, .mo compiled.
+	CAREATLAS_ENV=test $(BIN)/python manage.py check_translatable
 	CAREATLAS_ENV=test $(BIN)/python manage.py catalogue check
 
 format: install

@@ -107,7 +107,11 @@ MIDDLEWARE = [
     "careatlas.core.bounds.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The URL alone decides the language (unprefixed is LANGUAGE_CODE, never Accept-Language:
+    # i18n_patterns with prefix_default_language=False), so no redirect and no guessing.
     "django.middleware.locale.LocaleMiddleware",
+    # A page offering another language (core/languages.py) is revalidated, per cookie.
+    "careatlas.core.middleware.LanguageOfferHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -298,6 +302,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own number formats over Django's per language: Spanish as written in the US (1,234.50).
+FORMAT_MODULE_PATH = ["careatlas.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

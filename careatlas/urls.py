@@ -35,6 +35,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", core_views.metrics_text, name="metrics"),
     path("robots.txt", core_views.robots_txt, name="robots"),
+    path("language-offer", core_views.dismiss_language_offer, name="dismiss_language_offer"),
     # An index of one file per section: provider profiles alone exceed one file's 50,000 URLs.
     path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(

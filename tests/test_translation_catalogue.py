@@ -9,12 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from careatlas.core import translation_catalogue as po
-from careatlas.core.unmarked_text import (
-    unmarked_in_module,
-    unmarked_in_python,
-    unmarked_in_templates,
-    unmarked_text,
-)
 from tests.conftest import require
 
 REAL = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -119,55 +113,3 @@ def test_the_real_catalogue_passes_after_compiling(tmp_path, settings):
     target.write_text(po.render(edited), encoding="utf-8")
     with pytest.raises(CommandError, match="older than its .po"):
         call_command("catalogue", "check")
-
-
-def test_template_text_outside_the_translation_tags_is_found():
-    template = (
-        '{% load i18n %}<h1>{% translate "Sources" %}</h1>\n'
-        "<p>{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}</p>\n"
-        "<p>Call the office</p>\n"
-        '<img alt="Map of the offices" src="x.png">\n'
-        '<pre><code>{"error": "not_found"}</code></pre>{# a note #}\n'
-        "<span>NPI {{ npi }} · PMID</span>\n"
-    )
-    assert unmarked_text(template) == ['alt="Map of the offices"', "Call the office"]
-
-
-def test_every_template_of_the_site_marks_its_text():
-    assert unmarked_in_templates(Path(settings.BASE_DIR) / "careatlas") == []
-
-
-def test_labels_errors_and_messages_left_as_plain_strings_are_found():
-    module = """
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
-class NameForm(forms.Form):
-    name = forms.CharField(label="Your name", help_text=_("As on your card."))
-    code = forms.CharField(label=_("Code"))
-
-    def clean_code(self):
-        self.add_error("code", "That code is wrong.")
-        raise ValidationError(f"Enter {self.limit} digits.")
-
-    class Meta:
-        verbose_name = "name form"
-
-def view(request):
-    messages.success(request, _("Saved."))
-    logger.warning("Not shown to anyone: %s", request.path)
-    messages.error(request, "Not saved.")
-"""
-    assert [text for _line, text in unmarked_in_module(module)] == [
-        "'Your name'",
-        "'That code is wrong.'",
-        "f'Enter {self.limit} digits.'",
-        "'name form'",
-        "'Not saved.'",
-    ]
-
-
-def test_every_module_of_the_site_marks_its_labels_errors_and_messages():
-    assert unmarked_in_python(Path(settings.BASE_DIR) / "careatlas") == []

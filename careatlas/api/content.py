@@ -15,7 +15,7 @@ from careatlas.api.content_schemas import (
     SuggestionList,
 )
 from careatlas.api.errors import documented, not_found, openapi_extra
-from careatlas.api.language import LANG, Language
+from careatlas.api.language import LANG, Language, answer_language
 from careatlas.procedures.models import Condition, Specialty
 from careatlas.search import interface as content_search
 
@@ -40,6 +40,7 @@ SEARCH_TEXT = Query(
 def list_specialties(request, lang: Language = LANG):
     """Every specialty (each is a valid `specialty` filter of provider search), with the
     procedures that have a published guide."""
+    lang = answer_language(lang)
     with translation.override(lang):
         specialties = present.specialty_list()
         return {"count": len(specialties), "results": specialties}
@@ -54,6 +55,7 @@ def list_specialties(request, lang: Language = LANG):
     openapi_extra=openapi_extra(),
 )
 def get_specialty(request, slug: str = SLUG, lang: Language = LANG):
+    lang = answer_language(lang)
     with translation.override(lang):
         specialty = Specialty.objects.filter(slug=slug).first()
         if specialty is None:
@@ -71,6 +73,7 @@ def get_specialty(request, slug: str = SLUG, lang: Language = LANG):
 )
 def list_procedures(request, lang: Language = LANG):
     """Published guides only, by title; drafts and guides in review never appear."""
+    lang = answer_language(lang)
     with translation.override(lang):
         guides = present.published_guides().order_by("title")
         results = [present.guide_summary(guide) for guide in guides]
@@ -88,6 +91,7 @@ def list_procedures(request, lang: Language = LANG):
 def get_procedure(request, slug: str = SLUG, lang: Language = LANG):
     """Each stat range comes with its source (title, PMID/PMCID/DOI/URL), year and method;
     `review` says who reviewed the guide and when, and whether it is sample content."""
+    lang = answer_language(lang)
     with translation.override(lang):
         guide = present.published_guides().for_page().filter(procedure__slug=slug).first()
         if guide is None:
@@ -105,6 +109,7 @@ def get_procedure(request, slug: str = SLUG, lang: Language = LANG):
 )
 def list_conditions(request, lang: Language = LANG):
     """Conditions treated by at least one procedure with a published guide."""
+    lang = answer_language(lang)
     with translation.override(lang):
         conditions = present.condition_list()
         return {"count": len(conditions), "results": conditions}
@@ -119,6 +124,7 @@ def list_conditions(request, lang: Language = LANG):
     openapi_extra=openapi_extra(),
 )
 def get_condition(request, slug: str = SLUG, lang: Language = LANG):
+    lang = answer_language(lang)
     with translation.override(lang):
         condition = Condition.objects.select_related("specialty").filter(slug=slug).first()
         if condition is None:
@@ -141,6 +147,7 @@ def search_content(
     lang: Language = LANG,
 ):
     """The site's search: published pages only, typo-tolerant, best match first."""
+    lang = answer_language(lang)
     with translation.override(lang):
         found = content_search.search(q, language=lang, limit=limit)
         return present.search_data(found)
@@ -157,6 +164,7 @@ def search_content(
 def autocomplete_content(request, q: str = SEARCH_TEXT, lang: Language = LANG):
     """Pages whose words start with what was typed (two characters or more), as the site's
     search box suggests them."""
+    lang = answer_language(lang)
     with translation.override(lang):
         suggestions = content_search.autocomplete(q, language=lang)
         return {"results": [present.suggestion_data(s) for s in suggestions]}

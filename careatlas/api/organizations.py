@@ -5,7 +5,7 @@ from django.utils import translation
 from ninja import Path, Query, Router
 
 from careatlas.api.errors import documented, openapi_extra
-from careatlas.api.language import LANG, Language
+from careatlas.api.language import LANG, Language, answer_language
 from careatlas.api.organization_schemas import HospitalDetail, PracticeDetail
 from careatlas.api.registry_presenters import organization_detail
 from careatlas.providers.access import get_public_organization
@@ -49,6 +49,7 @@ def get_hospital(
     """What the hospital's page shows: address, phone, where it is, CMS's hospital type,
     ownership, emergency services and star rating (source: CMS Hospital General
     Information), and the clinicians Care Compare lists as affiliated, by name."""
+    lang = answer_language(lang)
     with translation.override(lang):
         hospital = get_public_organization(OrganizationKind.HOSPITAL, ccn=ccn)
         return organization_detail(hospital, page, page_size, _lang_query(lang))
@@ -76,6 +77,7 @@ def get_practice(
 ):
     """What the practice's page shows: address, phone, where it is (source: CMS Care
     Compare), and the clinicians who practise there, by name."""
+    lang = answer_language(lang)
     with translation.override(lang):
         practice = get_public_organization(OrganizationKind.PRACTICE, pac_id=pac_id)
         return organization_detail(practice, page, page_size, _lang_query(lang))

@@ -7,7 +7,7 @@ from ninja import Path, Query, Router
 
 from careatlas.api import provider_presenters as present
 from careatlas.api.errors import documented, invalid_form, openapi_extra
-from careatlas.api.language import LANG, Language
+from careatlas.api.language import LANG, Language, answer_language
 from careatlas.api.provider_params import search_parameters
 from careatlas.api.provider_schemas import (
     ProviderDetail,
@@ -44,6 +44,7 @@ def search_providers(request, lang: Language = LANG):
     """Exactly the parameters of the site's provider search page (/providers/), validated
     by the same form: an unknown place, a radius not offered or a page that is not a number
     is a 400 naming the field. With no parameters, every provider, by name."""
+    lang = answer_language(lang)
     with translation.override(lang):
         form = ProviderSearchForm(request.GET, choices=Choices.load(lang))
         if not form.is_valid():
@@ -63,6 +64,7 @@ def search_providers(request, lang: Language = LANG):
 )
 def list_provider_filters(request, lang: Language = LANG):
     """The choices of every select and checkbox group on the search page, with labels."""
+    lang = answer_language(lang)
     with translation.override(lang):
         form = ProviderSearchForm(QueryDict(), choices=Choices.load(lang))
         return present.filter_choices(form)
@@ -82,6 +84,7 @@ def autocomplete(
     limit: int = Query(8, ge=1, le=20, description="How many suggestions."),
     lang: Language = LANG,
 ):
+    lang = answer_language(lang)
     with translation.override(lang):
         suggestions = autocomplete_providers(q, limit)
         return {"results": [present.suggestion_data(s) for s in suggestions]}
@@ -107,5 +110,6 @@ def get_provider(
     Compare and NPPES say (medical school, Medicare assignment, group practice, hospital
     affiliations, NUCC provider types, NPI dates), each with its source; and how often CMS's
     Medicare claims show them performing each procedure."""
+    lang = answer_language(lang)
     with translation.override(lang):
         return present.provider_detail(get_public_practitioner(npi))

@@ -15,6 +15,7 @@ from django.utils.http import http_date
 from careatlas.core import metrics
 from careatlas.core.compression import negotiated_encoding
 from careatlas.core.http import cached_render, content_key, etag_matches
+from careatlas.core.languages import language_offer_key
 from careatlas.core.models import SiteVersion
 from careatlas.core.ratelimit import RATE_LIMITED_BY, RateLimit, client_ip, remember_verdict
 
@@ -50,7 +51,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         # The tag names the version, language and path, so a 304 needs no render at all.
         site = _site_version(request)
-        digest = content_key("page", site.version, request)
+        digest = content_key("page", site.version, request, variant=language_offer_key(request))
         etag = f'"{digest}"'
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
@@ -135,7 +136,8 @@ def _allowed_host(request: HttpRequest) -> bool:
 
 def _shared_key(request: HttpRequest) -> str:
     version = _site_version(request).version
-    raw = f"{version}|{negotiated_encoding(request)}|{request.get_full_path()}"
+    offer = language_offer_key(request)  # an English page may offer Spanish to some visitors
+    raw = f"{version}|{negotiated_encoding(request)}|{offer}|{request.get_full_path()}"
     return "shared-page:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 

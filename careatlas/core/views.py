@@ -1,13 +1,14 @@
-"""Operational endpoints (health check, robots.txt) and the privacy page."""
+"""Operational endpoints (health check, robots.txt), the privacy page and the language offer."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
-from careatlas.core import health, metrics
+from careatlas.core import health, languages, metrics
 from careatlas.core.caching import public_page
 
 
@@ -63,6 +64,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/autocomplete",
+        "Disallow: /language-offer",
         "Disallow: /*/preview/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
@@ -81,3 +83,22 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "response_days": settings.CONSULTATION_RESPONSE_BUSINESS_DAYS,
         },
     )
+
+
+# No CSRF token: the form sits on pages cached for every visitor, and all a forged post can
+# do is hide a banner offering another language.
+@csrf_exempt
+@require_POST
+def dismiss_language_offer(request: HttpRequest) -> HttpResponse:
+    """The offer's "No, thanks": remember it in a cookie and go back to the page."""
+    target = languages.safe_next(request, request.POST.get("next", ""))
+    response = HttpResponseRedirect(target, status=303)
+    response.set_cookie(
+        languages.OFFER_DISMISSED_COOKIE,
+        "1",
+        max_age=languages.OFFER_DISMISSED_SECONDS,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from careatlas.core.numbers import dollars, grouped
 from careatlas.procedures.models import (
     ConditionSection,
     Guide,
@@ -22,17 +23,10 @@ EN_DASH = "\u2013"
 
 def _plain_number(value: Decimal) -> str:
     if value == value.to_integral_value():
-        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+        return grouped(int(value))
     # Keep the precision the source gave (10.3, 32.18), never pad it (10.30).
     places = min(2, -value.normalize().as_tuple().exponent)
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-
-
-def _money(value: Decimal) -> str:
-    """Whole dollars stay whole ($100); amounts with cents show both digits ($86.50)."""
-    if value == value.to_integral_value():
-        return f"${_plain_number(value)}"
-    return "$" + formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return grouped(value, places)
 
 
 def _scaled(low: Decimal, high: Decimal) -> tuple[str, str, str]:
@@ -56,7 +50,7 @@ def stat_range(stat: StatRange) -> str:
     if stat.unit == StatUnit.PERCENT:
         return f"{_span(_plain_number(low), _plain_number(high))}%"
     if stat.unit == StatUnit.USD:
-        return _span(_money(low), _money(high))
+        return _span(dollars(low), dollars(high))
     if stat.unit == StatUnit.PER_YEAR:
         a, b, word = _scaled(low, high)
         return f"{_span(a, b)} {word}".strip()

@@ -1,12 +1,12 @@
 """sitemap.xml entries for every public page."""
 
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from careatlas.core.sitemaps import TranslatedSitemap
 from careatlas.procedures.models import Condition, Guide, Specialty
 
 
-class GuideSitemap(Sitemap):
+class GuideSitemap(TranslatedSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -22,21 +22,21 @@ class GuideSitemap(Sitemap):
         return guide.updated_at
 
 
-class SpecialtySitemap(Sitemap):
+class SpecialtySitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Specialty.objects.with_published_guides().order_by("pk")
 
 
-class ConditionSitemap(Sitemap):
+class ConditionSitemap(TranslatedSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Condition.objects.with_published_guides().order_by("pk")
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(TranslatedSitemap):
     priority = 1.0
 
     def items(self):

@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language_info, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
+from careatlas.core.numbers import dollars
 from careatlas.providers.accuracy import ProfileAccuracy, profile_accuracy
 from careatlas.providers.currency import listing_currency
 from careatlas.providers.map_presenters import directions_links
@@ -81,7 +82,7 @@ def badge(verification: Verification | None, today: datetime.date | None = None)
     """'Verified March 2026 via registry match', or why we cannot say that."""
     if verification is None:
         return Badge("unverified", _("Not verified yet"))
-    when = formats.date_format(verification.verified_on, "F Y")
+    when = formats.date_format(verification.verified_on, "YEAR_MONTH_FORMAT")
     how = verification.get_method_display()
     day = verification.verified_on
     if verification.disputed:
@@ -146,17 +147,11 @@ def tel_href(digits: str) -> str:
     return f"tel:+1{digits}" if len(digits) == 10 and digits.isdigit() else ""
 
 
-def _dollars(value: Decimal) -> str:
-    if value == value.to_integral_value():
-        return "$" + formats.number_format(int(value), use_l10n=True, force_grouping=True)
-    return "$" + formats.number_format(value, 2, use_l10n=True, force_grouping=True)
-
-
 def price_range(low: Decimal | None, high: Decimal | None) -> str:
     """'$80–$120', '$95', or '' when no self-pay price is listed."""
     if low is None or high is None:
         return ""
-    a, b = _dollars(Decimal(low)), _dollars(Decimal(high))
+    a, b = dollars(Decimal(low)), dollars(Decimal(high))
     return a if a == b else f"{a}{EN_DASH}{b}"
 
 

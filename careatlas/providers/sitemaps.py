@@ -1,16 +1,17 @@
 """sitemap.xml sections for provider profiles (a million of them page in 50,000s)."""
 
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Q
 
+from careatlas.core.sitemaps import TranslatedSitemap
 from careatlas.providers.models import Organization, OrganizationKind, Practitioner
 from careatlas.providers.registry_presenters import organization_url
 
 
-class PractitionerSitemap(Sitemap):
+class PractitionerSitemap(TranslatedSitemap):
     changefreq = "weekly"
     priority = 0.5
-    # Search engines read at most 50,000 URLs per sitemap file; the index lists the pages.
+    # Search engines read at most 50,000 URLs per sitemap file (each language's address
+    # counts: 25,000 profiles a file); the index lists the files.
     limit = 50_000
 
     def items(self):
@@ -26,7 +27,7 @@ class PractitionerSitemap(Sitemap):
         return practitioner.updated_at
 
 
-class OrganizationSitemap(Sitemap):
+class OrganizationSitemap(TranslatedSitemap):
     """Hospitals (by CCN) and group practices (by PAC ID): the organizations with a page."""
 
     changefreq = "monthly"

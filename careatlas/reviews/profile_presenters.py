@@ -99,7 +99,7 @@ class ReviewSection:
 
 
 def _month(value) -> str:
-    return formats.date_format(value, "F Y") if value else ""
+    return formats.date_format(value, "YEAR_MONTH_FORMAT") if value else ""
 
 
 def _item(review: Review) -> ReviewItem:

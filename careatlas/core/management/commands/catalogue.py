@@ -12,7 +12,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from careatlas.core import translation_catalogue as po
-from careatlas.core.unmarked_text import unmarked_in_python, unmarked_in_templates
 
 
 def _languages() -> list[str]:
@@ -107,8 +106,6 @@ class Command(BaseCommand):
         catalogue = po.read(path)
         found = po.problems(catalogue)
         found += po.compiled_differences(catalogue, path.with_suffix(".mo"))
-        code = Path(settings.BASE_DIR) / "careatlas"
-        found += unmarked_in_templates(code) + unmarked_in_python(code)
         _need_gettext()
         with tempfile.TemporaryDirectory() as scratch:
             fresh = _regenerate(language, Path(scratch), start_from=None)

@@ -26,3 +26,20 @@ def spanish_for(*msgids: str) -> Iterator[None]:
                 del catalog._catalogs[0][msgid]
             else:
                 catalog[msgid] = before
+
+
+@contextmanager
+def without_spanish_for(*msgids: str) -> Iterator[None]:
+    """These messages read as untranslated in Spanish while the block runs (every thread)."""
+    catalog = trans_real.translation("es")._catalog
+    saved = {msgid: catalog.get(msgid) for msgid in msgids}
+    for msgid in msgids:
+        catalog[msgid] = msgid
+    try:
+        yield
+    finally:
+        for msgid, before in saved.items():
+            if before is None:
+                del catalog._catalogs[0][msgid]
+            else:
+                catalog[msgid] = before

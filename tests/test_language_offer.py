@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from careatlas.core.languages import OFFER_DISMISSED_COOKIE
-from tests.fake_catalogue import fake_spanish, spanish_for
+from tests.fake_catalogue import without_spanish_for
 
 pytestmark = pytest.mark.django_db
 
@@ -84,15 +84,13 @@ def test_the_page_cache_keeps_the_offered_and_the_plain_page_apart(content_pack)
 
 
 def test_the_offer_speaks_spanish_only_when_the_catalogue_has_all_of_it(content_pack):
-    """lang tells a screen reader the offer's language: English until every sentence has
-    its Spanish, then Spanish (here a made-up catalogue)."""
-    untranslated = _offer(Client().get(GUIDE, headers=SPANISH_BROWSER).content.decode())
-    assert untranslated.startswith('<div class="language-offer">')
-    assert "This page is available in Spanish." in untranslated
-    cache.clear()  # a new catalogue shows once cached pages expire (PAGE_CACHE_SECONDS)
-    with spanish_for(*OFFER_SENTENCES):
-        offer = _offer(Client().get(GUIDE, headers=SPANISH_BROWSER).content.decode())
+    """lang tells a screen reader the offer's language: Spanish with the real catalogue, and
+    English while any of its sentences lacks its Spanish."""
+    offer = _offer(Client().get(GUIDE, headers=SPANISH_BROWSER).content.decode())
     assert offer.startswith('<div class="language-offer" lang="es">')
-    assert (
-        fake_spanish("This page is available in %(language)s.") % {"language": "español"} in offer
-    )
+    assert "Esta página está disponible en español." in offer
+    cache.clear()  # a changed catalogue shows once cached pages expire (PAGE_CACHE_SECONDS)
+    with without_spanish_for("No, thanks"):
+        partial = _offer(Client().get(GUIDE, headers=SPANISH_BROWSER).content.decode())
+    assert partial.startswith('<div class="language-offer">')
+    assert "This page is available in Spanish." in partial

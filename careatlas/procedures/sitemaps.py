@@ -1,18 +1,24 @@
 """sitemap.xml entries for every public page."""
 
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from careatlas.core.sitemaps import TranslatedSitemap
 from careatlas.procedures.models import Condition, Guide, Specialty
 
 
-class GuideSitemap(TranslatedSitemap):
+class GuideSitemap(Sitemap):
+    """Each guide at its own language's address, with its translations as alternates.
+
+    Not a TranslatedSitemap: a guide's /es/ address without a Spanish translation shows the
+    English text and names the English page as canonical, so it is no page of its own.
+    """
+
     changefreq = "monthly"
     priority = 0.8
 
     def items(self):
-        # Each guide at its own language's address: a translation under /es/, and no /es/
-        # entry for a guide that has none (that page is the English text).
         return Guide.objects.published().select_related("procedure").order_by("pk")
 
     def location(self, guide: Guide) -> str:
@@ -20,6 +26,28 @@ class GuideSitemap(TranslatedSitemap):
 
     def lastmod(self, guide: Guide):
         return guide.updated_at
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        translations: dict[int, list[Guide]] = {}
+        for guide in (
+            Guide.objects.published()
+            .filter(procedure__in=[url["item"].procedure_id for url in urls])
+            .select_related("procedure")
+            .order_by("language")
+        ):
+            translations.setdefault(guide.procedure_id, []).append(guide)
+        for url in urls:
+            siblings = translations.get(url["item"].procedure_id, [])
+            if len(siblings) < 2:
+                continue
+            links = {g.language: f"{protocol}://{domain}{g.own_url()}" for g in siblings}
+            url["alternates"] = [{"lang_code": code, "location": at} for code, at in links.items()]
+            if settings.LANGUAGE_CODE in links:
+                url["alternates"].append(
+                    {"lang_code": "x-default", "location": links[settings.LANGUAGE_CODE]}
+                )
+        return urls
 
 
 class SpecialtySitemap(TranslatedSitemap):

@@ -99,6 +99,11 @@ def _guide_context(guide: Guide) -> dict:
         # Shown in the site's language because the visitor's has no translation yet.
         "untranslated": guide.language != get_language(),
         "canonical_url": guide.own_url(),
+        # hreflang alternates only between the guide's real translations: a fallback page
+        # (English text under /es/) is a copy whose canonical is the English page.
+        "guide_languages": Guide.objects.published()
+        .filter(procedure=guide.procedure_id)
+        .values_list("language", flat=True),
         "review_age_months": months_since(guide.reviewed_on),
         "structured_data": guide_graph(guide, crumbs),
         "compare_query": "&".join(f"p={slug}" for slug in compare_slugs),

@@ -4,15 +4,18 @@ Near ZIP 10001 the finder lists Chen (and her neighbours); Farrow practises in L
 A patient reads pages; a practice, a reviewer, an editor and another patient write.
 """
 
+import datetime
 import uuid
 
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from careatlas.consultations.models import ConsultationRequest, Status
 from careatlas.consultations.services import change_status
 from careatlas.core import page_tags
+from careatlas.core.models import ContentTag
 from careatlas.procedures import revisions
 from careatlas.procedures.models import Guide
 from careatlas.providers import confirmation
@@ -160,3 +163,12 @@ def test_app_servers_sharing_redis_retire_the_same_pages(world):
             assert [visit(p)[0] for p in (chen, NEAR_CHEN, farrow, GUIDE)] == ["hit"] * 4
         finally:
             cache.delete_pattern("*")
+
+
+def test_tag_rows_no_kept_page_can_predate_are_pruned(db, monkeypatch):
+    monkeypatch.setattr(page_tags, "PRUNE_EVERY", 1)
+    long_ago = timezone.now() - datetime.timedelta(days=1)
+    ContentTag.objects.create(name=page_tags.practitioner(1), version=1, changed_at=long_ago)
+    page_tags.bump(page_tags.practitioner(2))
+    left = set(ContentTag.objects.values_list("name", flat=True))
+    assert "provider:2" in left and "provider:1" not in left

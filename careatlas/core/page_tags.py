@@ -45,6 +45,9 @@ CATCH_UP_LIMIT = 5000
 MAX_KNOWN = 50_000
 # Entries outlive PAGE_CACHE_SECONDS by nothing, but servers' clocks may disagree a little.
 CLOCK_SKEW = timedelta(seconds=60)
+# Every this many versions a bump deletes the tag rows no live page can predate, so the
+# table stays near the number of things changed in the last PAGE_CACHE_SECONDS.
+PRUNE_EVERY = 1000
 
 
 def practitioner(pk: int) -> str:
@@ -57,7 +60,15 @@ def organization(pk: int) -> str:
 
 def bump(*tags: str) -> int:
     """Retire the kept pages that depend on any of `tags`; returns the new site version."""
-    return SiteVersion.bump(tags or (EVERYTHING,))
+    version = SiteVersion.bump(tags or (EVERYTHING,))
+    if version % PRUNE_EVERY == 0:
+        ContentTag.objects.filter(changed_at__lt=_oldest_that_matters()).delete()
+    return version
+
+
+def _oldest_that_matters():
+    """A tag changed before this predates every page still kept: none reads it again."""
+    return timezone.now() - timedelta(seconds=settings.PAGE_CACHE_SECONDS) - CLOCK_SKEW
 
 
 def depends_on(request: HttpRequest, *tags: str) -> None:
@@ -104,8 +115,7 @@ def _catch_up(version: int) -> None:
     if version < _known.version or _known.version < 0:
         # A new process, or a restore (or a test) took the version back: any tag changed
         # while a kept page may still be alive matters, and nothing older does.
-        since = timezone.now() - timedelta(seconds=settings.PAGE_CACHE_SECONDS) - CLOCK_SKEW
-        changed = ContentTag.objects.filter(changed_at__gte=since)
+        changed = ContentTag.objects.filter(changed_at__gte=_oldest_that_matters())
         _known.tags.clear()
         _known.floor = 0
     else:

@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from careatlas.consultations.models import ConsultationRequest, Status
@@ -172,3 +174,24 @@ def test_tag_rows_no_kept_page_can_predate_are_pruned(db, monkeypatch):
     page_tags.bump(page_tags.practitioner(2))
     left = set(ContentTag.objects.values_list("name", flat=True))
     assert "provider:2" in left and "provider:1" not in left
+
+
+def api_queries(path: str) -> int:
+    """How many queries an anonymous API GET ran: a kept answer reads little but the version."""
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get(path).status_code == 200, path
+    return len(queries)
+
+
+def test_the_api_retires_a_providers_answers_and_keeps_the_rest(world):
+    chen, farrow = (f"/api/v1/providers/{p.npi}" for p in (world.chen, world.farrow))
+    near_farrow = "/api/v1/providers?location=90012&radius=25"
+    paths = (chen, farrow, near_farrow, "/api/v1/providers?location=10001&radius=25")
+    rendered = {path: api_queries(path) for path in paths}
+    kept_cost = {path: api_queries(path) for path in paths}
+    assert all(kept_cost[p] < rendered[p] for p in paths), (rendered, kept_cost)
+    file_report(world.chen, "other", about="Something else", details="The office moved.")
+    after = {path: api_queries(path) for path in paths}  # the first also reads what changed
+    assert after[chen] >= rendered[chen]
+    assert after[paths[3]] >= rendered[paths[3]]  # lists Chen
+    assert (after[farrow], after[near_farrow]) == (kept_cost[farrow], kept_cost[near_farrow])

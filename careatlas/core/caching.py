@@ -14,20 +14,11 @@ from django.utils.http import http_date
 
 from careatlas.core import metrics, page_tags
 from careatlas.core.compression import negotiated_encoding
-from careatlas.core.http import cached_render, content_key, etag_matches
-from careatlas.core.models import SiteVersion
+from careatlas.core.http import cached_render, content_key, etag_matches, site_version
 from careatlas.core.ratelimit import RATE_LIMITED_BY, RateLimit, client_ip, remember_verdict
 
 # Set on a response every anonymous visitor may be given as it is (see SharedPageMiddleware).
 SHAREABLE = "careatlas_shareable"
-
-
-def _site_version(request: HttpRequest) -> SiteVersion:
-    """The content version, read once per request (the shared cache and the view agree on it)."""
-    site = getattr(request, "careatlas_site", None)
-    if site is None:
-        site = request.careatlas_site = SiteVersion.current()
-    return site
 
 
 def _cacheable(request: HttpRequest) -> bool:
@@ -57,13 +48,13 @@ def public_page(
         if depends_on is not None:
             page_tags.depends_on(request, *depends_on)
         # The tag names the version, language and path, so a 304 needs no render at all.
-        site = _site_version(request)
-        digest = content_key("page", site.version, request)
+        site = site_version(request)
+        digest = content_key("page", request, version=site.version)
         etag = f'"{digest}"'
         if etag_matches(request, etag):
             response = HttpResponseNotModified()
         else:
-            response = _render(request, digest, lambda: view(request, *args, **kwargs), etag)
+            response = cached_render(request, digest, lambda: view(request, *args, **kwargs), etag)
             if response.status_code != 200 or response.streaming:
                 return response
         response["ETag"] = etag
@@ -73,17 +64,6 @@ def public_page(
         return response
 
     return wrapper
-
-
-def _render(request: HttpRequest, digest: str, render: Callable[[], HttpResponse], etag: str):
-    if getattr(request, "careatlas_page_cache", "") != "miss":
-        return cached_render(digest, render, etag)
-    # The shared cache below keeps this answer with the tags the view names as it runs: a
-    # copy from the version-keyed cache would come without them.
-    response = render()
-    if response.status_code == 200 and not response.streaming:
-        response["ETag"] = etag
-    return response
 
 
 class SharedAnswer(NamedTuple):
@@ -122,7 +102,7 @@ class SharedPageMiddleware:
             return self.get_response(request)
         key = _shared_key(request)
         # Read before the render, so a change made during it leaves the copy retired.
-        request.careatlas_rendered_at = _site_version(request).version
+        request.careatlas_rendered_at = site_version(request).version
         replay = _replay(request, key)
         request.careatlas_page_cache = "miss" if replay is None else "hit"
         metrics.PAGE_CACHE.labels(request.careatlas_page_cache).inc()

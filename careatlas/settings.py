@@ -240,8 +240,8 @@ if (
     )
 
 # One shared cache for all app servers when REDIS_URL is set; otherwise a
-# per-process memory cache (page caches are keyed by a content version kept in
-# the database, so stale entries are never served after a publish either way).
+# per-process memory cache (kept pages are checked against content versions kept in
+# the database, core/page_tags.py, so stale entries are never served either way).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -14,21 +14,14 @@ from django.test import Client, override_settings
 from careatlas.core.ratelimit import RateLimit
 from careatlas.procedures import services
 from careatlas.search.interface import QUERY_KEYS
-from tests.conftest import REPO, require
+from tests.conftest import REPO
 from tests.factories import GuideFactory, add_stat
-from tests.workers import redis_url
+from tests.redis_cache import REDIS_URL, redis_caches, require_redis
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-REDIS_URL = redis_url()
-REDIS_CACHES = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "careatlas",
-    }
-}
+REDIS_CACHES = redis_caches()
 # Another worker process counting requests of one client, through the settings' own cache.
 OTHER_WORKER = """
 import django
@@ -194,17 +187,8 @@ def test_without_trusted_proxies_forwarded_for_is_ignored(patient, guide, settin
     assert again.status_code == 429
 
 
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 def test_worker_processes_share_one_count_through_redis(patient, guide, settings):
-    require(_redis_available(), f"Redis at {REDIS_URL}")
+    require_redis()
     settings.API_RATE_LIMIT_PER_MINUTE = 3
     ip = "198.51.100.77"  # a documentation address no other test or server uses
     if time.time() % 60 > 50:  # all counts must land in one minute's window

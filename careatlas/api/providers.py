@@ -15,6 +15,7 @@ from careatlas.api.provider_schemas import (
     ProviderSuggestionList,
     SearchFilters,
 )
+from careatlas.core import page_tags
 from careatlas.providers.access import get_public_practitioner
 from careatlas.search.interface import (
     Choices,
@@ -50,6 +51,8 @@ def search_providers(request, lang: Language = LANG):
         if not form.is_valid():
             raise invalid_form(form)
         results = find_providers(form.query())
+        listed = (page_tags.practitioner(hit.practitioner_id) for hit in results.hits)
+        page_tags.depends_on(request, page_tags.DIRECTORY, page_tags.PROVIDER_INDEX, *listed)
         lang_query = f"lang={lang}" if lang != settings.LANGUAGE_CODE else ""
         return present.search_data(form, results, lang_query)
 
@@ -65,6 +68,7 @@ def search_providers(request, lang: Language = LANG):
 def list_provider_filters(request, lang: Language = LANG):
     """The choices of every select and checkbox group on the search page, with labels."""
     lang = answer_language(lang)
+    page_tags.depends_on(request, page_tags.DIRECTORY)
     with translation.override(lang):
         form = ProviderSearchForm(QueryDict(), choices=Choices.load(lang))
         return present.filter_choices(form)
@@ -85,6 +89,7 @@ def autocomplete(
     lang: Language = LANG,
 ):
     lang = answer_language(lang)
+    page_tags.depends_on(request, page_tags.DIRECTORY, page_tags.PROVIDER_INDEX)
     with translation.override(lang):
         suggestions = autocomplete_providers(q, limit)
         return {"results": [present.suggestion_data(s) for s in suggestions]}
@@ -112,4 +117,6 @@ def get_provider(
     Medicare claims show them performing each procedure."""
     lang = answer_language(lang)
     with translation.override(lang):
-        return present.provider_detail(get_public_practitioner(npi))
+        practitioner = get_public_practitioner(npi)
+        page_tags.depends_on(request, page_tags.DIRECTORY, page_tags.practitioner(practitioner.pk))
+        return present.provider_detail(practitioner)

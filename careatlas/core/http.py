@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
+from careatlas.core import page_tags
 from careatlas.core.errors import too_many_requests
 from careatlas.core.models import SiteVersion
 from careatlas.core.ratelimit import RateLimit, Verdict, client_ip
@@ -28,17 +29,31 @@ class CachedAnswer(NamedTuple):
     body: bytes
     content_type: str
     etag: str
+    version: int = 0  # the site version it was rendered at
+    tags: tuple[str, ...] | None = None  # what it shows (core/page_tags.py); None: anything
+
+
+def site_version(request: HttpRequest) -> SiteVersion:
+    """The content version, read once per request (the caches and the view agree on it)."""
+    site = getattr(request, "careatlas_site", None)
+    if site is None:
+        site = request.careatlas_site = SiteVersion.current()
+    return site
 
 
 def content_key(
-    scope: str, version: int, request: HttpRequest, *, by_language: bool = True, variant: str = ""
+    scope: str,
+    request: HttpRequest,
+    *,
+    version: int | None = None,
+    by_language: bool = True,
+    variant: str = "",
 ) -> str:
-    """A digest of what an answer depends on: the content version, language and full path.
+    """A digest of an answer's scope, language, variant and full path (and `version`, if given).
 
-    Every publish or directory edit bumps the version, so no cached answer outlives the data
-    it was built from.
+    Whether a kept answer is still right is cached_render's question, not the key's.
     """
-    parts = [scope, str(version)]
+    parts = [scope, "" if version is None else str(version)]
     if by_language:
         parts.append(get_language())
     parts.append(variant)
@@ -56,25 +71,39 @@ def etag_matches(request: HttpRequest, etag: str) -> bool:
     return "*" in wanted or etag in {tag.removeprefix("W/") for tag in wanted}
 
 
-def cached_render(digest: str, render: Callable[[], HttpResponse], etag: str = "") -> HttpResponse:
-    """The answer cached under a content_key digest, else `render()`'s, cached if a plain 200.
+def cached_render(
+    request: HttpRequest, digest: str, render: Callable[[], HttpResponse], etag: str = ""
+) -> HttpResponse:
+    """The answer kept under a content_key digest while nothing it shows has changed since
+    (core/page_tags.py), else `render()`'s, kept if a plain 200.
 
-    The answer carries `etag`, or a hash of its body when none is given.
+    The answer carries `etag`, or a hash of its body when none is given. A kept answer gives
+    the request the tags its render named, so a cache above it keeps them too.
     """
     key = f"public:{digest}"
+    version = site_version(request).version  # read before the render: see SharedPageMiddleware
     cached = cache.get(key)
     if cached is not None:
         answer = CachedAnswer(*cached)
-        response = HttpResponse(answer.body, content_type=answer.content_type)
-        response["ETag"] = answer.etag
-        return response
+        if page_tags.known(version).fresh(answer.version, answer.tags):
+            if answer.tags is not None:
+                page_tags.depends_on(request, *answer.tags)
+            response = HttpResponse(answer.body, content_type=answer.content_type)
+            response["ETag"] = answer.etag
+            return response
     response = render()
     if response.status_code != 200 or response.streaming:
         return response
     if hasattr(response, "render"):
         response.render()
     response["ETag"] = etag or body_etag(response.content)
-    answer = CachedAnswer(response.content, response["Content-Type"], response["ETag"])
+    answer = CachedAnswer(
+        response.content,
+        response["Content-Type"],
+        response["ETag"],
+        version,
+        page_tags.declared(request),
+    )
     cache.set(key, tuple(answer), settings.PAGE_CACHE_SECONDS)
     return response
 
@@ -141,15 +170,13 @@ class ReadOnlyApi:
         response = self.refusal(request)
         if response is None:
             request.method = "GET"  # the views declare GET; HEAD is GET without a body
-            version = SiteVersion.current().version
             digest = content_key(
                 self.scope,
-                version,
                 request,
                 by_language=self.answers_by_language,
                 variant=self.cache_variant(request),
             )
-            response = cached_render(digest, lambda: view(request, *args, **kwargs))
+            response = cached_render(request, digest, lambda: view(request, *args, **kwargs))
         etag = response.get("ETag")
         if etag and etag_matches(request, etag):
             response = HttpResponseNotModified()

@@ -1,10 +1,10 @@
-"""Site-wide models: the content version keying page caches, rate counts, audit events."""
+"""Site-wide models: content versions keying page caches, rate counts, audit events."""
 
 import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from careatlas.core.audit import AuditEvent  # noqa: F401 - registered as a core model
 from careatlas.core.routing import pinned_to_primary
 
+# The tag every cached page depends on: a content-pack load, a guide publish, a restore.
+EVERYTHING = "*"
+
 
 class SiteVersion(models.Model):
     """One row whose number goes up whenever public content changes.
 
-    Page caches and ETags include the number, so a publish invalidates every
-    cached page on every app server at once, whatever cache backend is used.
+    ETags and the API's answers include the number. The shared page cache records it with
+    each page and retires only the pages whose tags (ContentTag) changed since; both are
+    read from the database, so every app server sees a change whatever cache backend is used.
     """
 
     version = models.PositiveBigIntegerField(default=1)
@@ -50,13 +54,49 @@ class SiteVersion(models.Model):
         return row
 
     @classmethod
-    def bump(cls) -> None:
-        updated = cls.objects.filter(pk=1).update(
-            version=F("version") + 1, changed_at=timezone.now()
-        )
-        if not updated:
-            cls.objects.get_or_create(pk=1)
+    def bump(cls, tags: tuple[str, ...] = (EVERYTHING,)) -> int:
+        """Move the version on and stamp `tags` with it; returns the new version."""
+        database = router.db_for_write(cls)
+        now = timezone.now()
+        with transaction.atomic(using=database):
+            # The row lock taken here orders concurrent bumps, so a tag's version only grows.
+            updated = (
+                cls.objects.using(database)
+                .filter(pk=1)
+                .update(version=F("version") + 1, changed_at=now)
+            )
+            if not updated:
+                cls.objects.using(database).get_or_create(pk=1)
+            version = cls.objects.using(database).values_list("version", flat=True).get(pk=1)
+            stamped = [
+                ContentTag(name=t, version=version, changed_at=now) for t in sorted(set(tags))
+            ]
+            ContentTag.objects.using(database).bulk_create(
+                stamped,
+                update_conflicts=True,
+                unique_fields=["name"],
+                update_fields=["version", "changed_at"],
+            )
         forget_site_version()
+        return version
+
+
+class ContentTag(models.Model):
+    """The site version at which something cached pages show last changed.
+
+    A tag names what a page shows ("provider:12", "directory", EVERYTHING); see
+    core/page_tags.py for the vocabulary and which page depends on what.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    version = models.PositiveBigIntegerField(db_index=True)
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "page cache tag"
+
+    def __str__(self) -> str:
+        return f"{self.name} at version {self.version}"
 
 
 _CURRENT_SQL = "SELECT id, version, changed_at FROM {table} WHERE id = 1"  # noqa: S608 - table name

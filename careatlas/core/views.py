@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from careatlas.core import health, languages, metrics
 from careatlas.core.caching import public_page
+from careatlas.core.page_tags import CONTENT_ONLY
 
 
 @require_safe
@@ -72,7 +73,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def privacy(request: HttpRequest) -> HttpResponse:
     """What we keep about patients who send a consultation request, and for how long."""
     return render(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.core.page_tags import CONTENT_ONLY
 from careatlas.procedures.compare import comparison
 from careatlas.procedures.models import (
     Condition,
@@ -46,7 +47,7 @@ def _published_guides():
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def home(request: HttpRequest) -> HttpResponse:
     guides = list(_published_guides().order_by("title"))
     specialties = Specialty.objects.with_published_guides().order_by("name")
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def guide_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -114,7 +115,7 @@ def _guide_context(guide: Guide) -> dict:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def guide_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guide = _published_guides().for_page().filter(procedure__slug=slug).first()
     if guide is None:
@@ -134,7 +135,7 @@ def guide_preview(request: HttpRequest, slug: str, language: str) -> HttpRespons
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def illustration(request: HttpRequest, slug: str) -> HttpResponse:
     # Any published guide, in any language, makes its drawing public (one row per procedure).
     procedure = get_object_or_404(
@@ -149,7 +150,7 @@ def illustration(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def specialty_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -159,7 +160,7 @@ def specialty_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def specialty_detail(request: HttpRequest, slug: str) -> HttpResponse:
     specialty = get_object_or_404(Specialty, slug=slug)
     guides = _published_guides().filter(procedure__specialty=specialty).order_by("title")
@@ -181,7 +182,7 @@ def specialty_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def condition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -191,7 +192,7 @@ def condition_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.select_related("specialty"), slug=slug)
     guides = list(
@@ -236,7 +237,7 @@ def _condition_page(condition: Condition) -> ConditionPage | None:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def compare(request: HttpRequest) -> HttpResponse:
     slugs = list(dict.fromkeys(request.GET.getlist("p")))
     choices = list(_published_guides().order_by("title"))
@@ -273,14 +274,14 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def figure_policy(request: HttpRequest) -> HttpResponse:
     """How we choose figures: the rules every stat card follows."""
     return render(request, "procedures/figure_policy.html")
 
 
 @require_safe
-@public_page
+@public_page(depends_on=CONTENT_ONLY)
 def editorial_policy(request: HttpRequest) -> HttpResponse:
     """Editorial policy and review process, with the named reviewers."""
     reviewers = Reviewer.objects.order_by("name")

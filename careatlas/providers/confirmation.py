@@ -143,7 +143,7 @@ def update_facts(
             filed_under=filed_under,
         )
     _confirm(subject, (FIELD_FACTS[(model, name)] for name in changes), practitioner)
-    directory_changed()
+    directory_changed(_shown_with(subject))
     return changed
 
 
@@ -172,7 +172,7 @@ def set_insurance(
             filed_under=filed_under,
         )
     _confirm(role, [Fact.INSURANCE], practitioner)
-    directory_changed()
+    directory_changed([role.practitioner_id])
     return old != new
 
 
@@ -212,7 +212,7 @@ def offer_procedure(
         # No price is listed any more, so there is nothing for a price badge to vouch for.
         Verification.objects.filter(offered_procedure=offered, fact=Fact.SELF_PAY_PRICE).delete()
     _confirm(offered, facts, practitioner)
-    directory_changed()
+    directory_changed([role.practitioner_id])
     return offered
 
 
@@ -229,8 +229,9 @@ def withdraw_procedure(
         practitioner=practitioner,
         filed_under=filed_under,
     )
+    shown_with = _shown_with(offered)
     offered.delete()
-    directory_changed()
+    directory_changed(shown_with)
 
 
 @transaction.atomic
@@ -260,7 +261,7 @@ def set_photo(practitioner: Practitioner, resized: ResizedPhoto, *, by_user) -> 
         practitioner=practitioner,
     )
     _confirm(practitioner, [Fact.PHOTO], practitioner)
-    directory_changed()
+    directory_changed([practitioner.pk])
     return photo
 
 
@@ -272,7 +273,19 @@ def remove_photo(practitioner: Practitioner, *, by_user) -> None:
     practitioner.photo_url = ""
     practitioner.save(update_fields=["photo_url", "updated_at"])
     _audit(practitioner, "photo", old, "", by_user=by_user, practitioner=practitioner)
-    directory_changed()
+    directory_changed([practitioner.pk])
+
+
+def _shown_with(subject: models.Model) -> list[int]:
+    """The practitioners whose cached pages show this object's facts (core/page_tags.py)."""
+    if isinstance(subject, Practitioner):
+        return [subject.pk]
+    if isinstance(subject, PractitionerRole):
+        return [subject.practitioner_id]
+    if isinstance(subject, OfferedProcedure):
+        return [subject.role.practitioner_id]
+    roles = PractitionerRole.objects.filter(location=subject)
+    return list(roles.values_list("practitioner_id", flat=True))
 
 
 def _roles_kept_by(owner: Practitioner | Organization) -> models.QuerySet[PractitionerRole]:
@@ -359,5 +372,5 @@ def confirm_all(owner: Practitioner | Organization, by_user) -> int:
         new=today,
         practice_key=owner.practice_key,
     )
-    directory_changed()
+    directory_changed(_roles_kept_by(owner).values_list("practitioner_id", flat=True))
     return len(pairs)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
+from careatlas.core import page_tags
 from careatlas.core.caching import public_page
 from careatlas.core.ratelimit import RateLimit, client_ip
 from careatlas.providers import services
@@ -46,6 +47,7 @@ def profile(request: HttpRequest, npi: str, slug: str) -> HttpResponse:
     practitioner = get_public_practitioner(npi)
     if slug != practitioner.slug:
         return redirect(practitioner.get_absolute_url(), permanent=True)
+    page_tags.depends_on(request, page_tags.DIRECTORY, page_tags.practitioner(practitioner.pk))
     page = profile_page(practitioner)
     crumbs = _crumbs(practitioner)
     return render(

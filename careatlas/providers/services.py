@@ -1,12 +1,13 @@
 """Writes with side effects: reports of incorrect information and their review."""
 
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from careatlas.core.models import SiteVersion
+from careatlas.core import page_tags
 from careatlas.providers.models import (
     FACT_SUBJECTS,
     OTHER,
@@ -20,13 +21,14 @@ from careatlas.providers.signals import practitioners_changed
 logger = logging.getLogger(__name__)
 
 
-def directory_changed() -> None:
-    """Public profiles changed: cached pages everywhere must be rebuilt.
+def directory_changed(practitioner_ids: Iterable[int] = ()) -> None:
+    """Retire the cached pages showing these practitioners, or with no ids every directory page.
 
-    The page cache is keyed by the site-wide content version, so this refreshes every
-    cached page; it is for human-paced edits (admin, reports), not bulk imports.
+    Guides keep their cached copies either way (core/page_tags.py). A change to what search
+    finds also re-indexes, which retires the result pages (search/receivers.py).
     """
-    SiteVersion.bump()
+    tags = [page_tags.practitioner(pk) for pk in sorted(set(practitioner_ids))]
+    page_tags.bump(*(tags or [page_tags.DIRECTORY]))
 
 
 def parse_fact_key(key: str) -> tuple[str, int | None]:
@@ -69,7 +71,7 @@ def file_report(
         )
         _practitioners_changed([practitioner.pk])
     # Cached profile pages must show the dispute at once.
-    directory_changed()
+    directory_changed([practitioner.pk])
     # Ids only: the details and contact stay out of logs.
     logger.info("Report %s filed about %s of practitioner %s", report.pk, fact, practitioner.pk)
     return report
@@ -91,7 +93,7 @@ def close_reports(reports, status: str, user=None) -> int:
     ).update(disputed=False, updated_at=timezone.now())
     if closed:
         _practitioners_changed(practitioner_ids)
-        directory_changed()
+        directory_changed(practitioner_ids)
     return closed
 
 

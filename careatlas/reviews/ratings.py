@@ -23,7 +23,8 @@ def refresh_rating(practice: Practice) -> None:
     Called whenever a review is published, edited while published, or taken down. Only
     practitioner practices carry a rating in the directory today. Saving the practitioner
     re-indexes it for search (search's post_save receiver, after commit); the content
-    version moves after that, so no cached profile or search page keeps the old rating.
+    practitioner's page tag moves after that, so no cached profile keeps the old rating, and
+    the re-index retires the search pages (core/page_tags.py).
     """
     if practice.practitioner_id is None:
         return
@@ -37,4 +38,5 @@ def refresh_rating(practice: Practice) -> None:
     practice.practitioner.save(update_fields=["review_count", "review_average", "updated_at"])
     # Registered after the save's re-index callback, so it runs after it: a page cached
     # between the two would otherwise show the old index under the new version.
-    transaction.on_commit(directory_changed)
+    practitioner_id = practice.practitioner_id
+    transaction.on_commit(lambda: directory_changed([practitioner_id]))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from careatlas.core import page_tags
 from careatlas.core.caching import public_page
 from careatlas.core.ratelimit import limit_per_minute
 from careatlas.providers.map_presenters import map_settings
@@ -51,7 +52,7 @@ def _results_not_indexed(view: Callable[..., HttpResponse]) -> Callable[..., Htt
 @require_safe
 @limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
 @_results_not_indexed
-@public_page
+@public_page(depends_on=(page_tags.DIRECTORY, page_tags.PROVIDER_INDEX))
 def find(request: HttpRequest) -> HttpResponse:
     """`?partial=1` answers with the results fragment only, for filtering without a reload.
 
@@ -62,6 +63,10 @@ def find(request: HttpRequest) -> HttpResponse:
     form.as_typed = request.GET.get(AS_TYPED) == "1"
     searching = form.is_valid() and form.has_criteria
     results = find_providers(form.query()) if searching else None
+    if results is not None:
+        page_tags.depends_on(
+            request, *(page_tags.practitioner(hit.practitioner_id) for hit in results.hits)
+        )
     partial = request.GET.get("partial") == "1"
     return render(
         request,

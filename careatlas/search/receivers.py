@@ -4,7 +4,8 @@ Published content changed (procedures.signals.content_changed, sent after commit
 index is rebuilt and the provider vocabulary re-reads its topic words. An admin save touches
 several objects in one transaction (a practitioner, its roles through inlines, their
 specialties and plans), so receivers only collect practitioner ids and one reindex runs
-once the transaction has committed. Bulk writers (the demo seeder, importers) bypass
+once the transaction has committed, then retires the cached pages showing them
+(core/page_tags.py). Bulk writers (the demo seeder, importers) bypass
 signals and rebuild the whole index instead.
 """
 
@@ -13,6 +14,7 @@ import threading
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from careatlas.core import page_tags
 from careatlas.procedures.signals import content_changed
 from careatlas.providers.models import (
     BoardCertification,
@@ -50,6 +52,9 @@ def _flush() -> None:
     ids, _pending.ids = getattr(_pending, "ids", set()), set()
     if ids:
         reindex_practitioners(ids)
+        # After the index holds the change: a result page cached between the write's commit
+        # and this re-index was rendered from the old rows. Their profiles show the change too.
+        page_tags.bump(page_tags.PROVIDER_INDEX, *map(page_tags.practitioner, sorted(ids)))
 
 
 def _role_practitioners(role_ids) -> list[int]:

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from careatlas.core.caching import public_page
+from careatlas.core.page_tags import DIRECTORY, PROVIDER_INDEX
 from careatlas.core.ratelimit import limit_per_minute
 from careatlas.search import query
 from careatlas.search.presenters import group_heading
@@ -24,7 +25,7 @@ DOCTORS_ON_RESULTS = 5
 
 @require_safe
 @limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
-@public_page
+@public_page(depends_on=(DIRECTORY, PROVIDER_INDEX))
 def results(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     reading = read_query(text, is_name=names_in_directory, is_term=is_search_term)
@@ -43,7 +44,7 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @limit_per_minute("search-pages", "SEARCH_RATE_LIMIT_PER_MINUTE")
-@public_page
+@public_page(depends_on=(DIRECTORY, PROVIDER_INDEX))
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """Suggestions in groups (topics, doctors, practices, places) for the one search box."""
     groups = suggest(request.GET.get("q", ""), language=get_language())

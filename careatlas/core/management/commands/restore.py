@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from careatlas.core.backups import BackupError, restore
-from careatlas.core.models import SiteVersion, forget_site_version
+from careatlas.core.models import EVERYTHING, ContentTag, SiteVersion, forget_site_version
 
 
 class Command(BaseCommand):
@@ -31,13 +31,14 @@ class Command(BaseCommand):
             outcome = restore(backup, database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        # Page caches and ETags are keyed by the content version. The backup's version may be
+        # Page caches and ETags depend on the content version. The backup's version may be
         # one the site had already passed, with newer pages cached under it: move past both.
         restored = SiteVersion.objects.using(database).filter(pk=1).first()
         newest = max((row.version for row in (before, restored) if row), default=0)
-        SiteVersion.objects.using(database).update_or_create(
-            pk=1, defaults={"version": newest + 1, "changed_at": timezone.now()}
-        )
+        moved = {"version": newest + 1, "changed_at": timezone.now()}
+        SiteVersion.objects.using(database).update_or_create(pk=1, defaults=moved)
+        # Pages that name what they show are retired by their tags: all of them, here.
+        ContentTag.objects.using(database).update_or_create(name=EVERYTHING, defaults=moved)
         forget_site_version()
         self.stdout.write(f"Restored {outcome.path} in {outcome.seconds:.1f} s.")
 

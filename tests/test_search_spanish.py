@@ -155,7 +155,11 @@ def test_lists_and_finder_filters_name_things_in_spanish_under_es(content_pack, 
     spanish = patient.get("/es/specialties/").content.decode()
     assert "Fisioterapia" in spanish and "Quiropráctica" in spanish
     assert "Fisioterapia" not in patient.get("/specialties/").content.decode()
-    assert "Dolor de espalda baja" in patient.get("/es/conditions/").content.decode()
+    conditions = patient.get("/es/conditions/").content.decode()
+    assert "Dolor de espalda baja" in conditions
+    # In Spanish alphabetical order: Artrosis ... Catarata ... Úlcera péptica among the u's.
+    assert conditions.index("Artrosis de cadera") < conditions.index("Catarata")
+    assert conditions.index("Colitis ulcerosa") < conditions.index("Úlcera péptica")
     with translation.override("es"):
         choices = Choices.load("es")
     assert ("chiropractic", "Quiropráctica") in choices.specialties
@@ -209,6 +213,11 @@ def test_spanish_speakers_come_first_only_when_asked(brooks_speaks_spanish):
     nyc = zip_point("10001")
     plain = _names(find_providers(ProviderQuery(near=nyc, radius_miles=100)))
     assert plain == ["Ana Alvarez", "Dara Dunn", "Chloe Chen", "Ben Brooks", "Eva Evans"]
+    with translation.override("es"):
+        # Cards name specialties in the page's language.
+        assert find_providers(ProviderQuery(near=nyc)).hits[0].specialties == [
+            "Medicina osteopática"
+        ]
     first = find_providers(ProviderQuery(near=nyc, radius_miles=100, speakers_first="es"))
     assert _names(first) == ["Ana Alvarez", "Ben Brooks", "Dara Dunn", "Chloe Chen", "Eva Evans"]
     assert first.total == 5

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import BooleanField, ExpressionWrapper
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from careatlas.core.memo import for_content_version
@@ -214,8 +215,10 @@ def _hits(
         .annotate(takes=ExpressionWrapper(takes_requests_here(), output_field=BooleanField()))
         .values_list("pk", "accepting_new_patients", "takes")
     }
+    language = get_language() or ""
     specialty_names = for_content_version(
-        "specialty names", lambda: dict(Specialty.objects.values_list("id", "name"))
+        ("specialty names", language),
+        lambda: {s.pk: s.name_in(language) for s in Specialty.objects.all()},
     )
     near = query.near
     # The profile URL of every hit from one reversal (see Practitioner.get_absolute_url).

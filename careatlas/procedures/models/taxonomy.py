@@ -1,5 +1,7 @@
 """Language-neutral identities: specialties, conditions, procedures and their billing codes."""
 
+import unicodedata
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -62,6 +64,12 @@ class NamedInLanguages(models.Model):
     def local_name(self) -> str:
         """The name in the language of the page being shown."""
         return self.name_in(get_language() or settings.LANGUAGE_CODE)
+
+
+def in_local_name_order(objects) -> list:
+    """Specialties or conditions in the order of their names in the page's language
+    ("Úlcera" among the u's): the database orders by the site language's name only."""
+    return sorted(objects, key=lambda o: unicodedata.normalize("NFKD", o.local_name.casefold()))
 
 
 class Specialty(NamedInLanguages):

@@ -6,6 +6,7 @@ judged, never tuned on; the queries here are the feature's own cases.
 """
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -246,6 +247,8 @@ def test_the_finder_offers_speakers_first_on_spanish_pages_only(brooks_speaks_sp
         assert form.is_valid() and form.query().speakers_first == ""
     spanish = patient.get(f"{spanish_url}?{params}").content.decode()
     assert 'name="speakers_first"' in spanish
+    # Named in the page's own language, whatever the catalogue says around it.
+    assert re.search(r'<label for="id_speakers_first">[^<]*español', spanish)
     assert spanish.index("Ben Brooks") < spanish.index("Dara Dunn")
     english = patient.get(f"/providers/?{params}").content.decode()
     assert 'name="speakers_first"' not in english

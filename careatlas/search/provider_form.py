@@ -342,7 +342,7 @@ class ProviderSearchForm(forms.Form):
         ]
         if self.speakers_first_offered:
             self.fields["speakers_first"].label = _("Providers who speak %(language)s first") % {
-                "language": get_language_info(get_language())["name_translated"]
+                "language": get_language_info(get_language())["name_local"]
             }
         for name in ("procedure", "specialty", "insurance", "language", "sex"):
             self.fields[name].error_messages["invalid_choice"] = _(

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 NEAR_CHELSEA = "/providers/?location=10001"
 NOTHING_NEAR = "/providers/?location=19103&radius=50&specialty=physical-therapy"
 MISSPELT_PLACE = "/providers/?location=Springfeldxx%2C+IL"
+SPANISH_SPEAKERS_FIRST = "/es/providers/?location=10001&speakers_first=1"
 TILE_HOST = urlsplit(settings.MAP_TILE_URL).hostname
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
@@ -101,12 +102,12 @@ def _wait_for_markers(page: Page, count: int) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [NEAR_CHELSEA, NOTHING_NEAR, MISSPELT_PLACE],
-    ids=["results with map", "no results", "unresolvable place"],
+    [NEAR_CHELSEA, NOTHING_NEAR, MISSPELT_PLACE, SPANISH_SPEAKERS_FIRST],
+    ids=["results with map", "no results", "unresolvable place", "spanish, speakers first"],
 )
 def test_search_page_has_no_wcag_violations(site, audit_page, path):
     audit_page.goto(site + path)
-    if path == NEAR_CHELSEA:
+    if path in (NEAR_CHELSEA, SPANISH_SPEAKERS_FIRST):
         _wait_for_markers(audit_page, 4)  # audit the drawn map, not the hidden placeholder
     violations = axe_violations(audit_page)
     assert not violations, f"axe-core on {path}:\n{describe(violations)}"

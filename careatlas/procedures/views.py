@@ -23,6 +23,7 @@ from careatlas.procedures.models import (
     Reviewer,
     Specialty,
     StatRange,
+    in_local_name_order,
 )
 from careatlas.procedures.presenters import (
     condition_sections,
@@ -50,7 +51,7 @@ def _published_guides():
 @public_page(depends_on=CONTENT_ONLY)
 def home(request: HttpRequest) -> HttpResponse:
     guides = list(_published_guides().order_by("title"))
-    specialties = Specialty.objects.with_published_guides().order_by("name")
+    specialties = in_local_name_order(Specialty.objects.with_published_guides())
     return render(request, "procedures/home.html", {"guides": guides, "specialties": specialties})
 
 
@@ -155,7 +156,7 @@ def specialty_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procedures/specialty_list.html",
-        {"specialties": Specialty.objects.with_published_guides().order_by("name")},
+        {"specialties": in_local_name_order(Specialty.objects.with_published_guides())},
     )
 
 
@@ -187,7 +188,7 @@ def condition_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "procedures/condition_list.html",
-        {"conditions": Condition.objects.with_published_guides().order_by("name")},
+        {"conditions": in_local_name_order(Condition.objects.with_published_guides())},
     )
 
 

@@ -63,6 +63,14 @@ def _phrases(*groups: Iterable[str | None]) -> str:
     return "\n".join(seen)
 
 
+def _other_names(obj, language: str, default_names: list[str | None]) -> list[str | None]:
+    """Keywords in `language` beyond the title: its synonyms there, and outside the site
+    language the site language's names too, so "knee replacement" still works under /es/."""
+    if language == settings.LANGUAGE_CODE:
+        return list(obj.synonyms_in(language))
+    return [*obj.synonyms_in(language), *default_names]
+
+
 def _guide_documents(language: str) -> Iterator[SearchDocument]:
     guides = (
         Guide.objects.published()
@@ -72,16 +80,22 @@ def _guide_documents(language: str) -> Iterator[SearchDocument]:
     )
     for guide in guides:
         procedure = guide.procedure
+        specialty = procedure.specialty
         conditions = list(procedure.conditions.all())
+        # A guide not yet translated is still named in the page's language where we can.
+        translated = guide.language == language
+        title = guide.title if translated else procedure.name_in(language) or guide.title
         yield SearchDocument(
             kind=DocumentKind.PROCEDURE,
             object_id=procedure.pk,
             slug=procedure.slug,
             language=language,
-            title=guide.title,
+            title=title,
             keywords=_phrases(
-                [guide.abbreviation, procedure.specialty.name],
+                [guide.abbreviation, specialty.name_in(language)],
+                _other_names(procedure, language, [guide.title, specialty.name]),
                 procedure.synonyms,
+                [c.name_in(language) for c in conditions],
                 [c.name for c in conditions],
                 [code.code for code in procedure.codes.all()],
             ),
@@ -97,6 +111,7 @@ def _guide_documents(language: str) -> Iterator[SearchDocument]:
                 *(q.text for q in guide.questions.all()),
                 *(f"{item.question}\n{item.answer}" for item in guide.faq.all()),
                 *(synonym for c in conditions for synonym in c.synonyms),
+                *(synonym for c in conditions for synonym in c.synonyms_in(language)),
             ),
             summary=guide.summary,
             url=guide.get_absolute_url(),
@@ -106,14 +121,21 @@ def _guide_documents(language: str) -> Iterator[SearchDocument]:
 
 def _condition_documents(language: str) -> Iterator[SearchDocument]:
     for condition in Condition.objects.with_published_guides().select_related("specialty"):
+        specialty = condition.specialty
         yield SearchDocument(
             kind=DocumentKind.CONDITION,
             object_id=condition.pk,
             slug=condition.slug,
             language=language,
-            title=condition.name,
-            keywords=_phrases(condition.synonyms),
-            body=_text(condition.summary, condition.specialty and condition.specialty.name),
+            title=condition.name_in(language),
+            keywords=_phrases(
+                _other_names(condition, language, [condition.name]), condition.synonyms
+            ),
+            body=_text(
+                condition.summary,
+                specialty and specialty.name,
+                specialty and specialty.name_in(language),
+            ),
             summary=condition.summary,
             url=condition.get_absolute_url(),
             boost=BOOSTS[DocumentKind.CONDITION],
@@ -121,19 +143,20 @@ def _condition_documents(language: str) -> Iterator[SearchDocument]:
 
 
 def _specialty_documents(language: str) -> Iterator[SearchDocument]:
-    titles: dict[int, list[str]] = {}
-    published = Guide.objects.published().pick_language(language).select_related("procedure")
-    for guide in published:
-        titles.setdefault(guide.procedure.specialty_id, []).append(guide.title)
+    titles = Guide.objects.titles(language)
+    by_specialty: dict[int, list[str]] = {}
+    for procedure_id, specialty_id in Procedure.objects.values_list("id", "specialty_id"):
+        if procedure_id in titles:
+            by_specialty.setdefault(specialty_id, []).append(titles[procedure_id])
     for specialty in Specialty.objects.with_published_guides():
         yield SearchDocument(
             kind=DocumentKind.SPECIALTY,
             object_id=specialty.pk,
             slug=specialty.slug,
             language=language,
-            title=specialty.name,
-            keywords="",
-            body=_text(specialty.description, *titles.get(specialty.pk, [])),
+            title=specialty.name_in(language),
+            keywords=_phrases(_other_names(specialty, language, [specialty.name])),
+            body=_text(specialty.description, *by_specialty.get(specialty.pk, [])),
             summary=specialty.description,
             url=specialty.get_absolute_url(),
             boost=BOOSTS[DocumentKind.SPECIALTY],
@@ -151,18 +174,20 @@ def collect_documents() -> list[SearchDocument]:
     return documents
 
 
-def _document_vocabulary(documents: list[SearchDocument]) -> dict[str, int]:
-    weights: Counter[str] = Counter()
+def _document_vocabulary(documents: list[SearchDocument]) -> dict[tuple[str, str], int]:
+    """(language, word) -> weight: each language's words, from its own documents."""
+    weights: Counter[tuple[str, str]] = Counter()
     for doc in documents:
         headline = set(words(doc.title)) | set(words(doc.keywords))
         for word in headline | set(words(doc.body)):
-            weights[word] += HEADLINE_WEIGHT if word in headline else 1
-    for phrase in [*SYNONYMS, *CAPITALISED_ABBREVIATIONS]:
-        for word in words(phrase):
-            weights[word] += 1
+            weights[doc.language, word] += HEADLINE_WEIGHT if word in headline else 1
+    for language in {doc.language for doc in documents}:
+        for phrase in [*SYNONYMS, *CAPITALISED_ABBREVIATIONS]:
+            for word in words(phrase):
+                weights[language, word] += 1
     return {
-        word: weight
-        for word, weight in sorted(weights.items())
+        (language, word): weight
+        for (language, word), weight in sorted(weights.items())
         # Numbers (codes, years) are matched as typed, never corrected.
         if word not in STOP_WORDS and 2 <= len(word) <= 60 and not word.isdigit()
     }
@@ -181,21 +206,22 @@ def rebuild_index() -> int:
     backend.replace_documents(
         [IndexedText(d.pk, d.language, fold(d.title), d.keywords, d.body) for d in documents]
     )
-    # One vocabulary serves every language's corrections, so it holds the site language's
-    # words only: Spanish words in it would "correct" English queries into Spanish ones.
-    _update_vocabulary(
-        _document_vocabulary([d for d in documents if d.language == settings.LANGUAGE_CODE])
-    )
+    # A vocabulary per language: Spanish words would "correct" English queries otherwise.
+    _update_vocabulary(_document_vocabulary(documents))
     backend.replace_document_terms()
     return len(documents)
 
 
-def _update_vocabulary(wanted: dict[str, int]) -> None:
+def _update_vocabulary(wanted: dict[tuple[str, str], int]) -> None:
     """Write only the words that changed: an edit touches a handful of the vocabulary."""
-    current = {t.term: t for t in SearchTerm.objects.all()}
+    current = {(t.language, t.term): t for t in SearchTerm.objects.all()}
     gone = [t.pk for word, t in current.items() if word not in wanted]
     SearchTerm.objects.filter(pk__in=gone).delete()
-    added = [SearchTerm(term=w, weight=n) for w, n in wanted.items() if w not in current]
+    added = [
+        SearchTerm(language=language, term=w, weight=n)
+        for (language, w), n in wanted.items()
+        if (language, w) not in current
+    ]
     SearchTerm.objects.bulk_create(added)
     changed = []
     for word, term in current.items():
@@ -248,6 +274,14 @@ def _batches(rows: Iterable[NameRow]) -> Iterator[list[NameRow]]:
         yield batch
 
 
+def _translated_words(names: dict) -> str:
+    """Every name and synonym in every other language: the directory is one, whatever the
+    page's language, so "quiropráctico" finds chiropractors on English pages too."""
+    return " ".join(
+        " ".join([entry.get("name", ""), *entry.get("synonyms", ())]) for entry in names.values()
+    )
+
+
 def topic_words() -> dict[str, tuple[set[int], set[int]]]:
     """Each word of a specialty, procedure or condition name -> (specialty ids, procedure ids).
 
@@ -264,10 +298,12 @@ def topic_words() -> dict[str, tuple[set[int], set[int]]]:
             entry[0].update(specialties)
             entry[1].update(procedures)
 
-    for pk, slug, name in Specialty.objects.values_list("id", "slug", "name"):
-        add(f"{slug} {name}", specialties=[pk])
-    for pk, slug, synonyms in Procedure.objects.values_list("id", "slug", "synonyms"):
-        add(" ".join([slug, *(synonyms or ())]), procedures=[pk])
+    for pk, slug, name, names in Specialty.objects.values_list("id", "slug", "name", "names"):
+        add(f"{slug} {name} {_translated_words(names)}", specialties=[pk])
+    for pk, slug, synonyms, names in Procedure.objects.values_list(
+        "id", "slug", "synonyms", "names"
+    ):
+        add(" ".join([slug, *(synonyms or ()), _translated_words(names)]), procedures=[pk])
     for procedure_id, title, abbreviation in Guide.objects.published().values_list(
         "procedure_id", "title", "abbreviation"
     ):
@@ -276,9 +312,11 @@ def topic_words() -> dict[str, tuple[set[int], set[int]]]:
     procedures_for: dict[int, list[int]] = {}
     for condition_id, procedure_id in treats:
         procedures_for.setdefault(condition_id, []).append(procedure_id)
-    for pk, slug, name, synonyms in Condition.objects.values_list("id", "slug", "name", "synonyms"):
+    conditions = Condition.objects.values_list("id", "slug", "name", "synonyms", "names")
+    for pk, slug, name, synonyms, names in conditions:
         if pk in procedures_for:
-            add(" ".join([slug, name, *(synonyms or ())]), procedures=procedures_for[pk])
+            text = " ".join([slug, name, *(synonyms or ()), _translated_words(names)])
+            add(text, procedures=procedures_for[pk])
     return found
 
 

@@ -41,11 +41,24 @@ class SearchDocument(models.Model):
 
 
 class SearchTerm(models.Model):
-    """A distinct word of the indexed text; typos are corrected towards these."""
+    """A distinct word of one language's indexed text; typos are corrected towards these.
 
-    term = models.CharField(max_length=60, unique=True)
+    One vocabulary per language, so an English query is never "corrected" to a Spanish
+    word that no English page holds ("colonoscopia" for "colonoscopía" on /).
+    """
+
+    language = models.CharField(max_length=8, default="en")
+    # Indexed on its own too: PostgreSQL's pattern index serves the prefix lookups.
+    term = models.CharField(max_length=60, db_index=True)
     # Higher for words in titles and keywords, so corrections prefer them.
     weight = models.PositiveIntegerField(default=1)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "term"], name="one_search_term_per_language"
+            )
+        ]
+
     def __str__(self) -> str:
-        return self.term
+        return f"{self.term} [{self.language}]"

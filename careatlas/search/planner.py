@@ -27,7 +27,10 @@ FUZZY_CANDIDATES = 30
 MAX_NEIGHBOUR_LENGTH = 8
 MAX_GUESSES = 4
 # Words that say nothing about which provider ("dr rodriguez", "chiropractor near me").
-PROVIDER_STOP_WORDS = STOP_WORDS | {"dr", "doctor", "doctors", "provider", "providers"}
+PROVIDER_STOP_WORDS = STOP_WORDS | {
+    *("dr", "doctor", "doctors", "provider", "providers"),
+    *("dra", "doctora", "doctoras", "doctores", "medico", "medica", "medicos", "medicas"),
+}
 _TYPED_WORD = re.compile(r"[^\W_]+")
 
 
@@ -110,17 +113,19 @@ class Plan:
     corrected_query: str | None = None
 
 
-def best_correction(word: str, backend: Backend) -> str | None:
+def best_correction(word: str, backend: Backend, language: str) -> str | None:
     """The vocabulary word closest to `word`, if it is within a few typos."""
     limit = allowed_typos(word)
     if not limit:
         return None
-    found = _closest(word, backend.document_similar_terms(word, FUZZY_CANDIDATES), limit)
+    similar = backend.document_similar_terms(word, language, FUZZY_CANDIDATES)
+    found = _closest(word, similar, limit)
     return found[1] if found else None
 
 
-def make_plan(query: str, backend: Backend, prefix_last: bool = False) -> Plan:
-    """Clauses to match, all required; `prefix_last` reads the last word as unfinished."""
+def make_plan(query: str, backend: Backend, language: str, prefix_last: bool = False) -> Plan:
+    """Clauses to match, all required, in `language`'s vocabulary; `prefix_last` reads the
+    last word as unfinished."""
     tokens = _merge_synonyms(_tokens(query))
     for token in tokens:
         if token.synonyms:
@@ -132,7 +137,8 @@ def make_plan(query: str, backend: Backend, prefix_last: bool = False) -> Plan:
             token.is_stop_word = False
     plain = [t for t in tokens if not t.clause and not t.is_stop_word]
     forms = {form for t in plain for form in word_forms(t.word)}
-    known = set(SearchTerm.objects.filter(term__in=forms).values_list("term", flat=True))
+    terms = SearchTerm.objects.filter(language=language, term__in=forms)
+    known = set(terms.values_list("term", flat=True))
 
     for position, token in enumerate(tokens):
         # One typed letter is too little on its own, but after other words ("back p") it helps.
@@ -143,20 +149,24 @@ def make_plan(query: str, backend: Backend, prefix_last: bool = False) -> Plan:
             continue
         if token.clause:
             if unfinished:
-                more = backend.document_prefix_terms(token.word, PREFIX_EXPANSIONS)
+                more = backend.document_prefix_terms(token.word, language, PREFIX_EXPANSIONS)
                 token.clause = (*token.clause, *((w,) for w in more))
             continue
         word = token.word
         if word.isdigit() or word_forms(word) & known:
-            more = backend.document_prefix_terms(word, PREFIX_EXPANSIONS) if unfinished else []
+            more = (
+                backend.document_prefix_terms(word, language, PREFIX_EXPANSIONS)
+                if unfinished
+                else []
+            )
             token.clause = tuple(dict.fromkeys([(word,), *((w,) for w in more)]))
             continue
         if unfinished or len(word) >= 3:
-            more = backend.document_prefix_terms(word, PREFIX_EXPANSIONS)
+            more = backend.document_prefix_terms(word, language, PREFIX_EXPANSIONS)
             if more:
                 token.clause = tuple((w,) for w in more)
                 continue
-        correction = best_correction(word, backend)
+        correction = best_correction(word, backend, language)
         if correction:
             token.clause = ((correction,), *_expansions(correction))
             token.shown, token.corrected = correction, True

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.http import urlencode
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from careatlas.core.memo import for_content_version
 from careatlas.procedures.models import Guide, Procedure, Specialty
@@ -30,6 +31,7 @@ from careatlas.search.provider_results import (
     GeoPoint,
     ProviderQuery,
 )
+from careatlas.search.text import fold
 
 # Languages the filter offers: the most spoken in US homes after English (Census ACS), plus
 # American Sign Language. Codes as stored on Practitioner.languages.
@@ -82,6 +84,7 @@ QUERY_KEYS = (
     "radius",
     *FILTER_KEYS,
     "sort",
+    "speakers_first",
     "page",
     "page_size",
 )
@@ -163,19 +166,18 @@ class Choices:
 
     @classmethod
     def _read(cls, language: str) -> "Choices":
-        titles = dict(
-            Guide.objects.published()
-            .pick_language(language)
-            .values_list("procedure__slug", "title")
-        )
+        titles = Guide.objects.titles(language)
+        rows = Procedure.objects.values_list("pk", "slug", "specialty__slug")
         procedures = [
-            (slug, titles.get(slug) or slug.replace("-", " ").capitalize(), specialty)
-            for slug, specialty in Procedure.objects.values_list("slug", "specialty__slug")
+            (slug, titles.get(pk) or slug.replace("-", " ").capitalize(), specialty)
+            for pk, slug, specialty in rows
         ]
-        procedures.sort(key=lambda row: row[1].lower())
+        procedures.sort(key=lambda row: fold(row[1]))
+        specialties = [(s.slug, s.name_in(language)) for s in Specialty.objects.all()]
+        specialties.sort(key=lambda row: fold(row[1]))
         return cls(
             procedures=procedures,
-            specialties=list(Specialty.objects.order_by("name").values_list("slug", "name")),
+            specialties=specialties,
             insurance=list(InsurancePlan.objects.order_by("name").values_list("slug", "name")),
         )
 
@@ -217,6 +219,15 @@ class ProviderSearchForm(forms.Form):
     )
     insurance = forms.ChoiceField(label=gettext_lazy("Insurance plan"), required=False)
     language = forms.ChoiceField(label=gettext_lazy("Speaks"), required=False)
+    # Orders, never filters; offered on pages in another language than the site's (the
+    # page's language is the one put first), and only when the patient ticks it.
+    speakers_first = FlagField(
+        label=gettext_lazy(
+            "Providers who speak the language of the page (or the request) first, then"
+            " everyone else; ignored in English"
+        ),
+        required=False,
+    )
     sex = forms.ChoiceField(
         label=gettext_lazy("Provider's sex"),
         required=False,
@@ -329,6 +340,10 @@ class ProviderSearchForm(forms.Form):
             ("", _("Any language")),
             *zip(LANGUAGE_CODES, names, strict=True),
         ]
+        if self.speakers_first_offered:
+            self.fields["speakers_first"].label = _("Providers who speak %(language)s first") % {
+                "language": get_language_info(get_language())["name_local"]
+            }
         for name in ("procedure", "specialty", "insurance", "language", "sex"):
             self.fields[name].error_messages["invalid_choice"] = _(
                 "Choose one of the options in the list."
@@ -401,6 +416,11 @@ class ProviderSearchForm(forms.Form):
         return cleaned
 
     @property
+    def speakers_first_offered(self) -> bool:
+        """Whether this page's language may be put first: any but the site's own."""
+        return (get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+
+    @property
     def has_criteria(self) -> bool:
         """Whether a valid form asks for anything (an empty page shows the form only)."""
         keys = ("q", "procedure", "specialty", "location", *FILTER_KEYS)
@@ -425,6 +445,9 @@ class ProviderSearchForm(forms.Form):
             min_volume=data["min_volume"],
             min_rating=float(data["min_rating"]) if data["min_rating"] is not None else None,
             sort=data["sort"],
+            speakers_first=get_language()
+            if data["speakers_first"] and self.speakers_first_offered
+            else "",
             page=data["page"],
             page_size=data["page_size"],
             as_typed=self.as_typed,
@@ -448,6 +471,7 @@ class ProviderSearchForm(forms.Form):
             "min_volume": [str(data["min_volume"])] if data["min_volume"] else [],
             "min_rating": [rating_param(data["min_rating"])] if data["min_rating"] else [],
             "sort": [data["sort"]],
+            "speakers_first": ["1"] if data["speakers_first"] else [],
             "page": [str(data["page"])] if data["page"] > 1 else [],
             "page_size": [str(data["page_size"])] if data["page_size"] != DEFAULT_PAGE_SIZE else [],
         }

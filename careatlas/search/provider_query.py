@@ -7,12 +7,13 @@ with exact great-circle distances.
 """
 
 import re
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 
 from django.db.models import BooleanField, ExpressionWrapper
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from careatlas.core.memo import for_content_version
@@ -38,6 +39,7 @@ from careatlas.search.backends.values import (
     Circle,
     Criteria,
     Order,
+    Page,
     Row,
     day_number,
     language_token,
@@ -213,8 +215,10 @@ def _hits(
         .annotate(takes=ExpressionWrapper(takes_requests_here(), output_field=BooleanField()))
         .values_list("pk", "accepting_new_patients", "takes")
     }
+    language = get_language() or ""
     specialty_names = for_content_version(
-        "specialty names", lambda: dict(Specialty.objects.values_list("id", "name"))
+        ("specialty names", language),
+        lambda: {s.pk: s.name_in(language) for s in Specialty.objects.all()},
     )
     near = query.near
     # The profile URL of every hit from one reversal (see Practitioner.get_absolute_url).
@@ -261,6 +265,27 @@ def _hits(
     return hits
 
 
+def _speakers_first(
+    fetch: Callable[[Criteria, int, int], Page],
+    criteria: Criteria,
+    language: str,
+    limit: int,
+    offset: int,
+) -> Page:
+    """Speakers of `language` first, then everyone else, each part in the order asked for.
+
+    Two searches the backends already answer (with the language filter, and without that
+    language), so both databases agree and the plain search costs nothing more.
+    """
+    speakers = fetch(replace(criteria, language=language), limit, offset)
+    others = replace(criteria, without_language=language)
+    wanted = limit - len(speakers.rows)
+    # A full page of speakers still needs the others' count (one row carries it).
+    rest = fetch(others, max(wanted, 1), max(0, offset - speakers.total))
+    rows = speakers.rows + (rest.rows if wanted > 0 else [])
+    return Page(rows, speakers.total + rest.total, speakers.exact and rest.exact)
+
+
 def find_providers(query: ProviderQuery) -> ProviderResults:
     """One page of providers for the query, with the total and any did-you-mean."""
     page_size = min(max(1, int(query.page_size or 1)), MAX_PAGE_SIZE)
@@ -281,11 +306,18 @@ def find_providers(query: ProviderQuery) -> ProviderResults:
         return results
     order = _order(query, results.notes)
     offset = (page - 1) * page_size
-    if query.near:
-        circle = Circle(query.near.latitude, query.near.longitude, _radius(query.radius_miles))
-        found = backend.within(resolved.criteria, circle, order, page_size, offset)
+
+    def fetch(criteria: Criteria, limit: int, offset: int) -> Page:
+        if query.near:
+            circle = Circle(query.near.latitude, query.near.longitude, _radius(query.radius_miles))
+            return backend.within(criteria, circle, order, limit, offset)
+        return backend.nationwide(criteria, order, limit, offset, NATIONWIDE_WINDOW)
+
+    first = language_token(query.speakers_first) if query.speakers_first else ""
+    if first and not resolved.criteria.language and _LANGUAGE.match(first):
+        found = _speakers_first(fetch, resolved.criteria, first, page_size, offset)
     else:
-        found = backend.nationwide(resolved.criteria, order, page_size, offset, NATIONWIDE_WINDOW)
+        found = fetch(resolved.criteria, page_size, offset)
     results.hits = _hits(found.rows, query, today, resolved.criteria.volume_procedure_id, backend)
     results.total = found.total
     results.total_is_lower_bound = not found.exact

@@ -41,6 +41,8 @@ class ProviderQuery:
     # the only one the text names), else in total. CMS omits counts under 11.
     min_volume: int | None = None
     sort: str = ""  # "" = distance when near is given, else name
+    # A language code whose speakers come first (then everyone else, each in `sort` order).
+    speakers_first: str = ""
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
     as_typed: bool = False  # search the text's words as typed: no typo correction

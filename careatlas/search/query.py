@@ -13,7 +13,7 @@ from careatlas.search.backends.values import Alternative, PhraseClause
 from careatlas.search.models import SearchDocument
 from careatlas.search.planner import make_plan
 from careatlas.search.results import Hit, SearchResults, Suggestion
-from careatlas.search.text import MAX_QUERY_LENGTH, light_stem, words
+from careatlas.search.text import MAX_QUERY_LENGTH, STOP_WORDS, light_stem, words
 
 # Matches fetched from the backend before re-ranking; the whole site is a few dozen pages.
 CANDIDATE_POOL = 200
@@ -70,11 +70,17 @@ class _Headlines:
         return all(w in self.vocabulary for w in phrase)
 
 
+def _meaningful(sequence: list[str]) -> list[str]:
+    return [w for w in sequence if w not in STOP_WORDS] or sequence
+
+
 @lru_cache(maxsize=512)
 def _headlines(title: str, keywords: str) -> _Headlines:
     """A document's title and keyword phrases as stemmed words (documents change rarely)."""
-    title_words = _stemmed(words(title))
-    phrases = tuple(_stemmed(p.split()) for p in keywords.splitlines() if p)
+    # Without stop words, as queries are read: "dolor de espalda" is typed, and read, as
+    # "dolor espalda", which must still equal the keyword "dolor de espalda".
+    title_words = _stemmed(_meaningful(words(title)))
+    phrases = tuple(_stemmed(_meaningful(p.split())) for p in keywords.splitlines() if p)
     return _Headlines(title_words, phrases, frozenset(title_words).union(*phrases))
 
 
@@ -136,8 +142,9 @@ def search(query: str, language: str = "en", limit: int = 20) -> SearchResults:
     if not words(query):
         return SearchResults(query=query)
     backend = get_backend()
-    plan = make_plan(query, backend)
-    scored = _ranked(plan.clauses, _language(language), backend)
+    language = _language(language)
+    plan = make_plan(query, backend, language)
+    scored = _ranked(plan.clauses, language, backend)
     hits = tuple(
         Hit(
             kind=doc.kind,
@@ -160,8 +167,9 @@ def autocomplete(prefix: str, language: str = "en", limit: int = 8) -> list[Sugg
     if len("".join(words(prefix))) < 2:
         return []
     backend = get_backend()
-    plan = make_plan(prefix, backend, prefix_last=True)
-    scored = _ranked(plan.clauses, _language(language), backend)
+    language = _language(language)
+    plan = make_plan(prefix, backend, language, prefix_last=True)
+    scored = _ranked(plan.clauses, language, backend)
     # What is typed is the start of a name: "osteo" wants Osteopathic Medicine before
     # Knee osteoarthritis, whatever their scores.
     typed = " ".join(words(prefix))

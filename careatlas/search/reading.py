@@ -16,7 +16,12 @@ from careatlas.search.text import STOP_WORDS, words
 
 # Words that introduce a place, and phrases that mean "wherever I am" (no place).
 CONNECTORS = ("near", "in", "around", "nearby", "close to", "closest to", "by", "at")
-NEAR_ME = re.compile(r"\b(near|around|close to)\s+me\b|\bnearby\b|\bnear by\b", re.IGNORECASE)
+# Spanish: "quiropráctico cerca de Miami", "dolor de espalda en San Antonio".
+CONNECTORS += ("cerca de", "en", "cerca")
+NEAR_ME = re.compile(
+    r"\b(near|around|close to)\s+me\b|\bnearby\b|\bnear by\b|\bcerca de m[ií](?!\w)",
+    re.IGNORECASE,
+)
 _ZIP = re.compile(r"(?<![\d-])\d{5}(?:-\d{4})?(?![\d-])")
 # A city named without a state or connector is read as the place only when this many live
 # there; smaller ones need "near" or a state ("chiropractor near Ithaca", "... Ithaca NY").

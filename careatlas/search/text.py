@@ -12,7 +12,12 @@ _STOP_WORDS_TEXT = """
     over own same she should so some such than that the their them then there these they this
     those through to too under until up very vs versus was we were what when where which while
     who whom why will with would you your yours"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# The same in Spanish ("dolor de espalda", "cerca de mí"), folded. "mi" is safe: "Detroit MI"
+# is read as a place (reading.py) before stop words are dropped.
+_SPANISH_STOP_WORDS_TEXT = """
+    al como con cual cerca de del donde el ella en es esta este la las lo los mas mi mis muy
+    o para pero por que se sin su sus un una unas unos y"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split()) | frozenset(_SPANISH_STOP_WORDS_TEXT.split())
 # Characters of a query that are read (guides and providers alike); the rest is ignored.
 MAX_QUERY_LENGTH = 200
 

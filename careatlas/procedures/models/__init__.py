@@ -23,7 +23,13 @@ from careatlas.procedures.models.suggestions import (
     StatSuggestion,
     SuggestionStatus,
 )
-from careatlas.procedures.models.taxonomy import Condition, Procedure, ProcedureCode, Specialty
+from careatlas.procedures.models.taxonomy import (
+    Condition,
+    Procedure,
+    ProcedureCode,
+    Specialty,
+    in_local_name_order,
+)
 
 __all__ = [
     "Condition",
@@ -43,6 +49,7 @@ __all__ = [
     "Reviewer",
     "Source",
     "Specialty",
+    "in_local_name_order",
     "StatKind",
     "StatRange",
     "StatSuggestion",

@@ -44,8 +44,15 @@ class GuideQuerySet(models.QuerySet):
 
     def titles(self, language: str) -> dict[int, str]:
         """Procedure id -> the title of its published guide in `language`, else in the site's
-        language: where a procedure's name lives (one query)."""
-        return dict(self.published().pick_language(language).values_list("procedure_id", "title"))
+        language: where a procedure's name lives (one query). Without a guide in `language`, the
+        procedure's own name in it (content/names/), if any."""
+        picked = self.published().pick_language(language)
+        rows = picked.values_list("procedure_id", "language", "title", "procedure__names")
+        # An English guide stands in for a missing translation; its name need not.
+        return {
+            pk: title if guide_language == language else names.get(language, {}).get("name", title)
+            for pk, guide_language, title, names in rows
+        }
 
     def review_overdue(self, today=None) -> "GuideQuerySet":
         return self.filter(next_review_due__lt=today or timezone.localdate())

@@ -1,8 +1,12 @@
 """Language-neutral identities: specialties, conditions, procedures and their billing codes."""
 
+import unicodedata
+
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 nucc_code_validator = RegexValidator(
@@ -24,7 +28,51 @@ class ConditionQuerySet(models.QuerySet):
         return self.filter(procedures__guides__status="published").distinct()
 
 
-class Specialty(models.Model):
+class NamedInLanguages(models.Model):
+    """A name and synonyms per language beyond the site's own (content/names/<lang>.yaml).
+
+    A JSON field, not a table: a few dozen rows, always read with their owner, and one
+    language file writes them all.
+    """
+
+    names = models.JSONField(
+        _("names in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_('For example {"es": {"name": "Lumbalgia", "synonyms": ["dolor lumbar"]}}.'),
+    )
+
+    class Meta:
+        abstract = True
+
+    def default_name(self) -> str:
+        return getattr(self, "name", "")
+
+    def name_in(self, language: str) -> str:
+        """The name in `language`, else the site language's."""
+        if language != settings.LANGUAGE_CODE:
+            name = self.names.get(language, {}).get("name")
+            if name:
+                return name
+        return self.default_name()
+
+    def synonyms_in(self, language: str) -> list[str]:
+        """Synonyms in `language` only (the site language's live in their own fields)."""
+        return list(self.names.get(language, {}).get("synonyms", []))
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page being shown."""
+        return self.name_in(get_language() or settings.LANGUAGE_CODE)
+
+
+def in_local_name_order(objects) -> list:
+    """Specialties or conditions in the order of their names in the page's language
+    ("Úlcera" among the u's): the database orders by the site language's name only."""
+    return sorted(objects, key=lambda o: unicodedata.normalize("NFKD", o.local_name.casefold()))
+
+
+class Specialty(NamedInLanguages):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -49,7 +97,7 @@ class Specialty(models.Model):
         return reverse("procedures:specialty", args=[self.slug])
 
 
-class Condition(models.Model):
+class Condition(NamedInLanguages):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120)
     synonyms = models.JSONField(
@@ -81,7 +129,7 @@ class Condition(models.Model):
         return reverse("procedures:condition", args=[self.slug])
 
 
-class Procedure(models.Model):
+class Procedure(NamedInLanguages):
     """What a procedure is, whatever the language: its guides hold the words."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

@@ -13,6 +13,7 @@ from careatlas.procedures.pack.lists import (
     TAXONOMY_RULE_FIELDS,
     read_taxonomy_rules,
 )
+from careatlas.procedures.pack.names import export_names
 from careatlas.procedures.pack.text import guide_to_text
 from careatlas.procedures.pack.yamlio import dump_yaml
 
@@ -76,6 +77,7 @@ def export_pack(content_dir: Path) -> int:
         ]
     )
     changed += export_condition_pages(content_dir, _write)
+    changed += export_names(content_dir, _write)
     for guide in Guide.objects.for_page().prefetch_related(
         "procedure__alternatives", "procedure__conditions"
     ):

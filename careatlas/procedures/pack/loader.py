@@ -30,6 +30,7 @@ from careatlas.procedures.pack.lists import (
     read_sources,
     read_specialties,
 )
+from careatlas.procedures.pack.names import load_names, read_names
 from careatlas.procedures.pack.svg import read_illustration
 from careatlas.procedures.pack.text import PROSE_FIELDS, GuideDoc, guide_to_text, parse_guide_text
 from careatlas.procedures.revisions import (
@@ -286,6 +287,7 @@ def load_pack(content_dir: Path) -> LoadReport:
     reviewers = read_reviewers(content_dir)
     docs = read_guides(content_dir)
     condition_pages = read_condition_pages(content_dir)
+    names = read_names(content_dir)
     report = LoadReport()
     _upsert_rows(Specialty, specialties, "slug", report, "specialties")
     _upsert_conditions(conditions, report)
@@ -314,6 +316,8 @@ def load_pack(content_dir: Path) -> LoadReport:
         else:
             report.count("updated", "procedures")
         _apply_procedure(doc, procedure)
+    for _ in range(load_names(names)):
+        report.count("updated", "names")
     # Originals first, so a translation loaded in the same run compares with the new text.
     for doc in sorted(docs, key=lambda d: d.language != settings.LANGUAGE_CODE):
         _load_guide(doc, report)

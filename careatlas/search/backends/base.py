@@ -67,11 +67,12 @@ class Backend:
         """(document id, relevance) pairs, most relevant first; relevance is > 0."""
         raise NotImplementedError
 
-    def document_prefix_terms(self, prefix: str, limit: int) -> list[str]:
+    def document_prefix_terms(self, prefix: str, language: str, limit: int) -> list[str]:
+        """The most important words of `language`'s vocabulary that start with `prefix`."""
         raise NotImplementedError
 
-    def document_similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
-        """(term, weight) pairs of vocabulary words that look like `word`."""
+    def document_similar_terms(self, word: str, language: str, limit: int) -> list[tuple[str, int]]:
+        """(term, weight) pairs of `language`'s vocabulary words that look like `word`."""
         raise NotImplementedError
 
     # -- provider search: writes ---------------------------------------------------------

@@ -93,6 +93,9 @@ class FilterTerms:
         ):
             if value is not None:
                 terms.append(self.contains(column, value))
+        if criteria.without_language:
+            # Never with `language` (they would share a parameter): see speakers_first.
+            terms.append(f"NOT ({self.contains('languages', criteria.without_language)})")
         for clause in criteria.clauses:
             terms.append(self._clause(clause))
         if criteria.min_volume is not None:

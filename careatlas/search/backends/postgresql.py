@@ -136,21 +136,21 @@ class PostgreSQLBackend(PostgreSQLIndexWriter):
             )
             return [(pk, float(rank) or 1e-6) for pk, rank in cursor.fetchall()]
 
-    def document_prefix_terms(self, prefix: str, limit: int) -> list[str]:
+    def document_prefix_terms(self, prefix: str, language: str, limit: int) -> list[str]:
         # startswith becomes LIKE 'x%', served by Django's varchar_pattern_ops index.
         return list(
-            SearchTerm.objects.filter(term__startswith=prefix)
+            SearchTerm.objects.filter(term__startswith=prefix, language=language)
             .order_by("-weight", "term")
             .values_list("term", flat=True)[:limit]
         )
 
-    def document_similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+    def document_similar_terms(self, word: str, language: str, limit: int) -> list[tuple[str, int]]:
         with connection.cursor() as cursor:
             # `%%` is pg_trgm's similarity operator (threshold 0.3), served by the GIN index.
             cursor.execute(
-                "SELECT term, weight FROM search_searchterm WHERE term %% %s"
+                "SELECT term, weight FROM search_searchterm WHERE term %% %s AND language = %s"
                 " ORDER BY similarity(term, %s) DESC, weight DESC LIMIT %s",
-                [word, word, limit],
+                [word, language, word, limit],
             )
             return cursor.fetchall()
 

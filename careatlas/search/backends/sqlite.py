@@ -167,16 +167,16 @@ class SQLiteBackend(SQLiteIndexWriter):
             # bm25 is negative, lower is better.
             return [(rowid, -score) for rowid, score in cursor.fetchall()]
 
-    def document_prefix_terms(self, prefix: str, limit: int) -> list[str]:
+    def document_prefix_terms(self, prefix: str, language: str, limit: int) -> list[str]:
         # A range scan on the unique index; LIKE would be case-insensitive and unindexed.
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         return list(
-            SearchTerm.objects.filter(term__gte=prefix, term__lt=upper)
+            SearchTerm.objects.filter(language=language, term__gte=prefix, term__lt=upper)
             .order_by("-weight", "term")
             .values_list("term", flat=True)[:limit]
         )
 
-    def document_similar_terms(self, word: str, limit: int) -> list[tuple[str, int]]:
+    def document_similar_terms(self, word: str, language: str, limit: int) -> list[tuple[str, int]]:
         grams = trigrams(word)
         if not grams:
             return []
@@ -185,8 +185,8 @@ class SQLiteBackend(SQLiteIndexWriter):
             cursor.execute(
                 "SELECT term, weight FROM search_searchterm WHERE id IN ("
                 " SELECT rowid FROM search_term_trigram WHERE search_term_trigram MATCH %s"
-                " ORDER BY rank LIMIT %s)",
-                [" OR ".join(f'"{g}"' for g in grams), limit],
+                " AND language = %s ORDER BY rank LIMIT %s)",
+                [" OR ".join(f'"{g}"' for g in grams), language, limit],
             )
             return cursor.fetchall()
 

@@ -51,8 +51,8 @@ class SQLiteIndexWriter(Backend):
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_term_trigram")
             cursor.execute(
-                "INSERT INTO search_term_trigram (rowid, term)"
-                " SELECT id, term FROM search_searchterm"
+                "INSERT INTO search_term_trigram (rowid, term, language)"
+                " SELECT id, term, language FROM search_searchterm"
             )
 
     def begin_build(self, practitioner_ids: list[int] | None) -> dict[int, tuple[int, str]]:

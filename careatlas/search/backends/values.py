@@ -103,6 +103,7 @@ class Criteria:
     procedure_id: int | None = None
     plan_id: int | None = None
     language: str = ""  # as language_token() stores it
+    without_language: str = ""  # practitioners who do not speak this one
     sex: int | None = None
     flags: int = 0  # every one of these bits
     accessibility: int = 0  # every one of these bits

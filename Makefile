@@ -55,8 +55,11 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	CAREATLAS_ENV=development $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# pytest-xdist workers ("auto": one per core), each handed whole files so that a module's
+# fixtures are built once; PYTEST_MARKS picks tests by marker (.ci/run, docs/testing.md).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(if $(PYTEST_MARKS),-m "$(PYTEST_MARKS)") $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

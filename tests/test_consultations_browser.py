@@ -17,7 +17,7 @@ from tests.conftest import require
 from tests.practice_personas import own, person, signed_in
 from tests.provider_search_world import build_neighbourhood
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases, pytest.mark.django_db]
 OMT_GUIDE = "/procedures/osteopathic-manual-treatment/"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 

@@ -23,12 +23,14 @@ def scraper(settings) -> Client:
 
 
 def _value(text: str, name: str, **labels) -> float:
-    """The sample `name{labels}` in an exposition, or 0 if absent."""
+    """The sum of the samples `name{...}` whose labels include `labels`, 0 if none: other
+    tests in the same process may have added series with other values of the rest."""
+    total = 0.0
     for line in text.splitlines():
         match = re.fullmatch(rf"{name}\{{(.*)\}} (\S+)", line)
         if match and all(f'{k}="{v}"' in match.group(1) for k, v in labels.items()):
-            return float(match.group(2))
-    return 0.0
+            total += float(match.group(2))
+    return total
 
 
 def _scrape(client: Client) -> str:
@@ -73,7 +75,7 @@ def test_requests_latency_and_database_time_are_counted_per_route(scraper, empty
     route = "procedures:guide"
     assert grew("careatlas_http_requests_total", route=route, method="GET", status="200") == 3
     assert grew("careatlas_http_request_duration_seconds_count", route=route) == 3
-    assert grew("careatlas_http_requests_total", route="unmatched", status="404") == 1
+    assert grew("careatlas_http_requests_total", route="unmatched", method="GET", status="404") == 1
     # The first visit rendered the page (and read the database); the next two were replays.
     assert grew("careatlas_page_cache_requests_total", result="hit") == 2
     assert grew("careatlas_page_cache_requests_total", result="miss") >= 1

@@ -14,7 +14,7 @@ from tests.browser import AXE, axe_violations, describe, live_site, running_chro
 from tests.conftest import require
 from tests.provider_search_world import build_neighbourhood
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases, pytest.mark.django_db]
 
 NEAR_CHELSEA = "/providers/?location=10001"
 NOTHING_NEAR = "/providers/?location=19103&radius=50&specialty=physical-therapy"

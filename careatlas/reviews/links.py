@@ -4,7 +4,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.translation import get_language
 
 from careatlas.consultations.models import ConsultationRequest, Status, new_token
 from careatlas.core.audit import record
@@ -57,8 +56,8 @@ def offer_link(found: ConsultationRequest) -> ReviewLink | None:
         return None
     record("review.link_sent", subject=found, practice_key=found.practice.key)
     sealed = encrypt(settings.SITE_URL + reverse("reviews:link", args=[token]))
-    language = get_language()
-    transaction.on_commit(lambda: mail.email_link.enqueue(link.pk, sealed, language))
+    # In the patient's language, not that of the office member who moved the request on.
+    transaction.on_commit(lambda: mail.email_link.enqueue(link.pk, sealed, found.language))
     return link
 
 

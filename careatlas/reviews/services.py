@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from careatlas.core.audit import record
 from careatlas.reviews import mail
@@ -180,7 +179,10 @@ def reject(review: Review, moderator, reason: str) -> None:
     _audit("review.rejected", review, moderator, old=old, new=review.status)
     if old == Status.PUBLISHED:
         refresh_rating(review.practice)
-    language = get_language()
+    # In the language the author wrote from (their request's), not the moderator's; the
+    # site's once the retention purge has deleted the request.
+    request = review.link.request
+    language = request.language if request else settings.LANGUAGE_CODE
     transaction.on_commit(lambda: mail.email_rejection.enqueue(review.pk, language))
 
 

@@ -186,3 +186,11 @@ def test_every_view_export_and_status_change_is_in_the_audit_trail(world):
     for event in events:
         text = " ".join(str(v) for v in vars(event).values())
         assert "Pat" not in text and "pat@example.net" not in text and "Aetna" not in text
+
+
+def test_the_office_sees_which_language_the_patient_wrote_in(world):
+    owner, found = world["clients"]["owner"], world["request"]
+    detail = f"/practice/{found.practice_id}/requests/{found.pk}/"
+    assert "<dt>Wrote in</dt><dd>English</dd>" in owner.get(detail).content.decode()
+    ConsultationRequest.objects.filter(pk=found.pk).update(language="es")
+    assert "<dt>Wrote in</dt><dd>Spanish</dd>" in owner.get(detail).content.decode()

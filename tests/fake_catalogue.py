@@ -12,12 +12,13 @@ def fake_spanish(msgid: str) -> str:
 
 
 @contextmanager
-def spanish_for(*msgids: str) -> Iterator[None]:
-    """Spanish for these messages while the block runs, in every thread (live servers too)."""
+def _spanish_replaced(answers: dict[str, str]) -> Iterator[None]:
+    """The Spanish catalogue answers `answers` while the block runs, in every thread (live
+    servers too); what it said before comes back afterwards."""
     catalog = trans_real.translation("es")._catalog
-    saved = {msgid: catalog.get(msgid) for msgid in msgids}
-    for msgid in msgids:
-        catalog[msgid] = fake_spanish(msgid)
+    saved = {msgid: catalog.get(msgid) for msgid in answers}
+    for msgid, answer in answers.items():
+        catalog[msgid] = answer
     try:
         yield
     finally:
@@ -28,18 +29,11 @@ def spanish_for(*msgids: str) -> Iterator[None]:
                 catalog[msgid] = before
 
 
-@contextmanager
-def without_spanish_for(*msgids: str) -> Iterator[None]:
-    """These messages read as untranslated in Spanish while the block runs (every thread)."""
-    catalog = trans_real.translation("es")._catalog
-    saved = {msgid: catalog.get(msgid) for msgid in msgids}
-    for msgid in msgids:
-        catalog[msgid] = msgid
-    try:
-        yield
-    finally:
-        for msgid, before in saved.items():
-            if before is None:
-                del catalog._catalogs[0][msgid]
-            else:
-                catalog[msgid] = before
+def spanish_for(*msgids: str):
+    """Made-up Spanish for these messages while the block runs."""
+    return _spanish_replaced({msgid: fake_spanish(msgid) for msgid in msgids})
+
+
+def without_spanish_for(*msgids: str):
+    """These messages read as untranslated in Spanish while the block runs."""
+    return _spanish_replaced({msgid: msgid for msgid in msgids})

@@ -143,3 +143,14 @@ def test_a_profile_names_languages_and_closed_days_in_spanish(office):
     assert "Reportar información incorrecta" in html and "Cómo llegar" in html
     english = page(f"/providers/{doctor.npi}/{doctor.slug}/")
     assert "English, Spanish" in english and "Closed" in english
+
+
+def test_breadcrumbs_name_specialties_and_conditions_in_spanish(content_pack):
+    def crumbs(url: str) -> str:
+        return re.search(r'<nav id="breadcrumbs".*?</nav>', page(url), re.S).group(0)
+
+    guide = crumbs("/es/procedures/osteopathic-manual-treatment/")
+    assert "Medicina osteopática" in guide and "Osteopathic Medicine" not in guide
+    assert "Medicina osteopática" in crumbs("/es/specialties/osteopathic-medicine/")
+    assert "Dolor de espalda baja" in crumbs("/es/conditions/low-back-pain/")
+    assert "Osteopathic Medicine" in crumbs("/procedures/osteopathic-manual-treatment/")

@@ -69,7 +69,7 @@ def _guide_context(guide: Guide) -> dict:
     specialty = guide.procedure.specialty
     crumbs = [
         (_("Home"), reverse("procedures:home")),
-        (specialty.name, specialty.get_absolute_url()),
+        (specialty.local_name, specialty.get_absolute_url()),
         (guide.title, guide.get_absolute_url()),
     ]
     guide_sources = list(guide.guide_sources.all())
@@ -167,7 +167,7 @@ def specialty_detail(request: HttpRequest, slug: str) -> HttpResponse:
     guides = _published_guides().filter(procedure__specialty=specialty).order_by("title")
     crumbs = [
         (_("Home"), reverse("procedures:home")),
-        (specialty.name, specialty.get_absolute_url()),
+        (specialty.local_name, specialty.get_absolute_url()),
     ]
     return render(
         request,
@@ -207,7 +207,7 @@ def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     crumbs = [
         (_("Home"), reverse("procedures:home")),
         (_("Conditions"), reverse("procedures:conditions")),
-        (condition.name, condition.get_absolute_url()),
+        (condition.local_name, condition.get_absolute_url()),
     ]
     specialties = sorted({g.procedure.specialty for g in guides}, key=lambda s: s.name)
     return render(
